@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "MotCua — Quản trị hệ thống một cửa điện tử"
+admin.site.site_title = "MotCua"
+admin.site.index_title = "Quản trị"
+
+urlpatterns = [
+    path("", include("motcua.core.urls")),
+    path("lich-lam-viec/", include("motcua.deadlines.urls")),
+    path("api/v1/calendar/", include("motcua.deadlines.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,57 @@
+"""DRF glue shared by every app: errors as ``{"code", "message"}``, never a 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from motcua.core.errors import DomainError
+from motcua.deadlines.engine import DeadlineError
+
+log = logging.getLogger(__name__)
+
+_DRF_MESSAGES_VI = {
+    exceptions.NotAuthenticated: ("auth.required", "Cần đăng nhập để thực hiện yêu cầu này."),
+    exceptions.AuthenticationFailed: ("auth.failed", "Thông tin xác thực không hợp lệ."),
+    exceptions.PermissionDenied: ("auth.forbidden", "Bạn không có quyền thực hiện thao tác này."),
+    exceptions.MethodNotAllowed: ("http.method_not_allowed", "Phương thức không được hỗ trợ."),
+    exceptions.NotAcceptable: ("http.not_acceptable", "Định dạng phản hồi không được hỗ trợ."),
+    exceptions.UnsupportedMediaType: ("http.unsupported_media_type", "Định dạng dữ liệu không được hỗ trợ."),
+    exceptions.Throttled: ("http.throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
+    exceptions.ParseError: ("http.parse_error", "Dữ liệu gửi lên không đọc được."),
+}
+
+
+def error_response(code: str, message: str, http_status: int, **extra: Any) -> Response:
+    return Response({"code": code, "message": message, **extra}, status=http_status)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Translate domain, engine and DRF errors into ``{"code", "message"}``."""
+    if isinstance(exc, DomainError):
+        return error_response(exc.code, exc.message, exc.status)
+    if isinstance(exc, DeadlineError):
+        return error_response(exc.code, exc.message, status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return error_response(
+            "not_found", "Không tìm thấy tài nguyên yêu cầu.", status.HTTP_404_NOT_FOUND
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        return error_response(
+            "invalid",
+            "Dữ liệu không hợp lệ.",
+            status.HTTP_400_BAD_REQUEST,
+            fields=exc.detail,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        for kind, (code, message) in _DRF_MESSAGES_VI.items():
+            if isinstance(exc, kind):
+                response.data = {"code": code, "message": message}
+                break
+    return response

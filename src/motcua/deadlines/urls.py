@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "calendar"
+urlpatterns = [path("", views.calendar_page, name="year")]
