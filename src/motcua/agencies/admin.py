@@ -7,7 +7,14 @@ from .models import Agency
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "working_hours", "supplement_policy"]
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "parent",
+        "working_hours",
+        "supplement_policy",
+    ]
     list_filter = ["level", "supplement_policy"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]

@@ -12,7 +12,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.deadlines.engine import DEFAULT_HOURS, DeadlineError, SupplementPolicy, WorkingHours
+from motcua.deadlines.engine import (
+    DEFAULT_HOURS,
+    DeadlineError,
+    SupplementPolicy,
+    WorkingHours,
+)
 
 # QCVN 102:2016/BTTTT agency code, e.g. 000.00.15.H12 (four dot-separated groups).
 AGENCY_CODE_RE = r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$"
@@ -60,7 +65,9 @@ class Agency(models.Model):
         max_length=100,
         default=str(DEFAULT_HOURS),
         validators=[validate_working_hours],
-        help_text=_("Các khoảng giờ làm việc trong ngày, ví dụ 08:00-12:00, 13:00-17:00."),
+        help_text=_(
+            "Các khoảng giờ làm việc trong ngày, ví dụ 08:00-12:00, 13:00-17:00."
+        ),
     )
     supplement_policy = models.CharField(
         _("cách tính thời hạn khi bổ sung hồ sơ"),

@@ -16,13 +16,34 @@ from motcua.deadlines.engine import DeadlineError
 log = logging.getLogger(__name__)
 
 _DRF_MESSAGES_VI = {
-    exceptions.NotAuthenticated: ("auth.required", "Cần đăng nhập để thực hiện yêu cầu này."),
-    exceptions.AuthenticationFailed: ("auth.failed", "Thông tin xác thực không hợp lệ."),
-    exceptions.PermissionDenied: ("auth.forbidden", "Bạn không có quyền thực hiện thao tác này."),
-    exceptions.MethodNotAllowed: ("http.method_not_allowed", "Phương thức không được hỗ trợ."),
-    exceptions.NotAcceptable: ("http.not_acceptable", "Định dạng phản hồi không được hỗ trợ."),
-    exceptions.UnsupportedMediaType: ("http.unsupported_media_type", "Định dạng dữ liệu không được hỗ trợ."),
-    exceptions.Throttled: ("http.throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
+    exceptions.NotAuthenticated: (
+        "auth.required",
+        "Cần đăng nhập để thực hiện yêu cầu này.",
+    ),
+    exceptions.AuthenticationFailed: (
+        "auth.failed",
+        "Thông tin xác thực không hợp lệ.",
+    ),
+    exceptions.PermissionDenied: (
+        "auth.forbidden",
+        "Bạn không có quyền thực hiện thao tác này.",
+    ),
+    exceptions.MethodNotAllowed: (
+        "http.method_not_allowed",
+        "Phương thức không được hỗ trợ.",
+    ),
+    exceptions.NotAcceptable: (
+        "http.not_acceptable",
+        "Định dạng phản hồi không được hỗ trợ.",
+    ),
+    exceptions.UnsupportedMediaType: (
+        "http.unsupported_media_type",
+        "Định dạng dữ liệu không được hỗ trợ.",
+    ),
+    exceptions.Throttled: (
+        "http.throttled",
+        "Quá nhiều yêu cầu, vui lòng thử lại sau.",
+    ),
     exceptions.ParseError: ("http.parse_error", "Dữ liệu gửi lên không đọc được."),
 }
 

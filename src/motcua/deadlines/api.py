@@ -38,7 +38,9 @@ class DueSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     start = serializers.DateTimeField()
     clock_start = serializers.DateTimeField(
-        help_text="Thời điểm bắt đầu tính thời hạn (giờ làm việc kế tiếp nếu nhận ngoài giờ)."
+        help_text=(
+            "Thời điểm bắt đầu tính thời hạn (giờ làm việc kế tiếp nếu nhận ngoài giờ)."
+        )
     )
     unit = serializers.ChoiceField(choices=[u.value for u in Unit])
     duration = serializers.FloatField(allow_null=True)
@@ -50,7 +52,9 @@ class CalendarDaySerializer(serializers.Serializer):
     working = serializers.BooleanField()
     name = serializers.CharField()
     name_en = serializers.CharField()
-    source = serializers.ChoiceField(choices=["law", "substitute", "override"])
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=["law", "substitute", "override"]
+    )
     reason = serializers.CharField(allow_blank=True)
 
 

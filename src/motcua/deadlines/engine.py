@@ -69,7 +69,8 @@ class Unit(enum.StrEnum):
             known = ", ".join(u.value for u in cls)
             raise DeadlineError(
                 "deadline.unknown_unit",
-                f"Đơn vị thời hạn không hợp lệ: «{value}». Các giá trị hợp lệ: {known}.",
+                f"Đơn vị thời hạn không hợp lệ: «{value}». "
+                f"Các giá trị hợp lệ: {known}.",
             ) from None
 
 
@@ -115,8 +116,36 @@ class CalendarDay:
     reason: str = ""
 
 
+MAX_DURATION = Decimal(36_500)
+_DURATION_QUANTUM = Decimal("0.000001")
+
+
+def _to_decimal(value: object) -> Decimal:
+    """A finite Decimal from a number or a numeric string ("1,5" is accepted)."""
+    try:
+        if isinstance(value, str):
+            number = Decimal(value.strip().replace(",", "."))
+        elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+            number = Decimal(value)
+        elif isinstance(value, float | Fraction):
+            number = Decimal(repr(float(value)))
+        else:
+            raise TypeError
+    except (TypeError, ValueError, InvalidOperation, OverflowError):
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise DeadlineError(
+            "deadline.invalid_duration", f"Thời hạn «{value}» không phải là một số."
+        )
+    return number
+
+
 def parse_duration(value: object, unit: Unit) -> Fraction:
-    """Validate a duration for ``unit``: a non-negative number, whole for days."""
+    """Validate a duration for ``unit``: a non-negative number, whole for days.
+
+    Bounds are checked on the Decimal before any exact arithmetic, so inputs such as
+    ``1e999999999`` are refused at once instead of building huge integers.
+    """
     if unit not in UNITS_WITH_DURATION:
         return Fraction(0)
     if value is None or value == "":
@@ -124,33 +153,20 @@ def parse_duration(value: object, unit: Unit) -> Fraction:
             "deadline.duration_required",
             "Cần nhập thời hạn (một số không âm) cho đơn vị này.",
         )
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        if isinstance(value, str):
-            number = Fraction(Decimal(value.strip().replace(",", ".")))
-        elif isinstance(value, int | Fraction | Decimal):
-            number = Fraction(value)
-        elif isinstance(value, float):
-            number = Fraction(Decimal(repr(value)))
-        else:
-            raise TypeError
-    except (TypeError, ValueError, InvalidOperation, OverflowError):
-        raise DeadlineError(
-            "deadline.invalid_duration", f"Thời hạn «{value}» không phải là một số."
-        ) from None
+    number = _to_decimal(value)
     if number < 0:
         raise DeadlineError("deadline.negative_duration", "Thời hạn không được âm.")
-    if unit is Unit.CALENDAR_DAYS and number.denominator != 1:
+    if number > MAX_DURATION:
+        raise DeadlineError(
+            "deadline.duration_too_long", "Thời hạn quá dài (tối đa 36.500)."
+        )
+    exact = Fraction(number.quantize(_DURATION_QUANTUM))
+    if unit is Unit.CALENDAR_DAYS and exact.denominator != 1:
         raise DeadlineError(
             "deadline.fractional_days",
             "Thời hạn tính theo ngày lịch phải là số nguyên.",
         )
-    if number > 36_500:
-        raise DeadlineError(
-            "deadline.duration_too_long", "Thời hạn quá dài (tối đa 36.500)."
-        )
-    return number
+    return exact
 
 
 @dataclass(frozen=True)
@@ -267,7 +283,9 @@ class Calendar:
         self._close_us = self._ends[-1]
         self._build_days(exceptions or {}, frozenset(weekend))
 
-    def _build_days(self, exceptions: Mapping[date, bool], weekend: frozenset[int]) -> None:
+    def _build_days(
+        self, exceptions: Mapping[date, bool], weekend: frozenset[int]
+    ) -> None:
         first = date(self.first_year, 1, 1)
         self._base = first.toordinal()
         n = date(self.last_year, 12, 31).toordinal() - self._base + 1
@@ -327,7 +345,8 @@ class Calendar:
         i = self._day(d)
         if not self._is_working[i]:
             raise DeadlineError(
-                "calendar.not_working_day", f"Ngày {d:%d/%m/%Y} không phải ngày làm việc."
+                "calendar.not_working_day",
+                f"Ngày {d:%d/%m/%Y} không phải ngày làm việc.",
             )
         return self._midnights[self._index[i]] + timedelta(microseconds=self._close_us)
 
@@ -376,7 +395,9 @@ class Calendar:
         k, offset = divmod(position, day_us)
         for s, e, c in self._spans:
             if offset < c + e - s:
-                return self._working_midnight(k) + timedelta(microseconds=s + offset - c)
+                return self._working_midnight(k) + timedelta(
+                    microseconds=s + offset - c
+                )
         raise AssertionError("unreachable: offset < day length")  # pragma: no cover
 
     def start_of(self, instant: datetime) -> datetime:
@@ -494,7 +515,8 @@ class Calendar:
             )
         if deadline.due_at is None:
             raise DeadlineError(
-                "deadline.no_due_date", "Hồ sơ không có hạn giải quyết nên không gia hạn."
+                "deadline.no_due_date",
+                "Hồ sơ không có hạn giải quyết nên không gia hạn.",
             )
         if new_due_at <= deadline.due_at:
             raise DeadlineError(
@@ -505,7 +527,8 @@ class Calendar:
         if not override and notice < timedelta(hours=WORKING_DAY_HOURS):
             raise DeadlineError(
                 "deadline.extension_too_late",
-                "Phải xin lỗi và hẹn lại chậm nhất 01 ngày làm việc trước hạn trả kết quả.",
+                "Phải xin lỗi và hẹn lại chậm nhất 01 ngày làm việc "
+                "trước hạn trả kết quả.",
             )
         return Deadline(
             due_at=new_due_at,
@@ -516,7 +539,9 @@ class Calendar:
     # ---------------------------------------------------------------- listing
     def exceptions_in_year(self, year: int) -> list[CalendarDay]:
         """The year's holidays, days off and make-up working days, by date."""
-        return sorted((d for d in self.days if d.date.year == year), key=lambda d: d.date)
+        return sorted(
+            (d for d in self.days if d.date.year == year), key=lambda d: d.date
+        )
 
     def working_days_in_year(self, year: int) -> int:
         return self.working_days_between(date(year, 1, 1), date(year, 12, 31))

@@ -2,34 +2,101 @@
 
 import django.core.validators
 import django.db.models.deletion
-import motcua.agencies.models
 from django.db import migrations, models
+
+import motcua.agencies.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Theo QCVN 102:2016/BTTTT, ví dụ 000.00.15.H12.', max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[0-9A-Z]{3}$', 'Mã cơ quan phải theo QCVN 102:2016, ví dụ 000.00.15.H12.')], verbose_name='mã cơ quan')),
-                ('name', models.CharField(max_length=255, verbose_name='tên cơ quan')),
-                ('level', models.CharField(choices=[('province', 'Tỉnh, thành phố'), ('department', 'Sở, ban, ngành'), ('district', 'Quận, huyện'), ('commune', 'Phường, xã, thị trấn'), ('other', 'Đơn vị khác')], max_length=16, verbose_name='cấp')),
-                ('working_hours', models.CharField(default='08:00-12:00, 13:00-17:00', help_text='Các khoảng giờ làm việc trong ngày, ví dụ 08:00-12:00, 13:00-17:00.', max_length=100, validators=[motcua.agencies.models.validate_working_hours], verbose_name='giờ làm việc')),
-                ('supplement_policy', models.CharField(choices=[('restart', 'Tính lại từ đầu (Điều 19 NĐ 61/2018)'), ('shift', 'Lùi hạn theo thời gian chờ bổ sung')], default='restart', max_length=16, verbose_name='cách tính thời hạn khi bổ sung hồ sơ')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='agencies.agency', verbose_name='cơ quan cấp trên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Theo QCVN 102:2016/BTTTT, ví dụ 000.00.15.H12.",
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[0-9A-Z]{3}$",
+                                "Mã cơ quan phải theo QCVN 102:2016, ví dụ 000.00.15.H12.",
+                            )
+                        ],
+                        verbose_name="mã cơ quan",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên cơ quan")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh, thành phố"),
+                            ("department", "Sở, ban, ngành"),
+                            ("district", "Quận, huyện"),
+                            ("commune", "Phường, xã, thị trấn"),
+                            ("other", "Đơn vị khác"),
+                        ],
+                        max_length=16,
+                        verbose_name="cấp",
+                    ),
+                ),
+                (
+                    "working_hours",
+                    models.CharField(
+                        default="08:00-12:00, 13:00-17:00",
+                        help_text="Các khoảng giờ làm việc trong ngày, ví dụ 08:00-12:00, 13:00-17:00.",
+                        max_length=100,
+                        validators=[motcua.agencies.models.validate_working_hours],
+                        verbose_name="giờ làm việc",
+                    ),
+                ),
+                (
+                    "supplement_policy",
+                    models.CharField(
+                        choices=[
+                            ("restart", "Tính lại từ đầu (Điều 19 NĐ 61/2018)"),
+                            ("shift", "Lùi hạn theo thời gian chờ bổ sung"),
+                        ],
+                        default="restart",
+                        max_length=16,
+                        verbose_name="cách tính thời hạn khi bổ sung hồ sơ",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="agencies.agency",
+                        verbose_name="cơ quan cấp trên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cơ quan',
-                'verbose_name_plural': 'cơ quan',
-                'ordering': ['code'],
+                "verbose_name": "cơ quan",
+                "verbose_name_plural": "cơ quan",
+                "ordering": ["code"],
             },
         ),
     ]

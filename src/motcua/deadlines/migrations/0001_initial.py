@@ -5,30 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='ngày')),
-                ('working', models.BooleanField(choices=[(False, 'Ngày nghỉ'), (True, 'Ngày làm việc')], default=False, verbose_name='loại ngày')),
-                ('reason', models.CharField(max_length=255, verbose_name='lý do')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('agency', models.ForeignKey(blank=True, help_text='Để trống để áp dụng cho tất cả cơ quan.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='calendar_overrides', to='agencies.agency', verbose_name='cơ quan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="ngày")),
+                (
+                    "working",
+                    models.BooleanField(
+                        choices=[(False, "Ngày nghỉ"), (True, "Ngày làm việc")],
+                        default=False,
+                        verbose_name="loại ngày",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=255, verbose_name="lý do")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Để trống để áp dụng cho tất cả cơ quan.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_overrides",
+                        to="agencies.agency",
+                        verbose_name="cơ quan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ngày điều chỉnh lịch',
-                'verbose_name_plural': 'ngày điều chỉnh lịch',
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('agency', 'date'), name='override_one_per_agency_date'), models.UniqueConstraint(condition=models.Q(('agency__isnull', True)), fields=('date',), name='override_one_national_per_date')],
+                "verbose_name": "ngày điều chỉnh lịch",
+                "verbose_name_plural": "ngày điều chỉnh lịch",
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("agency", "date"), name="override_one_per_agency_date"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("agency__isnull", True)),
+                        fields=("date",),
+                        name="override_one_national_per_date",
+                    ),
+                ],
             },
         ),
     ]
