@@ -14,7 +14,8 @@
 # system user (created by the Debian package).
 #
 # Environment: PG_BIN (folder with initdb/pg_ctl) overrides the search;
-# PG_USER the system user to run the server as when root (default postgres).
+# PG_USER the system user to run the server as when root (default postgres);
+# PG_TMPDIR where the temporary cluster folder is made (default /tmp).
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -67,7 +68,8 @@ if [ "$(id -u)" -eq 0 ]; then
     as_pg=(runuser -u "$PG_USER" --)
 fi
 
-PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/motcua-pg.XXXXXX")
+# Under /tmp by default: the server user must be able to reach the folder.
+PG_DIR=$(mktemp -d "${PG_TMPDIR:-/tmp}/motcua-pg.XXXXXX")
 if [ "${#as_pg[@]}" -gt 0 ]; then
     chown "$PG_USER" "$PG_DIR"
 fi

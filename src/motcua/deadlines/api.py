@@ -91,8 +91,10 @@ def _parse_start(value: str | None) -> datetime:
 
 
 def _parse_year(value: str | None) -> int:
+    if not value:
+        raise DeadlineError("calendar.year_required", "Cần nhập năm (tham số year).")
     try:
-        year = int(value or "")
+        year = int(value)
     except ValueError:
         raise DeadlineError(
             "calendar.invalid_year", f"Năm «{value}» không phải là một số nguyên."

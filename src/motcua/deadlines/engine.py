@@ -94,6 +94,17 @@ class SupplementPolicy(enum.StrEnum):
     RESTART = "restart"  # Decree 61/2018 Art. 19(4): time runs again in full
     SHIFT = "shift"  # practice: the due date moves by the working time waited
 
+    @classmethod
+    def parse(cls, value: str | SupplementPolicy) -> SupplementPolicy:
+        try:
+            return cls(value)
+        except ValueError:
+            raise DeadlineError(
+                "deadline.unknown_supplement_policy",
+                f"Cách tính thời hạn khi bổ sung «{value}» không hợp lệ "
+                "(restart hoặc shift).",
+            ) from None
+
 
 class Source(enum.StrEnum):
     """Where a calendar exception comes from."""
@@ -116,36 +127,45 @@ class CalendarDay:
     reason: str = ""
 
 
-MAX_DURATION = Decimal(36_500)
-_DURATION_QUANTUM = Decimal("0.000001")
+MAX_DURATION = 36_500
+# Decimals finer than this are rounded to it (far below a microsecond of working
+# time); coarser ones stay exact. It keeps inputs like 1e-999999999 from building
+# astronomically large fractions.
+_FINEST_DECIMAL = Decimal("1e-12")
 
 
-def _to_decimal(value: object) -> Decimal:
-    """A finite Decimal from a number or a numeric string ("1,5" is accepted)."""
+def _invalid_duration(value: object) -> DeadlineError:
+    return DeadlineError(
+        "deadline.invalid_duration", f"Thời hạn «{value}» không phải là một số."
+    )
+
+
+def _to_fraction(value: object) -> Fraction:
+    """An exact fraction from a number or a numeric string ("1,5" is accepted)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise _invalid_duration(value)
     try:
         if isinstance(value, str):
             number = Decimal(value.strip().replace(",", "."))
-        elif isinstance(value, int | Decimal) and not isinstance(value, bool):
-            number = Decimal(value)
-        elif isinstance(value, float | Fraction):
-            number = Decimal(repr(float(value)))
         else:
-            raise TypeError
-    except (TypeError, ValueError, InvalidOperation, OverflowError):
-        number = Decimal("NaN")
+            number = Decimal(value)
+    except (ValueError, InvalidOperation):
+        raise _invalid_duration(value) from None
     if not number.is_finite():
-        raise DeadlineError(
-            "deadline.invalid_duration", f"Thời hạn «{value}» không phải là một số."
-        )
-    return number
+        raise _invalid_duration(value)
+    if abs(number) > MAX_DURATION:  # checked before any exact arithmetic
+        return Fraction(MAX_DURATION + 1) * (1 if number > 0 else -1)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < _FINEST_DECIMAL.as_tuple().exponent:
+        number = number.quantize(_FINEST_DECIMAL)
+    return Fraction(number)
 
 
 def parse_duration(value: object, unit: Unit) -> Fraction:
-    """Validate a duration for ``unit``: a non-negative number, whole for days.
-
-    Bounds are checked on the Decimal before any exact arithmetic, so inputs such as
-    ``1e999999999`` are refused at once instead of building huge integers.
-    """
+    """Validate a duration for ``unit``: a non-negative number, whole for days,
+    at most 36 500. Exact: "1.5", Decimal("1.5") and Fraction(3, 2) are equal."""
     if unit not in UNITS_WITH_DURATION:
         return Fraction(0)
     if value is None or value == "":
@@ -153,20 +173,19 @@ def parse_duration(value: object, unit: Unit) -> Fraction:
             "deadline.duration_required",
             "Cần nhập thời hạn (một số không âm) cho đơn vị này.",
         )
-    number = _to_decimal(value)
+    number = _to_fraction(value)
     if number < 0:
         raise DeadlineError("deadline.negative_duration", "Thời hạn không được âm.")
     if number > MAX_DURATION:
         raise DeadlineError(
             "deadline.duration_too_long", "Thời hạn quá dài (tối đa 36.500)."
         )
-    exact = Fraction(number.quantize(_DURATION_QUANTUM))
-    if unit is Unit.CALENDAR_DAYS and exact.denominator != 1:
+    if unit is Unit.CALENDAR_DAYS and number.denominator != 1:
         raise DeadlineError(
             "deadline.fractional_days",
             "Thời hạn tính theo ngày lịch phải là số nguyên.",
         )
-    return exact
+    return number
 
 
 @dataclass(frozen=True)
@@ -416,13 +435,19 @@ class Calendar:
         return timedelta(microseconds=self.position(end) - self.position(start))
 
     def add_working_time(self, instant: datetime, amount: timedelta) -> datetime:
-        """The instant when ``amount`` of working time has run from ``instant``."""
+        """The instant when ``amount`` of working time has run from ``instant``.
+
+        With a zero amount an instant inside working time or at an interval's end
+        (a due date at 17:00) stays put; any other instant moves to the next opening.
+        """
         us = (amount.days * 86_400 + amount.seconds) * _US + amount.microseconds
         if us < 0:
             raise DeadlineError("deadline.negative_duration", "Thời hạn không được âm.")
+        position = self.position(instant)
         if us == 0:
-            return self.start_of(instant)
-        return self._at(self.position(instant) + us, at_end=True)
+            same = self._at(position, at_end=True)
+            return same if same == instant else self.start_of(instant)
+        return self._at(position + us, at_end=True)
 
     # ------------------------------------------------------------------ rules
     def due(
@@ -432,7 +457,7 @@ class Calendar:
         unit = unit if isinstance(unit, Unit) else Unit.parse(unit)
         if unit is Unit.WORKING_HOURS or unit is Unit.WORKING_DAYS:
             hours: int | Fraction
-            if type(duration) is int and duration >= 0:
+            if type(duration) is int and 0 <= duration <= MAX_DURATION:
                 hours = duration
             else:
                 hours = parse_duration(duration, unit)
@@ -484,7 +509,7 @@ class Calendar:
         again from the resubmission. ``shift``: the due date moves by the working
         time the dossier spent waiting.
         """
-        policy = SupplementPolicy(policy)
+        policy = SupplementPolicy.parse(policy)
         if resumed_at < paused_at:
             raise DeadlineError(
                 "deadline.resumed_before_pause",
