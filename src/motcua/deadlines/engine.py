@@ -131,7 +131,7 @@ MAX_DURATION = 36_500
 # Decimals finer than this are rounded to it (far below a microsecond of working
 # time); coarser ones stay exact. It keeps inputs like 1e-999999999 from building
 # astronomically large fractions.
-_FINEST_DECIMAL = Decimal("1e-12")
+_FINEST_EXPONENT = -12
 
 
 def _invalid_duration(value: object) -> DeadlineError:
@@ -157,9 +157,9 @@ def _to_fraction(value: object) -> Fraction:
         raise _invalid_duration(value)
     if abs(number) > MAX_DURATION:  # checked before any exact arithmetic
         return Fraction(MAX_DURATION + 1) * (1 if number > 0 else -1)
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < _FINEST_DECIMAL.as_tuple().exponent:
-        number = number.quantize(_FINEST_DECIMAL)
+    exponent = number.as_tuple().exponent  # an int: number is finite
+    if isinstance(exponent, int) and exponent < _FINEST_EXPONENT:
+        number = number.quantize(Decimal(1).scaleb(_FINEST_EXPONENT))
     return Fraction(number)
 
 
