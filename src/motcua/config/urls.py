@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-admin.site.site_header = "MotCua — Quản trị hệ thống một cửa điện tử"
+admin.site.site_header = _("MotCua — Quản trị hệ thống một cửa điện tử")
 admin.site.site_title = "MotCua"
-admin.site.index_title = "Quản trị"
+admin.site.index_title = _("Quản trị")
 
 urlpatterns = [
     path("", include("motcua.core.urls")),

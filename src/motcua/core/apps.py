@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "motcua.core"
-    verbose_name = "Lõi hệ thống"
+    verbose_name = _("Lõi hệ thống")

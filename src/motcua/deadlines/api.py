@@ -6,7 +6,6 @@ bad input is a 400 with ``{"code", "message"}`` (see ``motcua.core.api``).
 
 from __future__ import annotations
 
-from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
@@ -18,14 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .engine import (
-    FIRST_YEAR,
-    LAST_YEAR,
     UNITS_WITH_DURATION,
-    VN_TZ,
-    DeadlineError,
     Unit,
     parse_duration,
 )
+from .parsing import parse_start, parse_year
 from .services import calendar_for, get_agency
 
 
@@ -71,40 +67,6 @@ AGENCY_PARAM = OpenApiParameter(
     OpenApiTypes.STR,
     description="Mã cơ quan (QCVN 102:2016); bỏ trống để dùng lịch quốc gia.",
 )
-
-
-def _parse_start(value: str | None) -> datetime:
-    if not value:
-        raise DeadlineError(
-            "calendar.start_required", "Cần nhập thời điểm tiếp nhận (tham số start)."
-        )
-    try:
-        start = datetime.fromisoformat(value.strip().replace(" ", "T"))
-    except ValueError:
-        raise DeadlineError(
-            "calendar.invalid_start",
-            f"Thời điểm «{value}» không đúng định dạng ISO, ví dụ 2025-04-25T15:30.",
-        ) from None
-    if start.tzinfo is None:
-        return start.replace(tzinfo=VN_TZ)
-    return start.astimezone(VN_TZ)
-
-
-def _parse_year(value: str | None) -> int:
-    if not value:
-        raise DeadlineError("calendar.year_required", "Cần nhập năm (tham số year).")
-    try:
-        year = int(value)
-    except ValueError:
-        raise DeadlineError(
-            "calendar.invalid_year", f"Năm «{value}» không phải là một số nguyên."
-        ) from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DeadlineError(
-            "calendar.year_out_of_range",
-            f"Năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR}.",
-        )
-    return year
 
 
 def _number(value: Fraction) -> int | float:
@@ -157,7 +119,7 @@ class DueView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        start = _parse_start(params.get("start"))
+        start = parse_start(params.get("start"))
         unit = Unit.parse(params.get("unit") or "")
         raw_duration = params.get("duration")
         duration: Fraction | None = None
@@ -198,7 +160,7 @@ class DaysView(APIView):
         responses={200: YearSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
-        year = _parse_year(request.query_params.get("year"))
+        year = parse_year(request.query_params.get("year"))
         agency = _agency_from(request)
         calendar = calendar_for(agency)
         days = [

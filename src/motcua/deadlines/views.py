@@ -21,9 +21,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from motcua.agencies.models import Agency
 from motcua.core import clock
@@ -66,7 +65,7 @@ class DayKind(enum.StrEnum):
 
 # Colour is never the only cue: every exception carries a symbol and a text.
 DAY_KINDS: dict[DayKind, tuple[Any, str]] = {
-    DayKind.WORKING: (gettext_lazy("Ngày làm việc"), ""),
+    DayKind.WORKING: (pgettext_lazy("loại ngày", "Ngày làm việc"), ""),
     DayKind.WEEKEND: (gettext_lazy("Nghỉ cuối tuần"), ""),
     DayKind.HOLIDAY: (gettext_lazy("Nghỉ lễ, Tết"), "★"),
     DayKind.SUBSTITUTE: (gettext_lazy("Nghỉ bù"), "◆"),
@@ -124,7 +123,9 @@ def _kind_of(day: CalendarDay) -> DayKind:
     return DayKind.SUBSTITUTE if day.source is Source.SUBSTITUTE else DayKind.HOLIDAY
 
 
-def _cell(calendar: Calendar, d: date, special: CalendarDay | None, today: date) -> DayCell:
+def _cell(
+    calendar: Calendar, d: date, special: CalendarDay | None, today: date
+) -> DayCell:
     if special is not None:
         kind, working = _kind_of(special), special.working
     else:
@@ -194,7 +195,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, Any] = {
         "form": form,
-        "legend": [(kind.value, label, symbol) for kind, (label, symbol) in DAY_KINDS.items()],
+        "legend": [
+            (kind.value, label, symbol) for kind, (label, symbol) in DAY_KINDS.items()
+        ],
         "weekday_headers": WEEKDAY_HEADERS,
     }
     if not form.is_valid():
@@ -246,7 +249,9 @@ def _same_day_note(calendar: Calendar, received: datetime, due_at: datetime) -> 
             )
             % cutoff
         )
-    return _("Nhận sau %(cutoff)s giờ nên hạn là cuối ngày làm việc tiếp theo.") % cutoff
+    return (
+        _("Nhận sau %(cutoff)s giờ nên hạn là cuối ngày làm việc tiếp theo.") % cutoff
+    )
 
 
 def _duration_note(unit: Unit, duration: str) -> str:
@@ -301,7 +306,7 @@ def explain(result: DueResult, calendar: Calendar) -> list[str]:
     received = result.received.astimezone(calendar.tz)
     due_at = result.due_at
     if due_at is None:
-        return [_("Thủ tục không quy định thời hạn giải quyết nên không có hạn trả kết quả.")]
+        return [_("Thủ tục không quy định thời hạn nên không có hạn trả kết quả.")]
     if result.unit is Unit.SAME_DAY:
         notes = [_same_day_note(calendar, received, due_at)]
     else:
@@ -317,7 +322,11 @@ def explain(result: DueResult, calendar: Calendar) -> list[str]:
     if skipped:
         notes.append(skipped)
     special = next(
-        (d for d in calendar.exceptions_in_year(due_at.year) if d.date == due_at.date()),
+        (
+            d
+            for d in calendar.exceptions_in_year(due_at.year)
+            if d.date == due_at.date()
+        ),
         None,
     )
     if special is not None and special.working:
@@ -368,4 +377,3 @@ def due_page(request: HttpRequest) -> HttpResponse:
             form.add_error(target, exc.message)
     status = 200 if "result" in context else 400
     return render(request, "deadlines/due.html", context, status=status)
-
