@@ -1,12 +1,14 @@
-"""Agencies (cơ quan, đơn vị) of a deployment.
+"""Agencies (cơ quan, đơn vị) of a deployment, their desks and their staff's roles.
 
-This first cut carries what the deadline engine needs: the official code, the
-hierarchy, working hours and the supplement policy. The core lifecycle issue adds
-contact details, counters, staff and roles.
+One deployment serves a city or province: agencies form a tree (province →
+district → ward/commune, departments). ``path`` materialises the tree
+("/1/4/9/") so "this agency and everything below it" is one indexed prefix
+query, whatever the depth (ARCHITECTURE principle 5).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -78,6 +80,26 @@ class Agency(models.Model):
         ],
         default=SupplementPolicy.RESTART.value,
     )
+
+    class FormSet(models.TextChoices):
+        V2018 = "2018", _("Mẫu 2018 (Thông tư 01/2018/TT-VPCP)")
+        V2025 = "2025", _("Mẫu 2025")
+
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    hotline = models.CharField(_("đường dây nóng"), max_length=32, blank=True)
+    leader_phones = models.JSONField(
+        _("số điện thoại lãnh đạo công khai"),
+        default=list,
+        blank=True,
+        help_text=_('Danh sách {"name": …, "title": …, "phone": …}.'),
+    )
+    form_set = models.CharField(
+        _("bộ mẫu phiếu"), max_length=4, choices=FormSet.choices, default=FormSet.V2018
+    )
+    path = models.CharField(
+        _("đường dẫn cây"), max_length=255, db_index=True, blank=True, editable=False
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -91,3 +113,84 @@ class Agency(models.Model):
     @property
     def hours(self) -> WorkingHours:
         return WorkingHours.parse(self.working_hours)
+
+
+class Counter(models.Model):
+    """A reception desk (quầy) of the one-stop section."""
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        related_name="counters",
+    )
+    number = models.PositiveSmallIntegerField(_("số quầy"))
+    name = models.CharField(_("tên quầy"), max_length=100, blank=True)
+    fields = models.ManyToManyField(
+        "catalog.Field", verbose_name=_("lĩnh vực"), blank=True, related_name="counters"
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("quầy tiếp nhận")
+        verbose_name_plural = _("quầy tiếp nhận")
+        ordering = ["agency", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "number"], name="counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"Quầy {self.number}"
+
+
+class Role(models.TextChoices):
+    RECEPTION = "reception", _("Cán bộ một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên")
+    LEADER = "leader", _("Lãnh đạo")
+    AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+    MONITOR = "monitor", _("Giám sát")
+
+
+class Membership(models.Model):
+    """A staff member's role in an agency. A person may hold several roles in
+    several agencies; a monitor may cover the agency's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+    fields = models.ManyToManyField(
+        "catalog.Field",
+        verbose_name=_("lĩnh vực phụ trách"),
+        blank=True,
+        related_name="memberships",
+        help_text=_("Với chuyên viên: các lĩnh vực được giao. Để trống: mọi lĩnh vực."),
+    )
+    covers_subtree = models.BooleanField(
+        _("bao gồm đơn vị trực thuộc"),
+        default=False,
+        help_text=_("Với giám sát: xem được cả các cơ quan cấp dưới."),
+    )
+    is_active = models.BooleanField(_("đang hiệu lực"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vai trò cán bộ")
+        verbose_name_plural = _("vai trò cán bộ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.agency.code}"

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.agencies",
     "motcua.deadlines",
+    "motcua.catalog",
+    "motcua.dossiers",
     "motcua.demo",
 ]
 
@@ -147,6 +149,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MOTCUA_MAX_UPLOAD_BYTES = int(
+    os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
