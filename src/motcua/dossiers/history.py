@@ -1,0 +1,158 @@
+"""The dossier history: append-only events, hash-chained per dossier.
+
+Each event's hash covers its own content and the previous event's hash, so
+editing, deleting or reordering any event breaks the chain from there on. Each
+event also carries a snapshot of the dossier's dates and state after the action;
+``verify_dossier`` checks the chain *and* that the dossier row still equals the
+last snapshot — a quietly edited due date or finish date (a known way of faking
+on-time figures) is caught either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from .models import Dossier, Event
+
+GENESIS = "0" * 64
+SNAPSHOT_FIELDS = (
+    "status",
+    "received_at",
+    "clock_started_at",
+    "due_at",
+    "original_due_at",
+    "extended",
+    "paused_at",
+    "finished_at",
+    "ended_at",
+    "returned_at",
+    "outcome",
+    "timing",
+    "payment_status",
+    "agency_id",
+    "procedure_version_id",
+    "code",
+)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):  # one form whatever zone it was built in
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def snapshot(dossier: Dossier) -> dict[str, Any]:
+    """The dossier's state and dates, as recorded in each event."""
+    return {name: _json_value(getattr(dossier, name)) for name in SNAPSHOT_FIELDS}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def event_hash(event: Event, dossier_code: str) -> str:
+    body = {
+        "dossier": dossier_code,
+        "seq": event.seq,
+        "action": event.action,
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "at": _json_value(event.at),
+        "from": event.from_status,
+        "to": event.to_status,
+        "step": event.step_id,
+        "reason": event.reason,
+        "payload": event.payload,
+        "prev": event.prev_hash,
+    }
+    return hashlib.sha256(_canonical(body).encode()).hexdigest()
+
+
+def append_event(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: Any,
+    at: datetime,
+    from_status: str,
+    step_id: int | None = None,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Append the next event of ``dossier`` (call inside the action's transaction,
+    with the dossier row locked, after the dossier was saved)."""
+    last = (
+        Event.objects.filter(dossier=dossier)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    data = dict(payload or {})
+    data["snapshot"] = snapshot(dossier)
+    event = Event(
+        dossier=dossier,
+        agency_id=dossier.agency_id,
+        seq=seq,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "",
+        at=at,
+        from_status=from_status,
+        to_status=dossier.status,
+        step_id=step_id,
+        reason=reason,
+        payload=json.loads(_canonical(data)),
+        prev_hash=prev,
+    )
+    event.hash = event_hash(event, dossier.code)
+    event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class Problem:
+    dossier_code: str
+    seq: int | None
+    message: str
+
+
+def verify_dossier(
+    dossier: Dossier, events: list[Event] | None = None
+) -> list[Problem]:
+    """Problems in one dossier's history (empty when intact)."""
+    if events is None:
+        events = list(Event.objects.filter(dossier=dossier).order_by("seq"))
+    problems: list[Problem] = []
+    prev = GENESIS
+    for expected_seq, event in enumerate(events, start=1):
+        if event.seq != expected_seq:
+            problems.append(
+                Problem(dossier.code, event.seq, f"thiếu sự kiện số {expected_seq}")
+            )
+        if event.prev_hash != prev:
+            problems.append(
+                Problem(dossier.code, event.seq, "liên kết với sự kiện trước bị sai")
+            )
+        if event_hash(event, dossier.code) != event.hash:
+            problems.append(
+                Problem(dossier.code, event.seq, "nội dung sự kiện đã bị sửa")
+            )
+        prev = event.hash
+    if not events:
+        problems.append(Problem(dossier.code, None, "hồ sơ không có lịch sử"))
+    elif events[-1].payload.get("snapshot") != json.loads(
+        _canonical(snapshot(dossier))
+    ):
+        problems.append(
+            Problem(
+                dossier.code,
+                events[-1].seq,
+                "dữ liệu hồ sơ khác với lịch sử (ngày, trạng thái đã bị sửa)",
+            )
+        )
+    return problems

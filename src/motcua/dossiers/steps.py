@@ -1,0 +1,143 @@
+"""Processing steps of one dossier, instantiated from the procedure's workflow.
+
+Positions run in order; steps sharing a position run in parallel (each unit gets
+its task and deadline at once — Decree 61/2018 Art. 19 for electronic
+inter-agency dossiers). A step's due time is its start plus its budget of working
+hours on the calendar of the agency that handles it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from motcua.agencies.models import Agency
+from motcua.catalog.models import ProcedureVersion
+from motcua.deadlines.services import calendar_for
+
+from .models import Dossier, Step
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    position: int
+    name: str
+    role: str
+    unit: Agency | None
+    budget_hours: Decimal
+    template_id: int | None = None
+
+
+def _default_steps(version: ProcedureVersion) -> list[StepSpec]:
+    from motcua.catalog import services as catalog_services
+
+    specs = []
+    for row in catalog_services.default_steps(version):
+        data: dict[str, Any] = row if isinstance(row, dict) else vars(row)
+        specs.append(
+            StepSpec(
+                position=int(data["position"]),
+                name=str(data["name"]),
+                role=str(data["role"]),
+                unit=data.get("unit"),
+                budget_hours=Decimal(str(data["budget_hours"])),
+            )
+        )
+    return specs
+
+
+def workflow_of(version: ProcedureVersion) -> list[StepSpec]:
+    """The version's workflow, or the catalogue's default one."""
+    rows = list(version.steps.select_related("unit").order_by("position", "id"))
+    if not rows:
+        return _default_steps(version)
+    return [
+        StepSpec(r.position, r.name, r.role, r.unit, r.budget_hours, r.pk) for r in rows
+    ]
+
+
+def positions(specs: list[StepSpec]) -> list[int]:
+    return sorted({s.position for s in specs})
+
+
+def step_due(agency: Agency, start: datetime, budget_hours: Decimal) -> datetime:
+    hours = timedelta(hours=float(budget_hours))
+    return calendar_for(agency).add_working_time(start, hours)
+
+
+def open_position(
+    dossier: Dossier,
+    specs: list[StepSpec],
+    position: int,
+    now: datetime,
+    *,
+    assignee: Any = None,
+) -> list[Step]:
+    """Create the active steps of ``position``."""
+    created = []
+    members = [s for s in specs if s.position == position]
+    for spec in members:
+        agency = spec.unit or dossier.agency
+        created.append(
+            Step.objects.create(
+                dossier=dossier,
+                agency=agency,
+                template_id=spec.template_id,
+                position=spec.position,
+                name=spec.name,
+                role=spec.role,
+                assignee=assignee if len(members) == 1 else None,
+                state=Step.State.ACTIVE,
+                budget_hours=spec.budget_hours,
+                started_at=now,
+                due_at=step_due(agency, now, spec.budget_hours),
+            )
+        )
+    return created
+
+
+def active_steps(dossier: Dossier) -> QuerySet[Step]:
+    return dossier.steps.filter(state=Step.State.ACTIVE).select_related("agency")
+
+
+def close(step: Step, now: datetime, actor: Any, state: str = Step.State.DONE) -> None:
+    step.state = state
+    step.ended_at = now
+    step.ended_by = actor if getattr(actor, "pk", None) else None
+    step.save(update_fields=["state", "ended_at", "ended_by"])
+
+
+def close_all(dossier: Dossier, now: datetime, actor: Any, state: str) -> None:
+    for step in active_steps(dossier):
+        close(step, now, actor, state)
+
+
+def next_position(specs: list[StepSpec], after: int) -> int | None:
+    later = [p for p in positions(specs) if p > after]
+    return later[0] if later else None
+
+
+def return_position(specs: list[StepSpec]) -> int | None:
+    """The last position when it is the desk's hand-over of the result."""
+    all_positions = positions(specs)
+    if not all_positions:
+        return None
+    last = all_positions[-1]
+    roles = {s.role for s in specs if s.position == last}
+    return last if roles == {"reception"} and len(all_positions) > 1 else None
+
+
+def move_due_dates(
+    dossier: Dossier, *, restart_at: datetime | None, shift: timedelta
+) -> None:
+    """After a pause: active steps restart their budget, or move by ``shift``."""
+    for step in active_steps(dossier):
+        if restart_at is not None:
+            step.due_at = step_due(step.agency, restart_at, step.budget_hours)
+        elif step.due_at is not None:
+            step.due_at = calendar_for(step.agency).add_working_time(step.due_at, shift)
+        step.save(update_fields=["due_at"])
