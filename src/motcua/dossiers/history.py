@@ -156,3 +156,27 @@ def verify_dossier(
             )
         )
     return problems
+
+
+def verify_all(
+    agency_code: str | None = None, batch: int = 2000
+) -> tuple[int, list[Problem]]:
+    """Verify every dossier (optionally of one agency), in batches by id."""
+    dossiers = Dossier.objects.order_by("id")
+    if agency_code:
+        dossiers = dossiers.filter(agency__code=agency_code)
+    checked, last_id = 0, 0
+    problems: list[Problem] = []
+    while True:
+        chunk = list(dossiers.filter(id__gt=last_id)[:batch])
+        if not chunk:
+            return checked, problems
+        events: dict[int, list[Event]] = {d.pk: [] for d in chunk}
+        for event in Event.objects.filter(dossier_id__in=events).order_by(
+            "dossier_id", "seq"
+        ):
+            events[event.dossier_id].append(event)
+        for dossier in chunk:
+            problems.extend(verify_dossier(dossier, events[dossier.pk]))
+        checked += len(chunk)
+        last_id = chunk[-1].pk

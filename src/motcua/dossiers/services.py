@@ -916,8 +916,10 @@ def dossier_answer_consult(
 ) -> Dossier:
     """The consulted agency answers (its specialist or leader)."""
     answer = _require_text(answer, "dossier.answer_required", "nội dung trả lời")
+    act = _begin(A.ANSWER_CONSULT, actor, dossier, expected_version, check_roles=False)
     consultation = (
-        Consultation.objects.filter(pk=consultation_id, dossier_id=dossier.pk)
+        Consultation.objects.select_for_update()
+        .filter(pk=consultation_id, dossier_id=act.dossier.pk)
         .select_related("agency")
         .first()
     )
@@ -925,14 +927,7 @@ def dossier_answer_consult(
         raise _invalid(
             "dossier.unknown_consultation", "Không tìm thấy yêu cầu xin ý kiến."
         )
-    act = _begin(
-        A.ANSWER_CONSULT,
-        actor,
-        dossier,
-        expected_version,
-        role_agency=consultation.agency,
-    )
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _require_role(actor, consultation.agency, TRANSITIONS[A.ANSWER_CONSULT].roles, None)
     if consultation.answered_at is not None:
         raise Conflict(
             "dossier.consult_answered", "Yêu cầu xin ý kiến này đã được trả lời."
