@@ -6,8 +6,13 @@ These tests need committed data, hence ``transaction=True``.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,3 +113,29 @@ def test_same_version_edits_at_once_give_one_success_and_one_conflict():
     conflict = next(o for o in outcomes if isinstance(o, DomainError))
     assert conflict.status == 409
     assert Event.objects.filter(dossier=dossier, action="extend").count() == 1
+
+
+def test_sixteen_parallel_receptions_on_a_sqlite_file_get_consecutive_codes(tmp_path):
+    """The embedded profile: WAL and BEGIN IMMEDIATE serialise the writers."""
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'ward.sqlite3'}",
+        MOTCUA_VAR_DIR=str(tmp_path),
+        MOTCUA_SECRET_KEY="concurrency-test",
+        PYTHONPATH=str(repo),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.dossiers.sqlite_receptions", "16"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["errors"] == []
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in report["codes"])
+    assert numbers == list(range(1, 17))
