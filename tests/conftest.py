@@ -39,6 +39,7 @@ def agency(db: None) -> Callable[..., Any]:
 
     Unspecified fields get defaults (a fresh QCVN 102 code, a department)."""
     from motcua.agencies.models import Agency
+    from motcua.agencies.services import agency_create
 
     numbers = itertools.count(1)
 
@@ -47,9 +48,6 @@ def agency(db: None) -> Callable[..., Any]:
         fields.setdefault("code", f"000.00.{n:02d}.H12")
         fields.setdefault("name", f"Sở thử nghiệm số {n}")
         fields.setdefault("level", Agency.Level.DEPARTMENT)
-        obj = Agency(**fields)
-        obj.full_clean()
-        obj.save()
-        return obj
+        return agency_create(**fields)
 
     return make

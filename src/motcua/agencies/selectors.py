@@ -2,6 +2,11 @@
 
 Every check is set-based: ``visible_agencies(user)`` is one subquery that a list
 filters on, whatever the number of agencies or roles.
+
+A monitor whose membership ``covers_subtree`` holds the monitor role in every
+agency below theirs too: ``has_role``/``user_roles`` see it through the
+agency's ``path`` (its ancestors' ids), ``visible_agencies`` through a path
+prefix test.
 """
 
 from __future__ import annotations
@@ -9,26 +14,57 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
 
 from .models import Agency, Membership, Role
 
 
+def _is_active_user(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+    )
+
+
 def _is_system_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) and user.is_active)
+    return _is_active_user(user) and bool(getattr(user, "is_superuser", False))
 
 
 def memberships(user: Any) -> QuerySet[Membership]:
-    if not getattr(user, "is_authenticated", False):
+    """The active memberships of an active, logged-in ``user``."""
+    if not _is_active_user(user):
         return Membership.objects.none()
     return Membership.objects.filter(user=user, is_active=True)
+
+
+def is_staff_member(user: Any) -> bool:
+    """Whether ``user`` is a staff account: a system admin or someone holding at
+    least one active role."""
+    return _is_system_admin(user) or memberships(user).exists()
+
+
+def ancestor_ids(agency: Agency) -> list[int]:
+    """Ids of ``agency`` and the agencies above it, read from its ``path``."""
+    ids = [int(part) for part in agency.path.strip("/").split("/") if part]
+    return ids or [agency.pk]
+
+
+def _held_in(agency: Agency) -> Q:
+    # Roles held in the agency itself, or a monitor role covering it from above.
+    return Q(agency=agency) | Q(
+        role=Role.MONITOR, covers_subtree=True, agency_id__in=ancestor_ids(agency)
+    )
 
 
 def user_roles(user: Any, agency: Agency) -> set[str]:
     """The roles ``user`` holds in ``agency`` (a system admin holds them all)."""
     if _is_system_admin(user):
         return {r.value for r in Role}
-    return set(memberships(user).filter(agency=agency).values_list("role", flat=True))
+    return set(
+        memberships(user).filter(_held_in(agency)).values_list("role", flat=True)
+    )
 
 
 def has_role(
@@ -38,38 +74,50 @@ def has_role(
     to some fields holds the role only for dossiers of those fields."""
     if _is_system_admin(user):
         return True
-    rows = memberships(user).filter(agency=agency, role__in=list(roles))
+    rows = memberships(user).filter(_held_in(agency), role__in=list(roles))
     if field_id is None:
         return rows.exists()
-    unrestricted = ~Q(role=Role.SPECIALIST) | ~Exists(
-        Membership.fields.through.objects.filter(membership_id=OuterRef("pk"))
-    )
-    return rows.filter(unrestricted | Q(fields__id=field_id)).exists()
+    field_links = Membership.fields.through.objects.filter(membership_id=OuterRef("pk"))
+    unrestricted = ~Q(role=Role.SPECIALIST) | ~Exists(field_links)
+    in_field = Exists(field_links.filter(field_id=field_id))
+    return rows.filter(unrestricted | in_field).exists()
 
 
 def visible_agencies(user: Any) -> QuerySet[Agency]:
     """Agencies whose dossiers ``user`` may read: those where they hold a role,
-    plus the subtrees of monitors who cover them."""
+    plus the subtrees of monitors who cover them. One query when evaluated, and
+    usable as a subquery (``agency__in=visible_agencies(user)``)."""
     if _is_system_admin(user):
         return Agency.objects.all()
+    if not _is_active_user(user):
+        return Agency.objects.none()
     mine = memberships(user)
     direct = Q(id__in=mine.values("agency_id"))
-    subtree = Exists(
+    # The outer agency's path starts with the path of an agency the user
+    # monitors with its subtree. An empty path (an agency saved without
+    # agency_save) would be a prefix of everything: never use it.
+    covering = Exists(
         mine.filter(role=Role.MONITOR, covers_subtree=True)
-        .filter(agency__path__isnull=False)
-        .filter(_path_prefix_of_outer())
+        .exclude(agency__path="")
+        .filter(StartsWith(OuterRef("path"), F("agency__path")))
     )
-    return Agency.objects.filter(direct | subtree)
-
-
-def _path_prefix_of_outer() -> Q:
-    # The outer agency's path starts with the monitor's agency path.
-    from django.db.models import F
-    from django.db.models.functions import Length, Substr
-
-    return Q(agency__path=Substr(OuterRef("path"), 1, Length(F("agency__path"))))
+    return Agency.objects.filter(direct | covering)
 
 
 def subtree(agency: Agency) -> QuerySet[Agency]:
     """The agency and every agency below it."""
+    if not agency.path:  # not saved through agency_save: only itself is known
+        return Agency.objects.filter(pk=agency.pk)
     return Agency.objects.filter(path__startswith=agency.path)
+
+
+def public_agencies(
+    *, parent_code: str | None = None, level: str | None = None
+) -> QuerySet[Agency]:
+    """Active agencies as published (code, name, level, parent, contacts)."""
+    rows = Agency.objects.filter(is_active=True).select_related("parent")
+    if parent_code:
+        rows = rows.filter(parent__code=parent_code)
+    if level:
+        rows = rows.filter(level=level)
+    return rows.order_by("code")

@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("motcua.core.urls")),
     path("lich-lam-viec/", include("motcua.deadlines.urls")),
     path("api/v1/calendar/", include("motcua.deadlines.api_urls")),
+    path("api/v1/auth/", include("motcua.agencies.auth_urls")),
+    path("api/v1/agencies/", include("motcua.agencies.api_urls")),
+    path("api/v1/procedures/", include("motcua.catalog.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -46,6 +46,13 @@ _DRF_MESSAGES_VI = {
     ),
     exceptions.ParseError: ("http.parse_error", "Dữ liệu gửi lên không đọc được."),
 }
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (one "Error" component in the schema)."""
+
+    code = serializers.CharField(help_text="Mã lỗi ổn định, ví dụ dossier.changed")
+    message = serializers.CharField(help_text="Thông báo tiếng Việt cho người dùng")
 
 
 def error_response(code: str, message: str, http_status: int, **extra: Any) -> Response:

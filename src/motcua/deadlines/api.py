@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.api import ErrorSerializer
+
 from .engine import (
     UNITS_WITH_DURATION,
     Unit,
@@ -23,11 +25,6 @@ from .engine import (
 )
 from .parsing import parse_start, parse_year
 from .services import calendar_for, get_agency
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
 
 
 class DueSerializer(serializers.Serializer):

@@ -1,23 +1,57 @@
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from motcua.demo.services import load_demo
+from motcua.demo.services import demo_password, load_demo
+from motcua.demo.staff import accounts_for_display
 
 
 class Command(BaseCommand):
     help = (
-        "Tạo dữ liệu trình diễn (các cơ quan mẫu và tài khoản quản trị). "
-        "Chạy lại không tạo trùng."
+        "Tạo dữ liệu trình diễn: các cơ quan mẫu, cán bộ, danh mục thủ tục và "
+        "khoảng một năm hồ sơ. Chạy lại không tạo trùng."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--no-dossiers", action="store_true", help="Không tạo hồ sơ mẫu."
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=365,
+            help="Số ngày lịch có hồ sơ (mặc định 365).",
+        )
+        parser.add_argument(
+            "--per-day",
+            type=float,
+            default=6.0,
+            help="Số hồ sơ trung bình mỗi ngày làm việc ở mỗi phường (mặc định 6).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        created, account = load_demo()
-        self.stdout.write(f"Cơ quan mẫu mới tạo: {created}")
-        state = "mới tạo" if account.created else "đã có"
+        started = time.monotonic()
+        summary = load_demo(
+            with_dossiers=not options["no_dossiers"],
+            days=options["days"],
+            per_day=options["per_day"],
+        )
+        self.stdout.write(f"Cơ quan mẫu mới tạo: {summary.agencies_created}")
+        self.stdout.write(f"Thủ tục trong danh mục mẫu: {summary.procedures}")
+        self.stdout.write(
+            f"Hồ sơ mẫu mới tạo: {summary.dossiers_created} "
+            f"({summary.actions} thao tác, {time.monotonic() - started:.0f} giây)"
+        )
+        for problem in summary.skipped[:5]:
+            self.stdout.write(f"  bỏ qua một bước: {problem}")
+        state = "mới tạo" if summary.admin.created else "đã có"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Tài khoản quản trị ({state}): {account.username} / {account.password}"
-                "  — chỉ dùng để trình diễn trên máy này."
+                f"Tài khoản quản trị ({state}): {summary.admin.username} / "
+                f"{summary.admin.password}  — chỉ dùng để trình diễn trên máy này."
             )
         )
+        self.stdout.write(f"Tài khoản cán bộ (mật khẩu {demo_password()}):")
+        for username, role, agency in accounts_for_display(demo_password()):
+            self.stdout.write(f"  {username:<28} {role:<18} {agency}")

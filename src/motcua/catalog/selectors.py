@@ -1,0 +1,117 @@
+"""Reads of the catalogue: versions in force, procedures offered, search.
+
+A version is in force on ``at`` when ``effective_from <= at < effective_to``
+(``effective_to`` empty = open-ended). Lists are one query plus fixed prefetches,
+whatever their length (ARCHITECTURE principle 5).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from motcua.agencies.models import Agency
+from motcua.core import clock
+from motcua.core.errors import DomainError, NotFound
+from motcua.core.text import fold
+from motcua.deadlines.engine import VN_TZ
+
+from .models import Field, Procedure, ProcedureVersion
+
+
+def today() -> date:
+    """Today in Việt Nam, from the injected clock."""
+    return clock.now().astimezone(VN_TZ).date()
+
+
+def in_force_at(at: date, prefix: str = "") -> Q:
+    """Condition "the version is in force on ``at``" (``prefix`` for a relation)."""
+    return Q(**{f"{prefix}effective_from__lte": at}) & (
+        Q(**{f"{prefix}effective_to__isnull": True})
+        | Q(**{f"{prefix}effective_to__gt": at})
+    )
+
+
+def version_in_force(procedure: Procedure, at: date) -> ProcedureVersion:
+    """The version of ``procedure`` whose effective range contains ``at``."""
+    version = (
+        procedure.versions.filter(in_force_at(at)).order_by("-effective_from").first()
+    )
+    if version is None:
+        raise DomainError(
+            "catalog.no_version_in_force",
+            f"Thủ tục {procedure.code} không có phiên bản có hiệu lực vào ngày "
+            f"{at.strftime('%d/%m/%Y')}.",
+        )
+    return version
+
+
+def procedures_offered(agency: Agency) -> QuerySet[Procedure]:
+    """Active procedures the agency performs, with their field."""
+    return (
+        Procedure.objects.filter(agencies=agency, is_active=True)
+        .select_related("field")
+        .order_by("code")
+    )
+
+
+def versions_in_force(at: date | None = None) -> QuerySet[ProcedureVersion]:
+    """Versions in force on ``at`` (today) of active procedures, ready to list:
+    procedure, field, components and offering agencies loaded in fixed queries."""
+    at = at or today()
+    return (
+        ProcedureVersion.objects.filter(in_force_at(at), procedure__is_active=True)
+        .select_related("procedure__field")
+        .prefetch_related("components", "procedure__agencies")
+        .order_by("procedure__code")
+    )
+
+
+def search_procedures(
+    q: str = "",
+    agency: Agency | None = None,
+    field: Field | None = None,
+    at: date | None = None,
+) -> QuerySet[ProcedureVersion]:
+    """Versions in force matching ``q`` without regard to accents or case: every
+    folded word of ``q`` must appear in the stored ``search_text`` ("so do" finds
+    "sổ đỏ"). Versions containing the whole phrase come first, then by code."""
+    versions = versions_in_force(at)
+    if agency is not None:
+        versions = versions.filter(procedure__agencies=agency)
+    if field is not None:
+        versions = versions.filter(procedure__field=field)
+    phrase = fold(q or "")
+    if not phrase:
+        return versions
+    for word in phrase.split():
+        versions = versions.filter(search_text__contains=word)
+    return versions.annotate(
+        phrase_rank=Case(
+            When(search_text__contains=phrase, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("phrase_rank", "procedure__code")
+
+
+def get_field(code: str) -> Field:
+    """The field with this code; an unknown code is bad input (400)."""
+    try:
+        return Field.objects.get(code=code.strip())
+    except Field.DoesNotExist:
+        raise DomainError(
+            "catalog.unknown_field", f"Không có lĩnh vực nào mang mã «{code}»."
+        ) from None
+
+
+def version_in_force_by_code(code: str, at: date | None = None) -> ProcedureVersion:
+    """The version in force of the active procedure ``code`` (404 otherwise)."""
+    version = versions_in_force(at).filter(procedure__code=code).first()
+    if version is None:
+        raise NotFound(
+            "catalog.unknown_procedure",
+            f"Không có thủ tục đang áp dụng nào mang mã «{code}».",
+        )
+    return version

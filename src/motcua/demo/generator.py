@@ -1,0 +1,300 @@
+"""About a year of demo dossiers, made through the real services with an injected
+clock — so the history, the deadlines and every figure are exactly those of live
+use. Deterministic for a given seed and end date.
+
+The shape follows our source articles: a ward receives a few to a dozen dossiers a
+working day, more before Tết and fewer in the Tết month, most settled early, some on
+the due date, a few late (some after an apology and a new date), a few supplement
+cycles, refusals, withdrawals, online submissions and consultations of the district.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from motcua.agencies.models import Agency
+from motcua.catalog.models import Procedure
+from motcua.core import clock
+from motcua.core.errors import DomainError
+from motcua.deadlines.engine import VN_TZ, Calendar
+from motcua.deadlines.services import calendar_for
+from motcua.dossiers import services as s
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import ApplicantInput, DossierInput
+
+from .staff import WardStaff
+
+# Share of the year's volume by month (Tết usually falls in late January or February).
+SEASON = {1: 1.25, 2: 0.6, 3: 1.0, 4: 1.0, 5: 1.05, 6: 1.15, 7: 1.15, 8: 1.05, 9: 1.0,
+          10: 1.0, 11: 1.0, 12: 1.2}  # fmt: skip
+FIELD_WEIGHTS = {"HT": 35, "CT": 40, "BTXH": 10, "NCC": 5, "DD": 10}
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng",
+                "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]  # fmt: skip
+MIDDLE_NAMES = ["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Quốc", "Thu", "Đức"]
+GIVEN_NAMES = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa",
+               "Hùng", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc",
+               "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vy", "Yến"]  # fmt: skip
+
+
+@dataclass
+class Report:
+    dossiers: int = 0
+    actions: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Life:
+    """One dossier's planned life: each step an instant and an action."""
+
+    world: _World
+    staff: WardStaff
+    procedure: Procedure
+    calendar: Calendar
+    start: datetime
+    dossier: Dossier | None = None
+    last: datetime | None = None
+
+    @property
+    def d(self) -> Dossier:
+        assert self.dossier is not None, "no dossier yet"
+        return self.dossier
+
+    def at(self, hours: float) -> datetime:
+        return self.calendar.add_working_time(self.start, timedelta(hours=hours))
+
+    def do(self, when: datetime, action: Callable[[], Dossier]) -> bool:
+        """Run ``action`` at ``when`` (never before the previous action) unless that
+        is after the demo's "now"."""
+        if self.last is not None and when <= self.last:
+            when = self.calendar.add_working_time(self.last, timedelta(minutes=5))
+        if when > self.world.end:
+            return False
+        self.last = when
+        with clock.frozen_at(when):
+            self.dossier = action()
+        self.world.report.actions += 1
+        return True
+
+
+@dataclass
+class _World:
+    rng: random.Random
+    end: datetime
+    district: Agency
+    district_specialist: Any
+    procedures: dict[str, list[Procedure]]
+    report: Report = field(default_factory=Report)
+
+    def person(self) -> ApplicantInput:
+        rng = self.rng
+        name = " ".join(
+            (
+                rng.choice(FAMILY_NAMES),
+                rng.choice(MIDDLE_NAMES),
+                rng.choice(GIVEN_NAMES),
+            )
+        )
+        return ApplicantInput(
+            name=name,
+            id_number="0" + "".join(str(rng.randint(0, 9)) for _ in range(11)),
+            phone="09" + "".join(str(rng.randint(0, 9)) for _ in range(8)),
+            address=f"{rng.randint(1, 200)} đường {rng.choice(GIVEN_NAMES)}, Đà Nẵng",
+        )
+
+    def procedure(self) -> Procedure:
+        fields = [f for f in FIELD_WEIGHTS if self.procedures.get(f)]
+        chosen = self.rng.choices(fields, weights=[FIELD_WEIGHTS[f] for f in fields])[0]
+        return self.rng.choice(self.procedures[chosen])
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _legal_hours(life: _Life) -> float:
+    """Working hours from reception to the due date."""
+    due = life.d.due_at
+    assert due is not None, "demo procedures all have a due date"
+    return life.calendar.elapsed(life.start, due).total_seconds() / 3600
+
+
+def _reception(life: _Life, officer: Any) -> bool:
+    """Desk refusal, desk supplement then reception, or an online submission."""
+    w, rng = life.world, life.world.rng
+    online = life.procedure.versions.first()
+    channel = "direct"
+    if online is not None and online.online_level != "none" and rng.random() < 0.25:
+        channel = "online"
+    data = DossierInput(
+        agency=life.staff.agency,
+        procedure=life.procedure,
+        channel=channel,
+        applicant=w.person(),
+    )
+    roll = rng.random()
+    if channel == "direct" and roll < 0.015:
+        refusal = "Thủ tục không thuộc thẩm quyền của phường"
+        life.do(
+            life.start, lambda: s.dossier_refuse(officer, data=data, reason=refusal)
+        )
+        return False
+    if channel == "direct" and roll < 0.045:
+        life.do(life.start, lambda: s.dossier_request_supplement(
+            officer, data=data, reason="Thiếu bản sao giấy tờ tùy thân",
+            items=["Bản sao CCCD của người yêu cầu"]))  # fmt: skip
+        back = life.at(rng.uniform(4, 24))
+        life.start = back
+        return life.do(back, lambda: s.dossier_receive(officer, life.d))
+    if channel == "online":
+        life.do(life.start, lambda: s.dossier_submit_online(None, data))
+        life.start = life.at(rng.uniform(0.5, 4))
+        return life.do(life.start, lambda: s.dossier_receive(officer, life.d))
+    return life.do(life.start, lambda: s.dossier_receive(officer, data=data))
+
+
+def _processing(life: _Life, officer: Any) -> None:
+    w, rng, staff = life.world, life.world.rng, life.staff
+    specialist = staff.specialist_for(life.procedure.field.code)
+    if not life.do(life.at(0.1), lambda: s.dossier_assign(
+            staff.leader, life.d, assignee=specialist)):  # fmt: skip
+        return
+    legal = max(_legal_hours(life), 1.0)
+    roll = rng.random()
+    if roll < 0.03 and legal > 8:  # specialist asks for more, within 3 working days
+        asked = life.at(rng.uniform(0.5, min(legal * 0.3, 20)))
+        if not life.do(asked, lambda: s.dossier_request_supplement(
+                specialist, life.d, reason="Cần bổ sung giấy xác nhận cư trú",
+                items=["Giấy xác nhận thông tin về cư trú"])):  # fmt: skip
+            return
+        life.start = life.calendar.add_working_time(
+            asked, timedelta(hours=rng.uniform(8, 40))
+        )
+        if not life.do(life.start, lambda: s.dossier_resubmit(officer, life.d)):
+            return
+        legal = max(_legal_hours(life), 1.0)
+    if roll > 0.97 and legal > 16:  # ask the district
+        if not life.do(life.at(1), lambda: s.dossier_consult(
+                specialist, life.d, agency=w.district, working_days=3,
+                question="Đề nghị xác nhận thông tin thửa đất")):  # fmt: skip
+            return
+        consultation = life.d.consultations.latest("id")
+        if not life.do(life.at(rng.uniform(2, 16)), lambda: s.dossier_answer_consult(
+                w.district_specialist, life.d, consultation_id=consultation.pk,
+                answer="Thông tin đúng với hồ sơ địa chính")):  # fmt: skip
+            return
+    _settle(life, officer, specialist, legal)
+
+
+def _settle(life: _Life, officer: Any, specialist: Any, legal: float) -> None:
+    rng, staff = life.world.rng, life.staff
+    roll = rng.random()
+    if roll < 0.015:
+        refusal = "Không đủ điều kiện theo quy định"
+        when = life.at(legal * rng.uniform(0.3, 0.8))
+        if life.do(when, lambda: s.dossier_refuse(specialist, life.d, reason=refusal)):
+            _hand_over(life, officer)
+        return
+    if roll < 0.02:
+        life.do(life.at(legal * 0.3), lambda: s.dossier_withdraw(
+            officer, life.d, reason="Công dân xin rút hồ sơ"))  # fmt: skip
+        return
+    if roll < 0.05:  # late
+        if legal > 16 and rng.random() < 0.6:
+            notice = life.at(legal - 8 - rng.uniform(1, 6))
+            due = life.d.due_at
+            assert due is not None
+            new_due = life.calendar.add_working_time(due, timedelta(hours=40))
+            if not life.do(notice, lambda: s.dossier_extend(
+                    staff.leader, life.d, new_due_at=new_due,
+                    reason="Cần thêm thời gian xác minh")):  # fmt: skip
+                return
+        finish = legal + rng.uniform(2, 20)
+    elif roll < 0.20:  # on the due date
+        finish = max(legal - rng.uniform(0, 2), 0.5)
+    else:
+        finish = legal * rng.uniform(0.25, 0.85)
+    finish = max(finish, 0.4)
+    steps = [
+        (finish * 0.6, lambda: s.dossier_submit(specialist, life.d)),
+        (finish * 0.85, lambda: s.dossier_approve(staff.leader, life.d)),
+        (finish, lambda: s.dossier_finish(officer, life.d)),
+    ]
+    for hours, action in steps:
+        if not life.do(life.at(max(hours, 0.15)), action):
+            return
+    _hand_over(life, officer)
+
+
+def _hand_over(life: _Life, officer: Any) -> None:
+    rng = life.world.rng
+    if rng.random() < 0.05:  # not collected yet
+        return
+    finished = life.d.finished_at
+    assert finished is not None, "called after finish or refusal"
+    when = life.calendar.add_working_time(
+        finished, timedelta(hours=rng.choice([0.5, 2, 6, 10, 20]))
+    )
+    life.do(when, lambda: s.dossier_return_result(officer, life.d))
+
+
+def _one_dossier(
+    world: _World, staff: WardStaff, start: datetime, calendar: Calendar
+) -> None:
+    life = _Life(world, staff, world.procedure(), calendar, start)
+    officer = world.rng.choice(staff.reception)
+    try:
+        if _reception(life, officer):
+            _processing(life, officer)
+    except DomainError as exc:  # a rule refused a planned step: keep what happened
+        world.report.skipped.append(f"{exc.code}: {exc.message}")
+    world.report.dossiers += 1
+
+
+def _day_starts(
+    rng: random.Random, calendar: Calendar, day: date, n: int
+) -> list[datetime]:
+    opening = datetime.combine(day, time(0), tzinfo=VN_TZ)
+    minutes = sorted(rng.randrange(0, 8 * 60) for _ in range(n))
+    return [
+        calendar.add_working_time(opening, timedelta(minutes=m, seconds=1))
+        for m in minutes
+    ]
+
+
+def generate(
+    wards: list[WardStaff],
+    *,
+    district: Agency,
+    district_specialist: Any,
+    start: date,
+    end: datetime,
+    per_day: float = 6.0,
+    seed: int = 2015,
+) -> Report:
+    """Dossiers for every working day in ``[start, end)`` at each ward."""
+    procedures: dict[str, list[Procedure]] = {}
+    for procedure in Procedure.objects.select_related("field").order_by("code"):
+        procedures.setdefault(procedure.field.code, []).append(procedure)
+    world = _World(random.Random(seed), end, district, district_specialist, procedures)
+    day = start
+    while day < end.astimezone(VN_TZ).date():
+        for staff in wards:
+            calendar = calendar_for(staff.agency)
+            if not calendar.is_working_day(day):
+                continue
+            n = _poisson(world.rng, per_day * SEASON[day.month])
+            for when in _day_starts(world.rng, calendar, day, n):
+                _one_dossier(world, staff, when, calendar)
+        day += timedelta(days=1)
+    return world.report

@@ -1,0 +1,126 @@
+"""Demo staff: one account per role in each demo ward, a district specialist for
+inter-agency work and a city monitor. Idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from motcua.agencies.models import Agency, Membership, Role
+from motcua.catalog.models import Field
+
+# Field codes of the reference catalogue handled by each ward specialist.
+CIVIL_FIELDS = ("HT", "CT")  # hộ tịch, chứng thực
+SOCIAL_FIELDS = ("BTXH", "NCC", "DD")  # bảo trợ xã hội, người có công, đất đai
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    full_name: str
+    agency: Agency
+    role: str
+    fields: tuple[str, ...] = ()
+    covers_subtree: bool = False
+
+
+@dataclass
+class WardStaff:
+    agency: Agency
+    reception: list[Any]
+    civil_specialist: Any
+    social_specialist: Any
+    leader: Any
+    admin: Any
+
+    def specialist_for(self, field_code: str) -> Any:
+        if field_code in CIVIL_FIELDS:
+            return self.civil_specialist
+        return self.social_specialist
+
+
+def _accounts(ward: Agency, slug: str) -> list[Account]:
+    return [
+        Account(f"tiepnhan.{slug}", "Trần Thị Thu", ward, Role.RECEPTION),
+        Account(f"tiepnhan2.{slug}", "Lê Văn Hùng", ward, Role.RECEPTION),
+        Account(
+            f"chuyenvien.{slug}", "Nguyễn Thị Mai", ward, Role.SPECIALIST, CIVIL_FIELDS
+        ),
+        Account(
+            f"chuyenvien2.{slug}",
+            "Phạm Minh Tuấn",
+            ward,
+            Role.SPECIALIST,
+            SOCIAL_FIELDS,
+        ),
+        Account(f"lanhdao.{slug}", "Trần Quốc Bình", ward, Role.LEADER),
+        Account(f"quantri.{slug}", "Võ Thị Lan", ward, Role.AGENCY_ADMIN),
+    ]
+
+
+def _ensure(account: Account, password: str) -> Any:
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=account.username).first()
+    if user is None:
+        last, _, first = account.full_name.rpartition(" ")
+        user = user_model.objects.create_user(
+            account.username, password=password, first_name=first, last_name=last
+        )
+    membership, _ = Membership.objects.get_or_create(
+        user=user,
+        agency=account.agency,
+        role=account.role,
+        defaults={"covers_subtree": account.covers_subtree},
+    )
+    if account.fields:
+        membership.fields.set(Field.objects.filter(code__in=account.fields))
+    return user
+
+
+def ward_staff(ward: Agency, slug: str, password: str) -> WardStaff:
+    users = {a.username: _ensure(a, password) for a in _accounts(ward, slug)}
+    return WardStaff(
+        agency=ward,
+        reception=[users[f"tiepnhan.{slug}"], users[f"tiepnhan2.{slug}"]],
+        civil_specialist=users[f"chuyenvien.{slug}"],
+        social_specialist=users[f"chuyenvien2.{slug}"],
+        leader=users[f"lanhdao.{slug}"],
+        admin=users[f"quantri.{slug}"],
+    )
+
+
+def other_staff(
+    city: Agency, districts: dict[str, Agency], password: str
+) -> dict[str, Any]:
+    """A specialist and a leader in each district (for consultations and
+    inter-agency steps) and a monitor of the whole city."""
+    users = {
+        "monitor": _ensure(
+            Account(
+                "giamsat.danang",
+                "Đặng Văn Minh",
+                city,
+                Role.MONITOR,
+                covers_subtree=True,
+            ),
+            password,
+        )
+    }
+    for slug, district in districts.items():
+        users[f"specialist:{district.code}"] = _ensure(
+            Account(f"chuyenvien.{slug}", "Hoàng Thị Hạnh", district, Role.SPECIALIST),
+            password,
+        )
+    return users
+
+
+def accounts_for_display(password: str) -> list[tuple[str, str, str]]:
+    """(username, role label, agency) of every demo account, for the start-up banner."""
+    rows = (
+        Membership.objects.select_related("user", "agency")
+        .filter(user__username__contains=".")
+        .order_by("agency__code", "role", "user__username")
+    )
+    return [(m.user.username, str(Role(m.role).label), m.agency.name) for m in rows]
