@@ -29,6 +29,7 @@ from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ, Deadline, DeadlineError
 from motcua.deadlines.services import calendar_for
 
+from . import observers
 from . import steps as step_ops
 from .codes import next_code, reserve_code
 from .history import append_event
@@ -150,7 +151,7 @@ class _Act:
             self.dossier.status = new_status
         self.dossier.lock_version += 1
         self.dossier.save()
-        append_event(
+        event = append_event(
             self.dossier,
             action=self.action,
             actor=self.actor,
@@ -160,6 +161,7 @@ class _Act:
             reason=reason,
             payload=payload,
         )
+        observers.notify(self.dossier, event)
         return self.dossier
 
 
