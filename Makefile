@@ -27,7 +27,7 @@ DEMO_HOST := 127.0.0.1:8000
 #   make demo DEMO_WORKER='.venv/bin/motcua run_worker'
 DEMO_WORKER ?=
 
-.PHONY: help install demo test lint bench
+.PHONY: help install system-deps test-system-deps demo test lint bench
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -36,7 +36,14 @@ help:
 PO_FILES := $(wildcard src/motcua/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-install: $(STAMP) $(MO_FILES)
+install: system-deps $(STAMP) $(MO_FILES)
+
+# Debian packages (Pango and fonts for PDF slips; Chromium for browser tests).
+system-deps:
+	@tools/system-deps.sh runtime
+
+test-system-deps:
+	@tools/system-deps.sh test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -66,7 +73,7 @@ demo: install
 	fi; \
 	env -u DATABASE_URL $(MOTCUA) runserver $(DEMO_HOST) --noreload
 
-test: install
+test: install test-system-deps
 	TEST_DBS='$(TEST_DBS)' tools/run-tests.sh $(PYTEST_ARGS)
 
 # Runs every check and fails at the end if any failed.

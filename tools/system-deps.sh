@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian packages MotCua needs, only those missing.
+#   tools/system-deps.sh runtime   Pango (WeasyPrint's PDF slips) and fonts
+#   tools/system-deps.sh test      the above, plus Chromium for the browser tests
+# Runs apt-get as root, or through sudo when available; otherwise says what to
+# install and fails.
+set -euo pipefail
+
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2)
+test_only=(chromium)
+
+case "${1:-runtime}" in
+    runtime) wanted=("${runtime[@]}") ;;
+    test) wanted=("${runtime[@]}" "${test_only[@]}") ;;
+    *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    apt=(apt-get)
+elif command -v sudo >/dev/null 2>&1; then
+    apt=(sudo apt-get)
+else
+    echo "system-deps: please install: ${missing[*]}" >&2
+    exit 1
+fi
+echo "system-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${apt[@]}" update -qq
+"${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
