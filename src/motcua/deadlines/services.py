@@ -10,6 +10,9 @@ process without a restart.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db.models import Count, Max, Q
@@ -31,6 +34,21 @@ from .national import national_days
 _cache: dict[object, Calendar] = {}
 _lock = threading.Lock()
 _MAX_CACHED = 1024
+_pinned: ContextVar[dict[int | None, Calendar] | None] = ContextVar(
+    "motcua_pinned_calendars", default=None
+)
+
+
+@contextmanager
+def pinned_calendars() -> Iterator[None]:
+    """Within the block, each agency's calendar is looked up once and reused
+    without re-checking for admin changes: for bulk work (historical import, demo
+    generation) where the calendar cannot change underneath."""
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def get_agency(code: str) -> Agency:
@@ -66,6 +84,17 @@ def _overrides(agency: Agency | None) -> Q:
 
 def calendar_for(agency: Agency | None = None) -> Calendar:
     """The working calendar of ``agency`` (the national one when None)."""
+    pinned = _pinned.get()
+    key_id = agency.pk if agency is not None else None
+    if pinned is not None and key_id in pinned:
+        return pinned[key_id]
+    calendar = _current_calendar(agency)
+    if pinned is not None:
+        pinned[key_id] = calendar
+    return calendar
+
+
+def _current_calendar(agency: Agency | None) -> Calendar:
     stats = CalendarOverride.objects.filter(_overrides(agency)).aggregate(
         n=Count("id"), last=Max("updated_at")
     )

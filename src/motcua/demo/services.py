@@ -20,6 +20,7 @@ from motcua.catalog.services import load_reference_catalogue
 from motcua.core import clock
 from motcua.deadlines.engine import VN_TZ
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import bulk_work
 
 from .generator import generate
 from .staff import other_staff, ward_staff
@@ -115,7 +116,7 @@ def load_demo(
         start = end.astimezone(VN_TZ).date() - timedelta(days=days)
         district = wards[0].parent
         assert district is not None
-        with transaction.atomic():
+        with transaction.atomic(), bulk_work():
             report = generate(
                 staff,
                 district=district,

@@ -27,7 +27,7 @@ from motcua.core import clock
 from motcua.core.errors import Conflict, DomainError
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ, Deadline, DeadlineError
-from motcua.deadlines.services import calendar_for
+from motcua.deadlines.services import calendar_for, pinned_calendars
 
 from . import observers
 from . import steps as step_ops
@@ -52,12 +52,21 @@ SUPPLEMENT_WINDOW = timedelta(hours=3 * 8)  # 3 working days (Art. 19(4))
 @contextmanager
 def trusted_replay() -> Iterator[None]:
     """Role checks off, for the historical import only: it replays what older
-    systems already decided, attributed to the people named in the file."""
+    systems already decided, attributed to the people named in the file (who may
+    have left or changed role since). Calendars and workflows are read once."""
     token = _trusted.set(True)
     try:
-        yield
+        with bulk_work():
+            yield
     finally:
         _trusted.reset(token)
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Many actions in a row (import, demo): reuse calendars and workflows."""
+    with pinned_calendars(), step_ops.cached_workflows():
+        yield
 
 
 # ----------------------------------------------------------------- inputs
@@ -262,11 +271,12 @@ def _applicant(data: ApplicantInput) -> Applicant:
         else None
     )
     applicant = existing or Applicant()
+    replaying = _trusted.get()  # older records must not overwrite current details
     for name in ("kind", "name", "id_number", "phone", "email", "address"):
         value = getattr(data, name)
-        if value or not existing:
+        if not existing or (value and not (replaying and getattr(applicant, name))):
             setattr(applicant, name, value)
-    if data.birth_date:
+    if data.birth_date and not (replaying and applicant.birth_date):
         applicant.birth_date = data.birth_date
     applicant.save()
     return applicant
@@ -684,7 +694,7 @@ def _pick_step(dossier: Dossier, actor: Any, step_id: int | None) -> Step:
 
 
 def _check_assignee(assignee: Any, step: Step, dossier: Dossier) -> None:
-    if assignee is None:
+    if assignee is None or _trusted.get():  # history may name people who left
         return
     if not getattr(assignee, "is_active", False) or not has_role(
         assignee, step.agency, [step.role], field_id=dossier.field_id
@@ -746,6 +756,13 @@ def _step_action(
     return act, step
 
 
+def _opened(opened: list[Step], assignee: Any) -> dict[str, Any]:
+    return {
+        "opened": [s.pk for s in opened],
+        "assignee": getattr(assignee, "username", None),
+    }
+
+
 @transaction.atomic
 def dossier_forward(
     actor: Any,
@@ -762,7 +779,7 @@ def dossier_forward(
     return act.commit(
         step=step,
         reason=(note or "").strip(),
-        payload={"opened": [s.pk for s in opened]},
+        payload=_opened(opened, assignee),
     )
 
 
@@ -791,7 +808,7 @@ def dossier_submit(
     return act.commit(
         step=step,
         reason=(note or "").strip(),
-        payload={"opened": [s.pk for s in opened]},
+        payload=_opened(opened, assignee),
     )
 
 
@@ -903,7 +920,11 @@ def dossier_consult(
     )
     return act.commit(
         reason=question,
-        payload={"consultation": consultation.pk, "agency": agency.code},
+        payload={
+            "consultation": consultation.pk,
+            "agency": agency.code,
+            "working_days": working_days,
+        },
     )
 
 

@@ -8,6 +8,9 @@ hours on the calendar of the agency that handles it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -50,8 +53,34 @@ def _default_steps(version: ProcedureVersion) -> list[StepSpec]:
     return specs
 
 
+_workflows: ContextVar[dict[int, list[StepSpec]] | None] = ContextVar(
+    "motcua_cached_workflows", default=None
+)
+
+
+@contextmanager
+def cached_workflows() -> Iterator[None]:
+    """Within the block, each procedure version's workflow is read once (bulk work:
+    import, demo generation)."""
+    token = _workflows.set({})
+    try:
+        yield
+    finally:
+        _workflows.reset(token)
+
+
 def workflow_of(version: ProcedureVersion) -> list[StepSpec]:
     """The version's workflow, or the catalogue's default one."""
+    cache = _workflows.get()
+    if cache is not None and version.pk in cache:
+        return cache[version.pk]
+    specs = _read_workflow(version)
+    if cache is not None:
+        cache[version.pk] = specs
+    return specs
+
+
+def _read_workflow(version: ProcedureVersion) -> list[StepSpec]:
     rows = list(version.steps.select_related("unit").order_by("position", "id"))
     if not rows:
         return _default_steps(version)
