@@ -146,9 +146,7 @@ class _DossierExport:
         if action == A.ASSIGN:
             return {"assignee": payload["assignee"]}
         if action in (A.FORWARD, A.SUBMIT):
-            if "assignee" in payload:  # recorded by the service since 0.1
-                return {"assignee": payload["assignee"]} if payload["assignee"] else {}
-            return self.opened_for(payload.get("opened") or [])
+            return self.forwarded_to(payload)
         if action == A.CONSULT:
             return self.consult(payload)
         if action == A.ANSWER_CONSULT:
@@ -163,6 +161,11 @@ class _DossierExport:
             extra = {"new_due_at": iso(datetime.fromisoformat(payload["new_due_at"]))}
             return extra | ({"override": True} if payload.get("override") else {})
         return {}
+
+    def forwarded_to(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if "assignee" in payload:  # recorded by the service since 0.1
+            return {"assignee": payload["assignee"]} if payload["assignee"] else {}
+        return self.opened_for(payload.get("opened") or [])
 
     def opened_for(self, opened: list[int]) -> dict[str, Any]:
         """The assignee given when forwarding: the opened step's, unless an
