@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/calendar/", include("motcua.deadlines.api_urls")),
     path("api/v1/auth/", include("motcua.agencies.auth_urls")),
     path("api/v1/agencies/", include("motcua.agencies.api_urls")),
+    path("api/v1/dossiers/", include("motcua.dossiers.api_urls")),
     path("api/v1/procedures/", include("motcua.catalog.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

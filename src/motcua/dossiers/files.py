@@ -1,0 +1,150 @@
+"""Documents attached to a dossier: scans of what was handed in, and results.
+
+Only PDF, JPEG and PNG are kept, recognised by their first bytes (a renamed file
+is refused whatever its extension or declared type), up to
+``settings.MOTCUA_MAX_UPLOAD_BYTES``. Every check runs before anything is
+written; the row and the stored file are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+
+from motcua.agencies.models import Role
+from motcua.agencies.selectors import has_role
+from motcua.core import clock
+from motcua.core.errors import DomainError
+
+from .models import Dossier, DossierComponent, DossierFile
+
+log = logging.getLogger(__name__)
+
+UPLOAD_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER)
+KINDS = (DossierFile.Kind.SCAN, DossierFile.Kind.RESULT)
+# Magic numbers → (content type, extension).
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+CHUNK = 64 * 1024
+
+
+def detect_type(head: bytes) -> tuple[str, str] | None:
+    """``(content type, extension)`` from a file's first bytes, if accepted."""
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def _sha256_and_size(stream: IO[bytes]) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    stream.seek(0)
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    stream.seek(0)
+    return digest.hexdigest(), size
+
+
+def _check_size(size: int) -> None:
+    limit = settings.MOTCUA_MAX_UPLOAD_BYTES
+    if size > limit:
+        megabytes = f"{limit / (1024 * 1024):.1f}".replace(".", ",")
+        raise DomainError("file.too_large", f"Tệp quá lớn: tối đa {megabytes} MB.")
+    if size == 0:
+        raise DomainError("file.empty", "Tệp rỗng.")
+
+
+def _clean_name(name: str) -> str:
+    base = (name or "").replace("\x00", "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = base.strip()
+    return (base or "tep")[:255]
+
+
+def dossier_file_upload(
+    actor: Any,
+    dossier: Dossier,
+    *,
+    upload: Any,
+    kind: str = DossierFile.Kind.SCAN,
+    component_id: int | None = None,
+) -> DossierFile:
+    """Attach a scan or a result (Decree 45/2020/NĐ-CP Art. 10: dossiers are
+    digitised at reception) — by the desk, a specialist or a leader of the
+    dossier's agency."""
+    if not has_role(actor, dossier.agency, UPLOAD_ROLES, field_id=dossier.field_id):
+        raise DomainError(
+            "auth.forbidden",
+            "Bạn không có quyền đính kèm tệp vào hồ sơ của cơ quan "
+            f"{dossier.agency.name}.",
+            status=403,
+        )
+    if kind not in KINDS:
+        raise DomainError("file.invalid_kind", "Loại tệp phải là scan hoặc result.")
+    component = _component(dossier, component_id)
+    _check_size(int(getattr(upload, "size", 0) or 0))
+    upload.seek(0)
+    detected = detect_type(upload.read(16))
+    if detected is None:
+        raise DomainError(
+            "file.invalid_type",
+            "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).",
+        )
+    sha256, size = _sha256_and_size(upload)
+    _check_size(size)
+    content_type, extension = detected
+    item = DossierFile(
+        dossier=dossier,
+        component=component,
+        kind=kind,
+        original_name=_clean_name(getattr(upload, "name", "")),
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    _store(item, upload, extension)
+    log.info("file_upload dossier=%s file=%s size=%s", dossier.pk, item.pk, size)
+    return item
+
+
+def _component(dossier: Dossier, component_id: int | None) -> DossierComponent | None:
+    if component_id is None:
+        return None
+    component = DossierComponent.objects.filter(
+        pk=component_id, dossier=dossier
+    ).first()
+    if component is None:
+        raise DomainError(
+            "file.unknown_component", "Không tìm thấy thành phần hồ sơ này."
+        )
+    return component
+
+
+def _store(item: DossierFile, upload: Any, extension: str) -> None:
+    """Write the bytes, then the row, in one transaction; a failed row removes
+    the bytes again. (Called inside an outer transaction that later rolls back,
+    the bytes stay as an orphan: storage is not transactional.)"""
+    item.file.save(f"{uuid.uuid4().hex}{extension}", File(upload), save=False)
+    stored = item.file.name
+    try:
+        with transaction.atomic():
+            item.save()
+    except Exception:
+        item.file.storage.delete(stored)
+        raise
+
+
+def open_file(item: DossierFile) -> IO[bytes]:
+    """The stored bytes of ``item`` (the caller closes it)."""
+    return item.file.open("rb")

@@ -1,0 +1,375 @@
+"""Reading dossiers: who may see which, work queues and searches.
+
+Visibility is set-based (ARCHITECTURE principle 7): one queryset whatever the
+number of agencies or roles. Lists are keyset-paginated on indexed columns
+(principle 5): a page costs the same at dossier 10 as at dossier 10 million.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_date, parse_datetime
+
+from motcua.agencies.models import Agency, Role
+from motcua.agencies.selectors import user_roles, visible_agencies
+from motcua.core import clock
+from motcua.core.errors import DomainError
+from motcua.core.text import fold
+from motcua.deadlines.engine import VN_TZ
+
+from .models import Channel, Consultation, Dossier, DossierFile, Event, Step
+from .workflow import TRANSITIONS, Action, Status, allowed_actions
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+ORDERINGS = ("-id", "due_at")
+# "Overdue" counts dossiers someone is working on (the clock runs, nothing paused).
+WORKING_STATUSES = (Status.RECEIVED, Status.PROCESSING)
+# Actions whose role is checked in the agency handling the active step.
+STEP_ACTIONS = frozenset(
+    {Action.ASSIGN, Action.FORWARD, Action.SUBMIT, Action.APPROVE, Action.SEND_BACK}
+)
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _invalid(message: str) -> DomainError:
+    return DomainError("filter.invalid", message)
+
+
+# --------------------------------------------------------------- visibility
+def _is_system_admin(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_superuser", False)
+    )
+
+
+def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
+    """Dossiers ``user`` may read: those of the agencies they see, those with a
+    step handled by one of them (inter-agency processing, liên thông) and those
+    on which one of them was consulted. One query, usable as a subquery."""
+    if _is_system_admin(user):
+        return Dossier.objects.all()
+    agencies = visible_agencies(user).values("pk")
+    handled = Step.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
+    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
+    return Dossier.objects.filter(
+        Q(agency__in=agencies) | Exists(handled) | Exists(consulted)
+    )
+
+
+def is_code(code: str) -> bool:
+    """Whether ``code`` may be a dossier code at all (fits the column, no NUL)."""
+    return 0 < len(code) <= 64 and "\x00" not in code
+
+
+def dossier_for(user: Any, code: str) -> Dossier | None:
+    """One visible dossier with everything its detail shows (``None`` when the
+    caller may not see it: do not reveal whether it exists)."""
+    steps = Step.objects.select_related("agency", "assignee", "ended_by").order_by("id")
+    consultations = Consultation.objects.select_related(
+        "agency", "requested_by", "answered_by"
+    ).order_by("id")
+    if not is_code(code):
+        return None
+    files = DossierFile.objects.select_related("uploaded_by").order_by("id")
+    return (
+        dossiers_visible_to(user)
+        .filter(code=code)
+        .select_related(
+            "agency",
+            "procedure",
+            "procedure_version",
+            "field",
+            "applicant",
+            "counter",
+            "received_by",
+            "signed_by",
+        )
+        .prefetch_related(
+            "components",
+            Prefetch("files", queryset=files),
+            Prefetch("steps", queryset=steps),
+            Prefetch("consultations", queryset=consultations),
+            Prefetch("events", queryset=Event.objects.order_by("seq")),
+        )
+        .first()
+    )
+
+
+def actions_for(user: Any, dossier: Dossier) -> list[str]:
+    """The actions ``user`` may try now: the table allows the current status and
+    they hold one of its roles where it is checked (the dossier's agency, the
+    agency of an active step, or of a pending consultation). A hint for the UI;
+    the service remains the judge (fields, deadlines, guards). Expects the
+    dossier's ``steps`` and ``consultations`` loaded (``dossier_for``)."""
+    status = dossier.status
+    candidates = [a for a in allowed_actions(status) if a != Action.SUBMIT_ONLINE]
+    if not candidates:
+        return []
+    cache: dict[int, set[str]] = {}
+
+    def roles_in(agency: Agency) -> set[str]:
+        if agency.pk not in cache:
+            cache[agency.pk] = user_roles(user, agency)
+        return cache[agency.pk]
+
+    step_agencies = [s.agency for s in dossier.steps.all() if s.state == "active"]
+    asked = [c.agency for c in dossier.consultations.all() if c.answered_at is None]
+    allowed = []
+    for action in candidates:
+        roles = TRANSITIONS[action].roles
+        if action in STEP_ACTIONS:
+            places = step_agencies
+            if action in (Action.FORWARD, Action.SUBMIT):
+                roles = roles | {Role.LEADER}
+        elif action == Action.ANSWER_CONSULT:
+            places = asked
+        else:
+            places = [dossier.agency]
+        if any(roles_in(agency) & roles for agency in places):
+            allowed.append(action)
+    return allowed
+
+
+# --------------------------------------------------------------- filters
+@dataclass(frozen=True)
+class DossierFilters:
+    agency: str | None = None
+    statuses: tuple[str, ...] = ()
+    procedure: str | None = None
+    field: str | None = None
+    channel: str | None = None
+    assignee: str | None = None  # a username, or "me"
+    overdue: bool | None = None
+    due_before: datetime | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    words: tuple[str, ...] = ()
+    ordering: str = "-id"
+    limit: int = DEFAULT_LIMIT
+    cursor: dict[str, Any] | None = None
+
+
+def _choice(value: str, allowed: list[str], what: str) -> str:
+    if value not in allowed:
+        raise _invalid(f"{what} không hợp lệ; dùng một trong: {', '.join(allowed)}.")
+    return value
+
+
+def _bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise _invalid(f"Tham số {name} phải là true hoặc false.")
+
+
+def _date(value: str, name: str) -> date:
+    try:
+        parsed = parse_date(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise _invalid(f"Tham số {name} phải là ngày dạng YYYY-MM-DD.")
+    return parsed
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=VN_TZ)
+
+
+def _instant(value: str, name: str) -> datetime:
+    """A date (its start, Vietnam time) or an aware datetime. A ``+`` of the
+    zone left unencoded in the URL arrives as a space: put it back."""
+    text = value.strip()
+    if len(text) == 10:
+        return _local_midnight(_date(text, name))
+    try:
+        parsed = parse_datetime(text.replace(" ", "+") if "T" in text else text)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise _invalid(
+            f"Tham số {name} phải là ngày (YYYY-MM-DD) hoặc ngày giờ có múi giờ, "
+            "ví dụ 2025-06-05T17:00:00+07:00."
+        )
+    return parsed
+
+
+def _limit(value: str | None) -> int:
+    if value is None or value == "":
+        return DEFAULT_LIMIT
+    if not value.strip().isdigit() or len(value.strip()) > 9 or int(value) < 1:
+        raise _invalid(f"Tham số limit phải là số nguyên từ 1 đến {MAX_LIMIT}.")
+    return min(int(value), MAX_LIMIT)
+
+
+def _statuses(value: str) -> tuple[str, ...]:
+    wanted = tuple(s.strip() for s in value.split(",") if s.strip())
+    for status in wanted:
+        _choice(status, list(Status.values), "Trạng thái")
+    return wanted
+
+
+_PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "status": ("statuses", _statuses),
+    "channel": ("channel", lambda v: _choice(v, list(Channel.values), "Kênh nộp")),
+    "overdue": ("overdue", lambda v: _bool(v, "overdue")),
+    "due_before": ("due_before", lambda v: _instant(v, "due_before")),
+    "received_from": ("received_from", lambda v: _date(v, "received_from")),
+    "received_to": ("received_to", lambda v: _date(v, "received_to")),
+    "q": ("words", lambda v: tuple(fold(v).split())[:10]),
+    "ordering": ("ordering", lambda v: _choice(v, list(ORDERINGS), "Thứ tự")),
+    "agency": ("agency", str),
+    "procedure": ("procedure", str),
+    "field": ("field", str),
+    "assignee": ("assignee", str),
+}
+
+
+def parse_filters(params: Mapping[str, str]) -> DossierFilters:
+    """Read the list's query parameters; a bad value is 400 ``filter.invalid``."""
+    if any("\x00" in (params.get(name) or "") for name in [*_PARSERS, "cursor"]):
+        raise _invalid("Tham số lọc chứa ký tự không hợp lệ.")
+    values: dict[str, Any] = {"limit": _limit(params.get("limit"))}
+    for name, (key, parse) in _PARSERS.items():
+        raw = (params.get(name) or "").strip()
+        if raw:
+            values[key] = parse(raw)
+    start, end = values.get("received_from"), values.get("received_to")
+    if start and end and start > end:
+        raise _invalid("received_from phải trước hoặc bằng received_to.")
+    cursor = (params.get("cursor") or "").strip()
+    if cursor:
+        values["cursor"] = decode_cursor(cursor, values.get("ordering", "-id"))
+    return DossierFilters(**values)
+
+
+def _assigned(user: Any, assignee: str) -> Exists:
+    steps = Step.objects.filter(dossier=OuterRef("pk"), state=Step.State.ACTIVE)
+    if assignee == "me":
+        return Exists(steps.filter(assignee_id=getattr(user, "pk", None)))
+    return Exists(steps.filter(assignee__username=assignee))
+
+
+def _overdue() -> Q:
+    return Q(status__in=WORKING_STATUSES, due_at__lt=clock.now())
+
+
+_EQUALS = (
+    ("agency", "agency__code"),
+    ("procedure", "procedure__code"),
+    ("field", "field__code"),
+    ("channel", "channel"),
+)
+
+
+def _conditions(user: Any, filters: DossierFilters) -> list[Q | Exists]:
+    found: list[Q | Exists] = [
+        Q(**{lookup: getattr(filters, name)})
+        for name, lookup in _EQUALS
+        if getattr(filters, name)
+    ]
+    found += [Q(search_text__contains=word) for word in filters.words]
+    if filters.statuses:
+        found.append(Q(status__in=filters.statuses))
+    if filters.assignee:
+        found.append(_assigned(user, filters.assignee))
+    if filters.overdue is not None:
+        found.append(_overdue() if filters.overdue else ~_overdue())
+    if filters.due_before is not None:
+        found.append(Q(due_at__lt=filters.due_before))
+    if filters.received_from is not None:
+        found.append(Q(received_at__gte=_local_midnight(filters.received_from)))
+    if filters.received_to is not None:
+        end = _local_midnight(filters.received_to + timedelta(days=1))
+        found.append(Q(received_at__lt=end))
+    return found
+
+
+def dossier_list(user: Any, filters: DossierFilters) -> QuerySet[Dossier]:
+    """The visible dossiers matching ``filters``, in the page order, with what a
+    list row shows joined in (constant number of queries per page)."""
+    rows = dossiers_visible_to(user)
+    for condition in _conditions(user, filters):
+        rows = rows.filter(condition)
+    rows = rows.select_related(
+        "agency", "procedure", "procedure_version", "field", "applicant"
+    )
+    if filters.ordering == "due_at":
+        return rows.order_by(F("due_at").asc(nulls_last=True), "id")
+    return rows.order_by("-id")
+
+
+# --------------------------------------------------------------- pages
+@dataclass(frozen=True)
+class Page:
+    items: list[Dossier]
+    next_cursor: str | None
+
+
+def encode_cursor(ordering: str, last: Dossier) -> str:
+    key: dict[str, Any] = {"o": ordering, "id": last.pk}
+    if ordering == "due_at":
+        key["due"] = last.due_at.isoformat() if last.due_at else None
+    raw = json.dumps(key, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, ordering: str) -> dict[str, Any]:
+    """The last key of the previous page; anything else is 400."""
+    bad = _invalid("Con trỏ phân trang (cursor) không hợp lệ.")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise bad from None
+    if not isinstance(key, dict) or key.get("o") != ordering:
+        raise bad
+    last_id = key.get("id")
+    if type(last_id) is not int or not 0 < last_id < 2**63:
+        raise bad
+    if ordering != "due_at":
+        return {"id": last_id}
+    due = key.get("due")
+    if due is None:
+        return {"id": last_id, "due": None}
+    parsed = parse_datetime(due) if isinstance(due, str) else None
+    if parsed is None or parsed.tzinfo is None:
+        raise bad
+    return {"id": last_id, "due": parsed}
+
+
+def _after(rows: QuerySet[Dossier], ordering: str, key: dict[str, Any]) -> Any:
+    if ordering != "due_at":
+        return rows.filter(id__lt=key["id"])
+    if key["due"] is None:  # already in the trailing rows without a due date
+        return rows.filter(due_at__isnull=True, id__gt=key["id"])
+    return rows.filter(
+        Q(due_at__gt=key["due"])
+        | Q(due_at=key["due"], id__gt=key["id"])
+        | Q(due_at__isnull=True)
+    )
+
+
+def dossier_page(user: Any, filters: DossierFilters) -> Page:
+    """One page of ``dossier_list`` after ``filters.cursor`` (one query)."""
+    rows = dossier_list(user, filters)
+    if filters.cursor is not None:
+        rows = _after(rows, filters.ordering, filters.cursor)
+    items = list(rows[: filters.limit + 1])
+    more = len(items) > filters.limit
+    items = items[: filters.limit]
+    cursor = encode_cursor(filters.ordering, items[-1]) if more else None
+    return Page(items, cursor)
