@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from motcua.core.errors import Conflict
 from motcua.dossiers import services
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.workflow import TRANSITIONS, Action, Status
 
 from .builders import World, build_world, vn
@@ -82,6 +82,9 @@ def _call(action: str, actor: Any, dossier: Dossier, world: World) -> None:
         Action.STOP: lambda: s.dossier_stop(actor, dossier, reason="Dừng"),
         Action.EXTEND: lambda: s.dossier_extend(
             actor, dossier, new_due_at=vn(2025, 7, 1, 17), reason="Gia hạn"
+        ),
+        Action.ATTACH_FILE: lambda: s.dossier_record_file(
+            actor, dossier, dossier_file=DossierFile(dossier=dossier, size=1)
         ),
     }
     calls[action]()

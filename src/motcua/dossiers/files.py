@@ -22,6 +22,7 @@ from motcua.agencies.selectors import has_role
 from motcua.core import clock
 from motcua.core.errors import DomainError
 
+from . import services
 from .models import Dossier, DossierComponent, DossierFile
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def _clean_name(name: str) -> str:
     return (base or "tep")[:255]
 
 
+@transaction.atomic
 def dossier_file_upload(
     actor: Any,
     dossier: Dossier,
@@ -114,6 +116,11 @@ def dossier_file_upload(
         uploaded_at=clock.now(),
     )
     _store(item, upload, extension)
+    try:
+        services.dossier_record_file(actor, dossier, dossier_file=item)
+    except Exception:
+        item.file.delete(save=False)  # storage is not transactional
+        raise
     log.info("file_upload dossier=%s file=%s size=%s", dossier.pk, item.pk, size)
     return item
 

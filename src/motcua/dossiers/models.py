@@ -256,7 +256,10 @@ class Step(models.Model):
 
     class Meta:
         ordering = ["dossier", "id"]
-        indexes = [models.Index(fields=["assignee", "state"], name="step_assignee")]
+        indexes = [
+            models.Index(fields=["assignee", "state"], name="step_assignee"),
+            models.Index(fields=["agency", "dossier"], name="step_agency_dossier"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
@@ -289,6 +292,9 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["dossier", "id"]
+        indexes = [
+            models.Index(fields=["agency", "dossier"], name="consult_agency_dossier")
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.agency_id}"

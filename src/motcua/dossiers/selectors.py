@@ -113,7 +113,12 @@ def actions_for(user: Any, dossier: Dossier) -> list[str]:
     the service remains the judge (fields, deadlines, guards). Expects the
     dossier's ``steps`` and ``consultations`` loaded (``dossier_for``)."""
     status = dossier.status
-    candidates = [a for a in allowed_actions(status) if a != Action.SUBMIT_ONLINE]
+    # Online submission is an outcome of creating; files have their own endpoint.
+    candidates = [
+        a
+        for a in allowed_actions(status)
+        if a not in (Action.SUBMIT_ONLINE, Action.ATTACH_FILE)
+    ]
     if not candidates:
         return []
     cache: dict[int, set[str]] = {}

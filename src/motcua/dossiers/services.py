@@ -1049,3 +1049,21 @@ def dossier_extend(
         reason=reason,
         payload={"new_due_at": new_due_at.isoformat(), "override": bool(override)},
     )
+
+
+# ------------------------------------------------------------ files
+@transaction.atomic
+def dossier_record_file(actor: Any, dossier: Dossier, *, dossier_file: Any) -> Dossier:
+    """Record in the history that a file was attached (its name, kind and
+    SHA-256), in the transaction that stores it: a later swap of the bytes shows
+    up against the recorded hash."""
+    act = _begin(A.ATTACH_FILE, actor, dossier, None)
+    return act.commit(
+        payload={
+            "file": dossier_file.pk,
+            "name": dossier_file.original_name,
+            "kind": dossier_file.kind,
+            "sha256": dossier_file.sha256,
+            "size": dossier_file.size,
+        }
+    )

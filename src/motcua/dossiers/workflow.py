@@ -88,6 +88,7 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Rút hồ sơ")
     STOP = "stop", _("Dừng xử lý")
     EXTEND = "extend", _("Gia hạn (xin lỗi, hẹn lại)")
+    ATTACH_FILE = "attach_file", _("Đính kèm tệp")
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,9 @@ TRANSITIONS: dict[str, Transition] = {
     A.WITHDRAW:           _t({S.SUBMITTED} | UNFINISHED, S.WITHDRAWN, {RCP}, "Đ.21"),
     A.STOP:               _t(UNFINISHED,              S.STOPPED, {LDR}, "Đ.19"),
     A.EXTEND:             _t(UNFINISHED,              None, {LDR, ADM}, "Đ.19(8)(c)"),
+    # scans at reception, drafts and results later (Decree 45/2020/NĐ-CP Art. 10)
+    A.ATTACH_FILE:        _t({S.SUBMITTED, S.RESULT_READY} | UNFINISHED,
+                             None, {RCP, SPC, LDR}, "NĐ 45/2020 Đ.10"),
 }  # fmt: skip
 
 
