@@ -220,4 +220,7 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # pyHanko logs a traceback for every signature whose root is not trusted; the
+    # verification report already says so in Vietnamese.
+    "loggers": {"pyhanko": {"level": "ERROR"}},
 }
