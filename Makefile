@@ -62,6 +62,7 @@ endif
 # The demo always uses the SQLite database in var/, whatever DATABASE_URL says.
 demo: install
 	env -u DATABASE_URL $(MOTCUA) migrate --noinput
+	env -u DATABASE_URL $(MOTCUA) createcachetable
 	env -u DATABASE_URL $(MOTCUA) collectstatic --noinput -v0
 	env -u DATABASE_URL $(MOTCUA) load_demo
 	@echo "MotCua demo on http://$(DEMO_HOST)/ (Ctrl-C to stop)"

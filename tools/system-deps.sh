@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages MotCua needs, only those missing.
 #   tools/system-deps.sh runtime   Pango (WeasyPrint's PDF slips) and fonts
-#   tools/system-deps.sh test      the above, plus Chromium for the browser tests
+#   tools/system-deps.sh test      the above, plus Chromium (browser tests) and
+#                                  poppler-utils (pdftoppm: QR codes on slips)
 # Runs apt-get as root, or through sudo when available; otherwise says what to
 # install and fails.
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2)
-test_only=(chromium)
+test_only=(chromium poppler-utils)
 
 case "${1:-runtime}" in
     runtime) wanted=("${runtime[@]}") ;;

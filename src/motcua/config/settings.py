@@ -128,6 +128,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A database cache is shared by every web process (the tracking page's rate limit
+# must hold across gunicorn workers); `motcua createcachetable` creates it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "motcua_cache",
+    }
+}
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -222,5 +231,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     # pyHanko logs a traceback for every signature whose root is not trusted; the
     # verification report already says so in Vietnamese.
-    "loggers": {"pyhanko": {"level": "ERROR"}},
+    "loggers": {
+        "pyhanko": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,144 @@
+"""Who may open a back-office page, and in which agency they are working.
+
+Every back-office view is wrapped by :func:`staff_view`: anonymous users go to
+the sign-in page; agency administrators and system administrators without an
+activated authenticator app (TOTP) go to its setup page first (two-factor
+authentication is required for them); people without a staff role get 403.
+The agency a person works in is chosen among those where they hold a role and
+remembered in the session (the agency switcher).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from motcua.agencies.models import Agency, Membership, Role
+from motcua.agencies.selectors import memberships
+
+SESSION_AGENCY = "backoffice_agency"
+ADMIN_ROLES = frozenset({Role.AGENCY_ADMIN})
+
+
+@dataclass
+class Desk:
+    """The signed-in officer's working context for one request."""
+
+    user: Any
+    agency: Agency
+    agencies: list[Agency]
+    roles: set[str] = field(default_factory=set)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def _is_superuser(user: Any) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+def needs_two_factor(user: Any) -> bool:
+    """Agency administrators and system administrators must use TOTP."""
+    return _is_superuser(user) or (
+        memberships(user).filter(role__in=ADMIN_ROLES).exists()
+    )
+
+
+def has_totp(user: Any) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists()
+
+
+def agencies_of(user: Any) -> QuerySet[Agency]:
+    """Agencies where ``user`` holds an active role (all, for a system admin)."""
+    if _is_superuser(user):
+        return Agency.objects.filter(is_active=True).order_by("name")
+    ids = memberships(user).values("agency_id")
+    return Agency.objects.filter(pk__in=ids).order_by("name")
+
+
+def roles_in(user: Any, agency: Agency) -> set[str]:
+    if _is_superuser(user):
+        return {r.value for r in Role}
+    return set(
+        Membership.objects.filter(user=user, agency=agency, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def desk_for(request: HttpRequest) -> Desk | None:
+    """The working context of a signed-in staff member, or ``None``."""
+    user = request.user
+    agencies = list(agencies_of(user))
+    if not agencies:
+        return None
+    chosen = request.session.get(SESSION_AGENCY)
+    agency = next((a for a in agencies if a.pk == chosen), agencies[0])
+    return Desk(user, agency, agencies, roles_in(user, agency))
+
+
+def forbidden(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
+    return render(
+        request, "backoffice/forbidden.html", {"message": message}, status=status
+    )
+
+
+def staff_view(
+    roles: Iterable[str] | None = None,
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Decorate a back-office view: sign-in, two-factor for administrators, a
+    staff role, and (when given) one of ``roles`` in the current agency. The
+    view receives the :class:`Desk` as ``request.desk``."""
+    wanted = frozenset(roles or ())
+
+    def decorate(
+        view: Callable[..., HttpResponseBase],
+    ) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapper(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if needs_two_factor(user) and not has_totp(user):
+                messages.warning(
+                    request,
+                    _(
+                        "Tài khoản quản trị phải bật xác thực 2 lớp (ứng dụng "
+                        "xác thực) trước khi vào trang cán bộ."
+                    ),
+                )
+                return redirect(reverse("mfa_activate_totp"))
+            desk = desk_for(request)
+            if desk is None:
+                return forbidden(
+                    request, _("Tài khoản này chưa được giao vai trò cán bộ nào.")
+                )
+            if wanted and not desk.has(*wanted):
+                return forbidden(
+                    request,
+                    _("Bạn không có vai trò phù hợp tại %(agency)s để mở trang này.")
+                    % {"agency": desk.agency.name},
+                )
+            request.desk = desk  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

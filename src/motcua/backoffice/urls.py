@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import desk, dossier, home, leader, queues, returns
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("co-quan/", home.switch_agency, name="switch_agency"),
+    path("tim/", home.search, name="search"),
+    path("quay/", desk.desk, name="desk"),
+    path("quay/thu-tuc.json", desk.procedures_json, name="desk_procedures"),
+    path("quay/han.json", desk.due_json, name="desk_due"),
+    path("quay/nguoi-nop.json", desk.applicant_json, name="desk_applicant"),
+    path("quay/xong/<str:code>/", desk.desk_done, name="desk_done"),
+    path("hang-doi/<slug:slug>/", queues.queue, name="queue"),
+    path("ho-so/<str:code>/", dossier.dossier_page, name="dossier"),
+    path(
+        "ho-so/<str:code>/thao-tac/<str:action>/",
+        dossier.dossier_action,
+        name="dossier_action",
+    ),
+    path("ho-so/<str:code>/ghi-chu/", dossier.add_note, name="dossier_note"),
+    path("ho-so/<str:code>/tai-len/", dossier.upload_files, name="dossier_upload"),
+    path("ho-so/<str:code>/tep/<int:file_id>/", dossier.file_view, name="dossier_file"),
+    path("tra-ket-qua/", returns.returns, name="returns"),
+    path("tra-ket-qua/<str:code>/goi/", returns.record_call, name="record_call"),
+    path("lanh-dao/", leader.board, name="leader"),
+]

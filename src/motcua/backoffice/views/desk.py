@@ -1,0 +1,324 @@
+"""The reception desk (Bộ phận tiếp nhận và trả kết quả): find the procedure,
+check the components, scan, see the due date live, and receive, ask to
+supplement or refuse (Decree 61/2018 Art. 17) — each outcome prints its slip."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from motcua.agencies.models import Role
+from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.selectors import search_procedures, versions_in_force
+from motcua.core import clock
+from motcua.core.errors import DomainError
+from motcua.deadlines.engine import DeadlineError
+from motcua.deadlines.services import calendar_for
+from motcua.deadlines.templatetags.motcua_dates import vn_datetime
+from motcua.dossiers import files as dossier_files
+from motcua.dossiers import selectors, services
+from motcua.dossiers.models import Applicant, Channel
+from motcua.dossiers.services import ApplicantInput, ComponentInput, DossierInput
+
+from ..access import Desk, staff_view
+from ..forms import DeskForm
+from ..neighbours import duty_today, slip_url
+from .common import desk_of, legal_time, page
+
+MAX_FILES = 20
+SESSION_TOKENS = "backoffice_desk_tokens"
+OUTCOME_SLIP = {"receive": "receipt", "supplement": "supplement", "refuse": "refusal"}
+
+
+def _version(desk: Desk, code: str) -> ProcedureVersion | None:
+    return (
+        versions_in_force()
+        .filter(procedure__code=code, procedure__agencies=desk.agency)
+        .first()
+    )
+
+
+def _due(desk: Desk, version: ProcedureVersion, channel: str) -> dict[str, Any]:
+    unit, value = version.time_for(channel)
+    try:
+        due = calendar_for(desk.agency).due(clock.now(), unit, value)
+    except DeadlineError as exc:
+        return {"due_at": None, "text": exc.message, "legal": legal_time(unit, value)}
+    return {
+        "due_at": due.isoformat() if due else None,
+        "text": vn_datetime(due) if due else _("Không có hạn trả kết quả"),
+        "legal": legal_time(unit, value),
+    }
+
+
+def _returning(user: Any, id_number: str) -> Applicant | None:
+    """The latest applicant with this ID among dossiers ``user`` may see."""
+    id_number = (id_number or "").strip()
+    if not id_number:
+        return None
+    seen = selectors.dossiers_visible_to(user).values("applicant_id")
+    return (
+        Applicant.objects.filter(id_number=id_number, pk__in=seen)
+        .order_by("-id")
+        .first()
+    )
+
+
+def _checklist(version: ProcedureVersion, data: Any = None) -> list[dict[str, Any]]:
+    rows = []
+    for c in version.components.all():
+        if data is None:
+            received, count = True, c.count
+        else:
+            received = data.get(f"comp-{c.pk}-received") == "on"
+            try:
+                count = max(0, min(99, int(data.get(f"comp-{c.pk}-count") or 0)))
+            except ValueError:
+                count = c.count
+        rows.append(
+            {"c": c, "received": received, "count": count, "kind": c.get_kind_display()}
+        )
+    return rows
+
+
+def _check_files(uploads: list[Any]) -> None:
+    """Refuse bad scans before anything is written."""
+    if len(uploads) > MAX_FILES:
+        raise DomainError(
+            "file.too_many", _("Tối đa %(n)d tệp mỗi lần.") % {"n": MAX_FILES}
+        )
+    limit = settings.MOTCUA_MAX_UPLOAD_BYTES
+    for upload in uploads:
+        if not upload.size or upload.size > limit:
+            megabytes = f"{limit / (1024 * 1024):.0f}"
+            raise DomainError(
+                "file.too_large",
+                _("Tệp «%(name)s» rỗng hoặc lớn hơn %(mb)s MB.")
+                % {"name": upload.name, "mb": megabytes},
+            )
+        upload.seek(0)
+        if dossier_files.detect_type(upload.read(16)) is None:
+            raise DomainError(
+                "file.invalid_type",
+                _("Tệp «%(name)s» không phải PDF, JPEG hoặc PNG.")
+                % {"name": upload.name},
+            )
+        upload.seek(0)
+
+
+def _input(desk: Desk, form: DeskForm, version: ProcedureVersion, rows: list) -> Any:
+    data = form.cleaned_data
+    return DossierInput(
+        agency=desk.agency,
+        procedure=version.procedure,
+        channel=Channel.DIRECT,
+        applicant=ApplicantInput(
+            name=data["name"],
+            kind=data["kind"],
+            id_number=data["id_number"],
+            birth_date=data["birth_date"],
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+        ),
+        components=[
+            ComponentInput(
+                name=r["c"].name,
+                kind=r["c"].kind,
+                count=r["count"],
+                received=r["received"],
+                template_id=r["c"].pk,
+            )
+            for r in rows
+        ],
+        counter=data["counter"],
+    )
+
+
+def _decide(desk: Desk, form: DeskForm, version: ProcedureVersion, rows: list) -> Any:
+    outcome = form.cleaned_data["outcome"]
+    data = _input(desk, form, version, rows)
+    reason = form.cleaned_data["reason"]
+    if outcome == "receive":
+        return services.dossier_receive(desk.user, data=data)
+    if outcome == "supplement":
+        missing = [r["c"].name for r in rows if not r["received"]]
+        return services.dossier_request_supplement(
+            desk.user, reason=reason, items=missing, data=data
+        )
+    return services.dossier_refuse(desk.user, reason=reason, data=data)
+
+
+def _used_token(request: HttpRequest) -> str | None:
+    token = request.POST.get("desk_token", "")
+    return request.session.get(SESSION_TOKENS, {}).get(token)
+
+
+def _remember_token(request: HttpRequest, code: str) -> None:
+    token = request.POST.get("desk_token", "")
+    if not token:
+        return
+    tokens = dict(list(request.session.get(SESSION_TOKENS, {}).items())[-19:])
+    tokens[token] = code
+    request.session[SESSION_TOKENS] = tokens
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(roles=[Role.RECEPTION])
+def desk(request: HttpRequest) -> HttpResponse:
+    d = desk_of(request)
+    params = request.POST if request.method == "POST" else request.GET
+    code = (params.get("procedure") or params.get("thu_tuc") or "").strip()
+    version = _version(d, code) if code else None
+    q = request.GET.get("q", "")
+    found = list(search_procedures(q, agency=d.agency)[:20]) if q.strip() else []
+    context: dict[str, Any] = {
+        "q": q,
+        "found": found,
+        "version": version,
+        "duty": duty_today(d.agency, clock.now().date()),
+        "max_mb": settings.MOTCUA_MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    if version is None:
+        if code:
+            context["error"] = _("Không tìm thấy thủ tục «%(code)s» tại cơ quan.") % {
+                "code": code
+            }
+        return page(request, "backoffice/desk.html", context)
+    if request.method == "POST":
+        done = _used_token(request)
+        if done:
+            return redirect("backoffice:desk_done", code=done)
+        outcome = _post(request, d, version, context)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        form, rows, status = outcome
+    else:
+        form, rows = _blank(request, d, version, context)
+        status = 200
+    context.update(
+        form=form,
+        rows=rows,
+        due=_due(d, version, Channel.DIRECT),
+        desk_token=request.POST.get("desk_token") or uuid.uuid4().hex,
+    )
+    return page(request, "backoffice/desk.html", context, status=status)
+
+
+def _post(
+    request: HttpRequest, d: Desk, version: ProcedureVersion, context: dict
+) -> HttpResponse | tuple[DeskForm, list, int]:
+    """Receive, ask to supplement or refuse; the scans are checked first and
+    attached in the same transaction."""
+    form = DeskForm(request.POST, agency=d.agency)
+    rows = _checklist(version, request.POST)
+    if not form.is_valid():
+        return form, rows, 400
+    uploads = request.FILES.getlist("files")
+    try:
+        _check_files(uploads)
+        with transaction.atomic():
+            dossier = _decide(d, form, version, rows)
+            for upload in uploads:
+                dossier_files.dossier_file_upload(d.user, dossier, upload=upload)
+    except DomainError as exc:
+        context["error"] = exc.message
+        return form, rows, exc.status
+    _remember_token(request, dossier.code)
+    url = reverse("backoffice:desk_done", kwargs={"code": dossier.code})
+    return redirect(f"{url}?phieu={OUTCOME_SLIP[form.cleaned_data['outcome']]}")
+
+
+def _blank(
+    request: HttpRequest, d: Desk, version: ProcedureVersion, context: dict
+) -> tuple[DeskForm, list]:
+    initial: dict[str, Any] = {"procedure": version.procedure.code}
+    returning = _returning(d.user, request.GET.get("id_number", ""))
+    if returning is not None:
+        initial.update(_applicant_data(returning))
+        context["returning"] = returning
+    elif request.GET.get("id_number"):
+        initial["id_number"] = request.GET["id_number"].strip()
+        context["not_found_id"] = True
+    return DeskForm(initial=initial, agency=d.agency), _checklist(version)
+
+
+def _applicant_data(a: Applicant) -> dict[str, Any]:
+    return {
+        "id_number": a.id_number,
+        "name": a.name,
+        "kind": a.kind,
+        "birth_date": a.birth_date.isoformat() if a.birth_date else "",
+        "phone": a.phone,
+        "email": a.email,
+        "address": a.address,
+    }
+
+
+@require_GET
+@staff_view(roles=[Role.RECEPTION])
+def desk_done(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None:
+        return page(request, "backoffice/not_found.html", status=404)
+    kind = request.GET.get("phieu", "receipt")
+    return page(
+        request,
+        "backoffice/desk_done.html",
+        {"dossier": dossier, "slip_url": slip_url(code, kind), "slip_kind": kind},
+    )
+
+
+# ------------------------------------------------------------------ JSON
+@require_GET
+@staff_view(roles=[Role.RECEPTION])
+def procedures_json(request: HttpRequest) -> JsonResponse:
+    d = desk_of(request)
+    q = request.GET.get("q", "")
+    rows = search_procedures(q, agency=d.agency)[:20] if q.strip() else []
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "code": v.procedure.code,
+                    "name": v.name,
+                    "field": v.procedure.field.name,
+                    "url": f"{reverse('backoffice:desk')}?thu_tuc={v.procedure.code}",
+                }
+                for v in rows
+            ]
+        }
+    )
+
+
+@require_GET
+@staff_view(roles=[Role.RECEPTION])
+def due_json(request: HttpRequest) -> JsonResponse:
+    d = desk_of(request)
+    version = _version(d, request.GET.get("thu_tuc", ""))
+    if version is None:
+        return JsonResponse(
+            {"code": "catalog.unknown_procedure", "message": _("Không có thủ tục.")},
+            status=404,
+        )
+    channel = request.GET.get("channel", Channel.DIRECT)
+    if channel not in Channel.values:
+        channel = Channel.DIRECT
+    return JsonResponse(_due(d, version, channel))
+
+
+@require_GET
+@staff_view(roles=[Role.RECEPTION])
+def applicant_json(request: HttpRequest) -> JsonResponse:
+    found = _returning(request.user, request.GET.get("id_number", ""))
+    if found is None:
+        return JsonResponse({"found": False})
+    return JsonResponse({"found": True, **_applicant_data(found)})

@@ -1,0 +1,230 @@
+"""The dossier page: code with QR, status and time left, applicant, components
+and files, the step table, history, notes, consultations, and only the actions
+the officer may take — each a POST form carrying the version it was shown at."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.agencies.models import Role
+from motcua.core import clock
+from motcua.core.errors import DomainError
+from motcua.dossiers import files as dossier_files
+from motcua.dossiers import selectors
+from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.workflow import Action
+
+from ..access import staff_view
+from ..actions import SPECS, build_form
+from ..forms import InternalNoteForm
+from ..models import Note
+from ..neighbours import SLIP_KINDS, slip_url, tracking_url, verify
+from ..timeleft import Badges
+from .common import desk_of, page, safe_next
+
+MAX_VERIFIED = 3
+
+
+def _load(request: HttpRequest, code: str) -> Dossier:
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def _qr(request: HttpRequest, code: str) -> str:
+    url = request.build_absolute_uri(tracking_url(code))
+    return segno.make(url, error="m").svg_inline(
+        scale=3, title=_("Mã QR tra cứu hồ sơ %(code)s") % {"code": code}
+    )
+
+
+def _signatures(dossier: Dossier) -> list[tuple[DossierFile, Any]]:
+    results = [
+        f
+        for f in dossier.files.all()
+        if f.kind == DossierFile.Kind.RESULT and f.content_type == "application/pdf"
+    ]
+    checked = []
+    for item in results[-MAX_VERIFIED:]:
+        with dossier_files.open_file(item) as stream:
+            report = verify(stream.read())
+        if report is not None:
+            checked.append((item, report))
+    return checked
+
+
+def _forms(request: HttpRequest, dossier: Dossier, bound: Any = None) -> list[Any]:
+    desk = desk_of(request)
+    found = []
+    for action in selectors.actions_for(request.user, dossier):
+        spec = SPECS.get(action)
+        if spec is None:
+            continue
+        if bound is not None and bound[0] == action:
+            form = bound[1]
+        else:
+            form = build_form(action, dossier, desk)
+        found.append({"action": action, "spec": spec, "form": form})
+    return found
+
+
+def render_dossier(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    status: int = 200,
+    error: str = "",
+    bound: Any = None,
+    note_form: InternalNoteForm | None = None,
+) -> HttpResponse:
+    badges = Badges(clock.now())
+    steps = [(s, badges.for_step(s)) for s in dossier.steps.all()]
+    slips = [(k, slip_url(dossier.code, k)) for k in SLIP_KINDS]
+    return page(
+        request,
+        "backoffice/dossier.html",
+        {
+            "dossier": dossier,
+            "badge": badges.for_dossier(dossier),
+            "steps": steps,
+            "events": list(dossier.events.all()),
+            "notes": Note.objects.filter(dossier=dossier).select_related("author"),
+            "calls": dossier.call_records.select_related("by")[:5],
+            "actions": _forms(request, dossier, bound),
+            "error": error,
+            "qr": _qr(request, dossier.code),
+            "slips": [(k, url) for k, url in slips if url],
+            "signatures": _signatures(dossier),
+            "note_form": note_form or InternalNoteForm(),
+            "bound_action": bound[0] if bound else "",
+            "is_admin": desk_of(request).has(Role.AGENCY_ADMIN),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@staff_view()
+def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
+    return render_dossier(request, _load(request, code))
+
+
+def _expected_version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("expected_version", "")
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise DomainError(
+            "dossier.bad_version", _("Phiên bản hồ sơ không hợp lệ.")
+        ) from None
+
+
+@require_POST
+@staff_view()
+def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    dossier = _load(request, code)
+    spec = SPECS.get(action)
+    if spec is None:
+        raise Http404
+    form = build_form(action, dossier, desk_of(request), request.POST, request.FILES)
+    if form is not None and not form.is_valid():
+        return render_dossier(
+            request,
+            dossier,
+            status=400,
+            error=_("Vui lòng kiểm tra lại thông tin của thao tác «%(a)s».")
+            % {"a": spec.label},
+            bound=(action, form),
+        )
+    data = form.cleaned_data if form is not None else {}
+    try:
+        updated = spec.run(request.user, dossier, data, _expected_version(request))
+    except DomainError as exc:
+        return render_dossier(
+            request,
+            _load(request, code),
+            status=exc.status,
+            error=exc.message,
+            bound=(action, form) if form is not None else None,
+        )
+    messages.success(request, _("Đã thực hiện: %(a)s.") % {"a": spec.label})
+    if (spec.slip and updated.received_at is None) or action == Action.RECEIVE:
+        # An online dossier decided at the desk: print its slip at once.
+        url = reverse("backoffice:desk_done", kwargs={"code": updated.code})
+        return redirect(f"{url}?phieu={spec.slip}")
+    if spec.slip and slip_url(updated.code, spec.slip):
+        messages.info(request, _("In phiếu ở mục «Phiếu» bên dưới."))
+    fallback = reverse("backoffice:dossier", kwargs={"code": updated.code})
+    return redirect(safe_next(request, fallback))
+
+
+@require_POST
+@staff_view()
+def add_note(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _load(request, code)
+    form = InternalNoteForm(request.POST)
+    if not form.is_valid():
+        return render_dossier(request, dossier, status=400, note_form=form)
+    Note.objects.create(
+        dossier=dossier,
+        author=desk_of(request).user,
+        text=form.cleaned_data["text"].strip(),
+        created_at=clock.now(),
+    )
+    messages.success(request, _("Đã lưu ghi chú nội bộ."))
+    return redirect(reverse("backoffice:dossier", kwargs={"code": code}) + "#ghi-chu")
+
+
+@require_POST
+@staff_view()
+def upload_files(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _load(request, code)
+    uploads = request.FILES.getlist("files")
+    kind = request.POST.get("kind", DossierFile.Kind.SCAN)
+    if not uploads:
+        return render_dossier(
+            request, dossier, status=400, error=_("Chưa chọn tệp để tải lên.")
+        )
+    try:
+        for upload in uploads:
+            dossier_files.dossier_file_upload(
+                request.user, dossier, upload=upload, kind=kind
+            )
+    except DomainError as exc:
+        return render_dossier(
+            request, _load(request, code), status=exc.status, error=exc.message
+        )
+    messages.success(request, _("Đã tải lên %(n)d tệp.") % {"n": len(uploads)})
+    return redirect(reverse("backoffice:dossier", kwargs={"code": code}) + "#tep")
+
+
+@require_GET
+@staff_view()
+@xframe_options_sameorigin
+def file_view(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase:
+    dossier = _load(request, code)
+    item = next((f for f in dossier.files.all() if f.pk == file_id), None)
+    if item is None:
+        raise Http404
+    response = FileResponse(
+        dossier_files.open_file(item),
+        content_type=item.content_type,
+        as_attachment=request.GET.get("tai") == "1",
+        filename=item.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

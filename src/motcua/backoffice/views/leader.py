@@ -1,0 +1,38 @@
+"""The leader board: today's figures, slow steps and what waits for approval."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.views.decorators.http import require_GET
+
+from motcua.agencies.models import Role
+from motcua.core import clock
+
+from ..access import staff_view
+from ..neighbours import duty_today
+from ..queues import leader_board, queue_page
+from ..timeleft import Badges
+from .common import desk_of, page
+
+
+@require_GET
+@staff_view(roles=[Role.LEADER, Role.AGENCY_ADMIN, Role.MONITOR])
+def board(request: HttpRequest) -> HttpResponse:
+    desk = desk_of(request)
+    now = clock.now()
+    badges = Badges(now)
+    waiting = []
+    if desk.has(Role.LEADER):
+        waiting = [
+            (d, badges.for_dossier(d))
+            for d in queue_page(desk, "cho-duyet", QueryDict(), limit=20).items
+        ]
+    return page(
+        request,
+        "backoffice/leader.html",
+        {
+            "board": leader_board(desk, now),
+            "waiting": waiting,
+            "duty": duty_today(desk.agency, now.date()),
+        },
+    )

@@ -1,0 +1,84 @@
+"""How slips write dates, times, durations and names (Vietnamese, ``dd/mm/yyyy``,
+``HH:MM``, Vietnam time whatever zone a value was stored in)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from motcua.deadlines.engine import UNIT_LABELS_VI, VN_TZ, Unit
+
+# "UBND phường Hòa Cường Nam" → "Hòa Cường Nam" for the place-and-date line.
+_PLACE_PREFIX = re.compile(
+    r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd)?\s*"
+    r"(thành phố|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã|đặc khu)?\s*",
+    re.IGNORECASE,
+)
+
+
+def local(value: datetime) -> datetime:
+    return value.astimezone(VN_TZ) if value.tzinfo is not None else value
+
+
+def vn_date(value: date | None) -> str:
+    """``02/06/2025`` (empty for no date)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    return f"{value:%d/%m/%Y}"
+
+
+def vn_time(value: datetime | None) -> str:
+    return "" if value is None else f"{local(value):%H:%M}"
+
+
+def vn_datetime(value: datetime | None) -> str:
+    """``09:00 ngày 02/06/2025``."""
+    if value is None:
+        return ""
+    return f"{vn_time(value)} ngày {vn_date(value)}"
+
+
+def long_date(value: date) -> str:
+    """``ngày 02 tháng 06 năm 2025`` as in the place-and-date line."""
+    if isinstance(value, datetime):
+        value = local(value)
+    return f"ngày {value:%d} tháng {value:%m} năm {value:%Y}"
+
+
+def place_of(agency_name: str) -> str:
+    """The place written before the date: the agency's locality."""
+    place = _PLACE_PREFIX.sub("", agency_name.strip(), count=1).strip()
+    return place or agency_name
+
+
+def legal_time(unit: str, value: Decimal) -> str:
+    """``03 ngày làm việc``, ``Trong ngày``, ``Không quy định thời hạn``."""
+    try:
+        known = Unit(unit)
+    except ValueError:
+        return f"{value} {unit}"
+    label = UNIT_LABELS_VI[known]
+    if known in (Unit.SAME_DAY, Unit.IMMEDIATE, Unit.NONE):
+        return label
+    number = value.normalize() if value % 1 else int(value)
+    text = f"{number:02d}" if isinstance(number, int) else str(number)
+    return f"{text} {label[0].lower()}{label[1:]}"
+
+
+def person_name(user: Any) -> str:
+    """A staff member's name as printed on a slip."""
+    if user is None:
+        return ""
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return (full or getattr(user, "username", "") or "").strip()
+
+
+def initials(name: str) -> str:
+    """``Nguyễn Văn An`` → ``N. V. A.`` (the portal shows nothing more)."""
+    return " ".join(
+        f"{part[0].upper()}." for part in name.split() if part[:1].isalpha()
+    )

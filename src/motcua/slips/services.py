@@ -1,0 +1,87 @@
+"""Official slips as PDF (Circular 01/2018/TT-VPCP Art. 9; the 2025 set), chosen
+per agency by ``Agency.form_set``. Slips are A5 portrait, the register A4
+landscape; each slip carries the dossier code and a QR code of its public
+tracking page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from motcua.agencies.models import Agency
+from motcua.core import clock
+from motcua.core.errors import DomainError
+from motcua.dossiers.models import Dossier
+
+from . import content
+from . import formatting as fmt
+from .forms import DOSSIER_KINDS, REGISTER, FormSet, FormSpec, form_for
+from .pdf import font_face_css, html_to_pdf, qr_data_uri, tracking_url
+from .register import register_rows
+from .xlsx import register_workbook
+
+
+def _header(agency: Agency, form_set: FormSet, spec: FormSpec) -> dict[str, Any]:
+    parent = agency.parent
+    return {
+        "font_css": font_face_css(),
+        "form_set": form_set,
+        "form": spec,
+        "agency_name": agency.name,
+        "parent_name": parent.name if parent else "",
+        "place": fmt.place_of(agency.name),
+    }
+
+
+def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:
+    """One slip of ``dossier`` as PDF bytes; ``DomainError`` ``slip.unknown_kind``
+    or ``slip.not_applicable`` when the dossier has no such slip."""
+    if kind not in DOSSIER_KINDS:
+        raise DomainError("slip.unknown_kind", "Không có loại phiếu này.", status=404)
+    dossier = (
+        Dossier.objects.select_related(
+            "agency__parent",
+            "procedure_version",
+            "procedure",
+            "applicant",
+            "received_by",
+        )
+        .prefetch_related("components")
+        .get(pk=dossier.pk)
+    )
+    form_set, spec = form_for(dossier.agency.form_set, kind)
+    context = content.common(dossier) | content.BUILDERS[kind](dossier)
+    url = tracking_url(base_url, dossier.code)
+    context |= _header(dossier.agency, form_set, spec) | {
+        "tracking_url": url,
+        "qr": qr_data_uri(url),
+    }
+    return html_to_pdf(render_to_string(spec.template, context))
+
+
+def render_register_pdf(
+    agency: Agency, date_from: date, date_to: date, *, base_url: str
+) -> bytes:
+    """The register (Sổ theo dõi hồ sơ) of a period, A4 landscape."""
+    form_set, spec = form_for(agency.form_set, REGISTER)
+    rows = list(register_rows(agency, date_from, date_to))
+    context = _header(agency, form_set, spec) | {
+        "rows": rows,
+        "date_from": date_from,
+        "date_to": date_to,
+        "printed_at": clock.now(),
+        "issued_at": clock.now(),
+        "base_url": base_url,
+    }
+    return html_to_pdf(render_to_string(spec.template, context))
+
+
+def render_register_xlsx(
+    agency: Agency, date_from: date, date_to: date, *, base_url: str = ""
+) -> bytes:
+    """The same register as a spreadsheet (one row per dossier)."""
+    form_set, spec = form_for(agency.form_set, REGISTER)
+    rows = register_rows(agency, date_from, date_to)
+    return register_workbook(agency, form_set, spec, date_from, date_to, rows)

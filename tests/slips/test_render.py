@@ -1,0 +1,179 @@
+"""Every slip of both form sets renders from a dossier brought to its state by
+the real services, with the right code, names, dates, form number and QR code
+(Circular 01/2018/TT-VPCP Art. 9; the 2025 set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from motcua.core.errors import DomainError
+from motcua.dossiers.models import Dossier
+from motcua.slips.forms import FORM_SETS
+from motcua.slips.services import render_slip
+
+from . import scenarios as s
+from .pdfs import A5, fonts, page_sizes, qr_codes, text
+
+pytestmark = pytest.mark.django_db
+BASE = "https://motcua.example.vn/"
+
+CASES = [
+    (form_set, kind)
+    for form_set, spec in FORM_SETS.items()
+    for kind in spec.forms
+    if kind != "register"
+]
+
+
+def render(dossier: Dossier, kind: str) -> tuple[bytes, str]:
+    pdf = render_slip(dossier, kind, base_url=BASE)
+    return pdf, text(pdf)
+
+
+def expected_extra(kind: str) -> list[str]:
+    """What only that slip says (DOMAIN.md §4 key fields)."""
+    return {
+        "receipt": [
+            "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+            "Tờ khai đăng ký thay đổi, cải chính hộ tịch",
+            "Bản sao chứng thực",
+            "03 ngày làm việc",
+            "Số thứ tự: 1",
+            "NGƯỜI TIẾP NHẬN HỒ SƠ",
+        ],
+        "supplement": [
+            "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+            *s.SUPPLEMENT_ITEMS,
+            s.SUPPLEMENT_REASON,
+            "0236 3888 999",
+            "NGƯỜI HƯỚNG DẪN",
+        ],
+        "refusal": [
+            "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+            s.REFUSAL_REASON,
+        ],
+        "apology": [
+            "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+            "Thời hạn trả kết quả giải quyết hồ sơ: 09:00 ngày 05/06/2025",
+            "17:00 ngày 10/06/2025",
+            s.APOLOGY_REASON,
+            "THỦ TRƯỞNG CƠ QUAN",
+        ],
+        "stop": ["THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", s.STOP_REASON],
+        "control": [
+            "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+            "Tiếp nhận hồ sơ",
+            "Thụ lý, thẩm định",
+            "Phê duyệt, ký",
+            "Trả kết quả",
+        ],
+    }[kind]
+
+
+@pytest.mark.parametrize(("form_set", "kind"), CASES)
+def test_every_slip_of_both_sets_renders_with_its_fields(form_set: str, kind: str):
+    world = s.world_with(form_set)
+    dossier = s.SCENARIOS[kind](world)
+    pdf, content = render(dossier, kind)
+    number = FORM_SETS[form_set].forms[kind].number
+    for expected in [
+        f"Mẫu số {number}",
+        dossier.code,
+        "Nguyễn Văn An",
+        "Đăng ký thay đổi, cải chính thông tin hộ tịch",
+        "UBND QUẬN HẢI CHÂU",
+        "UBND PHƯỜNG HÒA CƯỜNG NAM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "02/06/2025",  # received
+        *expected_extra(kind),
+    ]:
+        assert expected in content, (expected, content)
+    assert "09:00 ngày 02/06/2025" in content  # received at
+    due = "17:00 ngày 10/06/2025" if kind == "apology" else "09:00 ngày 05/06/2025"
+    assert due in content  # the due date
+    assert page_sizes(pdf) == {A5}
+    used = fonts(pdf)
+    assert used and all(used.values()), used
+    assert qr_codes(pdf) == [f"https://motcua.example.vn/tra-cuu/{dossier.code}"]
+
+
+def test_the_2025_set_names_the_desk_as_since_decree_107_and_has_no_2018_basis():
+    world = s.world_with("2025")
+    content = render(s.received(world), "receipt")[1]
+    assert "BỘ PHẬN MỘT CỬA" in content
+    assert "01/2018/TT-VPCP" not in content
+    world_2018 = s.world_with("2018")
+    content_2018 = render(s.received(world_2018), "receipt")[1]
+    assert "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" in content_2018
+    assert "Thông tư số 01/2018/TT-VPCP" in content_2018
+
+
+def test_control_sheet_shows_each_steps_timing_against_its_budget():
+    world = s.world_with("2018")
+    dossier = s.returned(world)
+    content = render(dossier, "control")[1]
+    rows = [
+        ("Tiếp nhận hồ sơ", "Đúng hạn"),
+        ("Thụ lý, thẩm định", "Trước hạn"),
+        ("Phê duyệt, ký", "Quá hạn"),
+        ("Trả kết quả", "Trước hạn"),
+    ]
+    positions = [content.index(name) for name, _ in rows]
+    assert positions == sorted(positions)
+    for (name, timing), start, end in zip(
+        rows, positions, [*positions[1:], len(content)], strict=True
+    ):
+        assert timing in content[start:end], (name, content[start:end])
+    assert "1. Giao: Người nộp hồ sơ – Nguyễn Văn An" in content
+    assert f"Nhận: UBND phường Hòa Cường Nam – {world.specialist.username}" in content
+
+
+def test_refusal_at_the_desk_says_not_received_and_has_no_receipt():
+    world = s.world_with("2018")
+    dossier = s.refusal_at_desk(world)
+    content = render(dossier, "refusal")[1]
+    assert "từ chối tiếp nhận hồ sơ này" in content
+    assert s.REFUSAL_REASON in content
+    assert "Ngày nộp hồ sơ: 09:00 ngày 02/06/2025" in content
+    for kind in ("receipt", "control"):
+        with pytest.raises(DomainError) as error:
+            render_slip(dossier, kind, base_url=BASE)
+        assert error.value.code == "slip.not_applicable"
+
+
+@pytest.mark.parametrize("kind", ["supplement", "refusal", "apology", "stop"])
+def test_a_slip_for_a_state_never_reached_is_not_applicable(kind: str):
+    world = s.world_with("2025")
+    dossier = s.received(world)
+    with pytest.raises(DomainError) as error:
+        render_slip(dossier, kind, base_url=BASE)
+    assert error.value.code == "slip.not_applicable"
+    assert "Hồ sơ" in error.value.message
+
+
+def test_the_2018_set_has_no_stop_notice_and_unknown_kinds_are_refused():
+    world = s.world_with("2018")
+    dossier = s.stop(world)
+    with pytest.raises(DomainError) as error:
+        render_slip(dossier, "stop", base_url=BASE)
+    assert error.value.code == "slip.not_applicable"
+    assert "Bộ mẫu 2018" in error.value.message
+    with pytest.raises(DomainError) as unknown:
+        render_slip(dossier, "register", base_url=BASE)
+    assert unknown.value.code == "slip.unknown_kind"
+
+
+def test_personal_text_is_printed_as_text_not_markup():
+    world = s.world_with("2018")
+    dossier = world.processing(s.MON)
+    from motcua.dossiers import services
+
+    with world.at(s.vn(2025, 6, 3, 10)):
+        dossier = services.dossier_refuse(
+            world.specialist,
+            dossier,
+            reason='<img src="file:///etc/passwd"> & <b>x</b>',
+        )
+    content = render(dossier, "refusal")[1]
+    assert '<img src="file:///etc/passwd"> & <b>x</b>' in content
