@@ -15,9 +15,11 @@ urlpatterns = [
     path("api/v1/agencies/", include("motcua.agencies.api_urls")),
     path("api/v1/dossiers/", include("motcua.dossiers.api_urls")),
     path("api/v1/procedures/", include("motcua.catalog.api_urls")),
+    path("api/v1/reports/", include("motcua.reports.api_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("can-bo/phieu/", include("motcua.slips.urls")),
     path("can-bo/ky-so/", include("motcua.signing.urls")),
+    path("bao-cao/", include("motcua.reports.urls")),
     path("tra-cuu/", include("motcua.portal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

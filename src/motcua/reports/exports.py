@@ -1,0 +1,160 @@
+"""Biểu 06 as .xlsx (XlsxWriter, the official column layout) and as PDF
+(WeasyPrint, A4 landscape, DejaVu fonts embedded)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import xlsxwriter
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from .layout import COLUMNS, FORM, GROUP_LABEL, LEGAL, TITLE, groups
+from .selectors import cell_value
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONTS = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+
+
+def period_label(report: dict[str, Any]) -> str:
+    start, end = report["from"], report["to"]
+    return f"Từ ngày {_vn(start)} đến ngày {_vn(end)}"
+
+
+def _vn(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def _agency_label(report: dict[str, Any]) -> str:
+    name = report["agency"]["name"]
+    return f"{name} và các đơn vị trực thuộc" if report["subtree"] else name
+
+
+def bieu06_xlsx(report: dict[str, Any]) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Biểu 06")
+    bold = book.add_format({"bold": True, "font_name": "Times New Roman"})
+    title = book.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "font_size": 13,
+            "font_name": "Times New Roman",
+        }
+    )
+    center = book.add_format({"align": "center", "font_name": "Times New Roman"})
+    head = book.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "font_name": "Times New Roman",
+        }
+    )
+    text = book.add_format(
+        {"border": 1, "text_wrap": True, "font_name": "Times New Roman"}
+    )
+    number = book.add_format(
+        {"border": 1, "num_format": "#,##0", "font_name": "Times New Roman"}
+    )
+    total_text = book.add_format(
+        {"border": 1, "bold": True, "font_name": "Times New Roman"}
+    )
+    total_number = book.add_format(
+        {
+            "border": 1,
+            "bold": True,
+            "num_format": "#,##0",
+            "font_name": "Times New Roman",
+        }
+    )
+    last = 1 + len(COLUMNS)
+    sheet.write(0, 0, FORM, bold)
+    sheet.write(1, 0, LEGAL)
+    sheet.merge_range(3, 0, 3, last, TITLE, title)
+    sheet.merge_range(4, 0, 4, last, _agency_label(report), center)
+    sheet.merge_range(5, 0, 5, last, period_label(report), center)
+    top = 7
+    sheet.merge_range(top, 0, top + 1, 0, "STT", head)
+    sheet.merge_range(top, 1, top + 1, 1, GROUP_LABEL[report["group_by"]], head)
+    col = 2
+    for group, width in groups():
+        if width > 1:
+            sheet.merge_range(top, col, top, col + width - 1, group, head)
+        else:
+            sheet.write(top, col, group, head)
+        col += width
+    for i, column in enumerate(COLUMNS):
+        sheet.write(top + 1, 2 + i, column.header, head)
+    sheet.write(top + 2, 0, "(1)", head)
+    sheet.write(top + 2, 1, "(2)", head)
+    for i, column in enumerate(COLUMNS):
+        sheet.write(top + 2, 2 + i, f"({column.number})", head)
+    row = top + 3
+    for n, line in enumerate(report["rows"], start=1):
+        sheet.write(row, 0, n, text)
+        sheet.write(row, 1, f"{line['name']} ({line['key']})", text)
+        for i, column in enumerate(COLUMNS):
+            sheet.write_number(row, 2 + i, cell_value(line, column.cell), number)
+        row += 1
+    sheet.write(row, 0, "", total_text)
+    sheet.write(row, 1, "Tổng cộng", total_text)
+    for i, column in enumerate(COLUMNS):
+        sheet.write_number(
+            row, 2 + i, cell_value(report["totals"], column.cell), total_number
+        )
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 1, 42)
+    sheet.set_column(2, last, 12)
+    sheet.set_row(top + 1, 60)
+    sheet.freeze_panes(top + 3, 2)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    book.close()
+    return out.getvalue()
+
+
+def font_face_css() -> str:
+    rules = []
+    for weight, name in FONTS.items():
+        path = FONT_DIR / name
+        if path.is_file():
+            rules.append(
+                f'@font-face {{ font-family: "Report Sans"; font-weight: {weight}; '
+                f'src: url("{path.as_uri()}"); }}'
+            )
+    return "\n".join(rules)
+
+
+class _FontsOnly(URLFetcher):
+    """The PDF reads the DejaVu files and nothing else (no network)."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        path = Path(unquote(urlsplit(url).path))
+        if path.parent != FONT_DIR or path.name not in FONTS.values():
+            raise ValueError(f"report PDF may not read {url}")
+        return super().fetch(url, headers)
+
+
+def bieu06_pdf(report: dict[str, Any], context: dict[str, Any]) -> bytes:
+    html = render_to_string(
+        "reports/bieu06_pdf.html",
+        {**context, "report": report, "font_faces": font_face_css()},
+    )
+    pdf = HTML(
+        string=html, base_url="about:blank", url_fetcher=_FontsOnly()
+    ).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
