@@ -20,6 +20,8 @@ MOTCUA := $(VENV)/bin/motcua
 STAMP := $(VENV)/.installed
 
 PYTEST_ARGS ?=
+MYPY_PACKAGES := $(addprefix src/motcua/,core deadlines agencies catalog dossiers \
+	reports evaluation slips signing backoffice portal demo)
 TEST_DBS ?= sqlite postgres
 DEMO_HOST := 127.0.0.1:8000
 # The background task worker arrives with a later issue; `make demo` starts
@@ -27,7 +29,7 @@ DEMO_HOST := 127.0.0.1:8000
 #   make demo DEMO_WORKER='.venv/bin/motcua run_worker'
 DEMO_WORKER ?=
 
-.PHONY: help install system-deps test-system-deps demo test lint bench
+.PHONY: help install system-deps test-system-deps vendor-js demo test lint bench
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -36,7 +38,12 @@ help:
 PO_FILES := $(wildcard src/motcua/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-install: system-deps $(STAMP) $(MO_FILES)
+install: system-deps $(STAMP) $(MO_FILES) vendor-js
+
+# Front-end libraries (Chart.js) from the npm registry, checked against
+# tools/vendor-js.lock, into src/motcua/static/vendor/ (never committed).
+vendor-js:
+	@tools/vendor-js.sh
 
 # Debian packages (Pango and fonts for PDF slips; Chromium for browser tests).
 system-deps:
@@ -82,7 +89,7 @@ lint: install
 	@status=0; \
 	echo "== ruff check"; $(VENV)/bin/ruff check src tests bench || status=1; \
 	echo "== ruff format --check"; $(VENV)/bin/ruff format --check src tests bench || status=1; \
-	echo "== mypy"; $(VENV)/bin/mypy src/motcua/deadlines src/motcua/core || status=1; \
+	echo "== mypy"; $(VENV)/bin/mypy $(MYPY_PACKAGES) || status=1; \
 	exit $$status
 
 bench: install

@@ -20,6 +20,7 @@ urlpatterns = [
     path("can-bo/phieu/", include("motcua.slips.urls")),
     path("can-bo/ky-so/", include("motcua.signing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    path("danh-gia/", include("motcua.evaluation.urls")),
     path("tra-cuu/", include("motcua.portal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

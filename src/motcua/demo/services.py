@@ -8,6 +8,7 @@ official registry's.
 from __future__ import annotations
 
 import os
+import random
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,8 @@ from motcua.core import clock
 from motcua.deadlines.engine import VN_TZ
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import bulk_work
+from motcua.dossiers.workflow import Status
+from motcua.evaluation.demo import add_demo_ratings
 
 from .generator import generate
 from .staff import other_staff, ward_staff
@@ -124,6 +127,10 @@ def load_demo(
                 start=start,
                 end=end,
                 per_day=per_day,
+            )
+            add_demo_ratings(
+                random.Random(2015),
+                Dossier.objects.filter(status=Status.RETURNED).order_by("id"),
             )
         dossiers, actions, skipped = report.dossiers, report.actions, report.skipped
     return DemoSummary(

@@ -1,0 +1,129 @@
+"""The monthly evaluation sheet of an agency as .xlsx (XlsxWriter): staff
+performance, bottlenecks and the month's figures, for the monthly staff review."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import xlsxwriter
+from django.db.models import QuerySet
+
+from motcua.agencies.models import Agency
+
+from .dashboard import figures
+from .models import Rating
+from .performance import bottlenecks, staff_performance
+from .periods import Period
+
+STAFF_HEADERS = [
+    "Cán bộ", "Tài khoản", "Số bước đã xử lý", "Đúng hạn", "Quá hạn",
+    "Tỷ lệ đúng hạn (%)", "Thời gian TB/bước (giờ làm việc)", "Số hồ sơ",
+    "Rất hài lòng", "Hài lòng", "Không hài lòng",
+]  # fmt: skip
+HELD_HEADERS = [
+    "Khâu / đơn vị / cán bộ", "Số lượt", "Đang giữ", "Quá hạn bước",
+    "TB (giờ)", "Lâu nhất (giờ)",
+]  # fmt: skip
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.get_username())
+
+
+def monthly_sheet(agency: Agency, agencies: QuerySet[Agency], period: Period) -> bytes:
+    """The workbook for ``agency`` (and its subtree ``agencies``) and a month."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    title = book.add_format({"bold": True, "font_size": 13})
+    head = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1,
+                            "text_wrap": True, "valign": "top"})  # fmt: skip
+    cell = book.add_format({"border": 1})
+    _summary(book, title, head, cell, agency, agencies, period)
+    _staff(book, title, head, cell, agency, agencies, period)
+    _bottlenecks(book, title, head, cell, agency, agencies, period)
+    book.close()
+    return out.getvalue()
+
+
+def _table(
+    sheet: Any, row: int, headers: Sequence[str], rows: list[list[Any]], head: Any,
+    cell: Any,
+) -> int:  # fmt: skip
+    sheet.write_row(row, 0, headers, head)
+    for i, values in enumerate(rows, start=row + 1):
+        sheet.write_row(i, 0, [("" if v is None else v) for v in values], cell)
+    return row + len(rows) + 2
+
+
+def _summary(book: Any, title: Any, head: Any, cell: Any, agency: Agency,
+             agencies: QuerySet[Agency], period: Period) -> None:  # fmt: skip
+    sheet = book.add_worksheet("Tổng hợp")
+    sheet.set_column(0, 0, 42)
+    sheet.set_column(1, 1, 16)
+    sheet.write(0, 0, f"Phiếu đánh giá tháng — {agency.name}", title)
+    sheet.write(1, 0, period.label)
+    f = figures(agencies, period)
+    rows: list[list[Any]] = [
+        ["Hồ sơ tiếp nhận", f.received],
+        ["Trong đó trực tuyến", f.received_online],
+        ["Hồ sơ đã giải quyết", f.settled],
+        ["Trước hạn", f.early],
+        ["Đúng hạn", f.on_time],
+        ["Quá hạn", f.late],
+        ["Tỷ lệ trước và đúng hạn (%)", _num(f.on_time_rate)],
+        ["Tỷ lệ hồ sơ trực tuyến (%)", _num(f.online_share)],
+        ["Số phiếu đánh giá", f.ratings],
+        ["Tỷ lệ hài lòng (%)", _num(f.satisfaction_rate)],
+    ]
+    _table(sheet, 3, ["Chỉ tiêu", "Giá trị"], rows, head, cell)
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _staff(book: Any, title: Any, head: Any, cell: Any, agency: Agency,
+           agencies: QuerySet[Agency], period: Period) -> None:  # fmt: skip
+    sheet = book.add_worksheet("Cán bộ")
+    sheet.set_column(0, 1, 26)
+    sheet.set_column(2, 10, 14)
+    sheet.write(0, 0, f"Kết quả xử lý hồ sơ của cán bộ — {period.label}", title)
+    rows = [
+        [
+            _name(r.user), r.user.get_username() if r.user else "", r.steps,
+            r.on_time, r.late, _num(r.on_time_rate), _num(r.mean_hours),
+            len(r.dossiers), r.ratings.get(Rating.Level.VERY_SATISFIED, 0),
+            r.ratings.get(Rating.Level.SATISFIED, 0),
+            r.ratings.get(Rating.Level.UNSATISFIED, 0),
+        ]
+        for r in staff_performance(agencies, period)
+    ]  # fmt: skip
+    _table(sheet, 2, STAFF_HEADERS, rows, head, cell)
+
+
+def _bottlenecks(book: Any, title: Any, head: Any, cell: Any, agency: Agency,
+                 agencies: QuerySet[Agency], period: Period) -> None:  # fmt: skip
+    sheet = book.add_worksheet("Khâu chậm")
+    sheet.set_column(0, 0, 36)
+    sheet.set_column(1, 5, 14)
+    sheet.write(0, 0, f"Khâu, đơn vị, cán bộ giữ hồ sơ lâu — {period.label}", title)
+    b = bottlenecks(agencies, period)
+    row = 2
+    for caption, items in (("Theo khâu", b.by_step), ("Theo đơn vị", b.by_unit),
+                           ("Theo cán bộ", b.by_officer)):  # fmt: skip
+        sheet.write(row, 0, caption, title)
+        rows = [
+            [h.label, h.count, h.active, h.late, float(h.mean_hours),
+             float(h.max_hours)]
+            for h in items
+        ]  # fmt: skip
+        row = _table(sheet, row + 1, HELD_HEADERS, rows, head, cell)
+    sheet.write(row, 0, f"Hồ sơ quá hạn mất thời gian ở đâu ({b.late_dossiers} hồ sơ)",
+                title)  # fmt: skip
+    rows = [[i.label, i.steps, float(i.lost_hours), float(i.share)] for i in b.lost]
+    headers = ["Khâu", "Số bước vượt", "Giờ vượt định mức", "Tỷ trọng (%)"]
+    _table(sheet, row + 1, headers, rows, head, cell)

@@ -1,0 +1,16 @@
+"""Evaluation pages, mounted at ``/danh-gia/``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("cong-khai/", views.public, name="public"),
+    path("thong-tu-01/", views.circular01_page, name="circular01"),
+    path("chi-so-766/", views.index766_page, name="index766"),
+    path("can-bo/", views.staff_page, name="staff"),
+    path("khau-cham/", views.bottlenecks_page, name="bottlenecks"),
+    path("phieu-danh-gia-thang.xlsx", views.monthly_sheet, name="monthly_sheet"),
+]
