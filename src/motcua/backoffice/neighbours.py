@@ -9,7 +9,6 @@ from django.urls import Resolver404, resolve
 
 from motcua.signing.services import SignatureReport, duty_for, verify_pdf
 
-SLIP_KINDS = ("receipt", "supplement", "refusal", "apology", "control")
 
 
 def routed(path: str) -> str | None:

@@ -14,10 +14,18 @@ from motcua.agencies.models import Agency
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Action, Status
 
 from . import content
 from . import formatting as fmt
-from .forms import DOSSIER_KINDS, REGISTER, FormSet, FormSpec, form_for
+from .forms import (
+    DOSSIER_KINDS,
+    REGISTER,
+    FormSet,
+    FormSpec,
+    form_for,
+    form_set_for,
+)
 from .pdf import font_face_css, html_to_pdf, qr_data_uri, tracking_url
 from .register import register_rows
 from .xlsx import register_workbook
@@ -33,6 +41,23 @@ def _header(agency: Agency, form_set: FormSet, spec: FormSpec) -> dict[str, Any]
         "parent_name": parent.name if parent else "",
         "place": fmt.place_of(agency.name),
     }
+
+
+def applicable_kinds(dossier: Dossier) -> list[str]:
+    """The slips this dossier has, in form order, decided from its state and the
+    actions in its history (one query) — the same facts the builders require."""
+    done = set(dossier.events.values_list("action", flat=True))
+    received = dossier.received_at is not None
+    has = {
+        "receipt": received,
+        "supplement": Action.REQUEST_SUPPLEMENT in done,
+        "refusal": Action.REFUSE in done,
+        "apology": dossier.extended and Action.EXTEND in done,
+        "stop": dossier.status == Status.STOPPED,
+        "control": received,
+    }
+    forms = form_set_for(dossier.agency.form_set).forms
+    return [kind for kind in DOSSIER_KINDS if kind in forms and has[kind]]
 
 
 def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:

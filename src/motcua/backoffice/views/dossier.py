@@ -23,12 +23,13 @@ from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.workflow import Action
+from motcua.slips.services import applicable_kinds
 
 from ..access import staff_view
 from ..actions import SPECS, build_form
 from ..forms import InternalNoteForm
 from ..models import Note
-from ..neighbours import SLIP_KINDS, slip_url, tracking_url, verify
+from ..neighbours import slip_url, tracking_url, verify
 from ..timeleft import Badges
 from .common import desk_of, page, safe_next
 
@@ -90,7 +91,7 @@ def render_dossier(
 ) -> HttpResponse:
     badges = Badges(clock.now())
     steps = [(s, badges.for_step(s)) for s in dossier.steps.all()]
-    slips = [(k, slip_url(dossier.code, k)) for k in SLIP_KINDS]
+    slips = [(k, slip_url(dossier.code, k)) for k in applicable_kinds(dossier)]
     return page(
         request,
         "backoffice/dossier.html",
