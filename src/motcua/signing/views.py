@@ -19,6 +19,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -91,7 +93,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 status = _refused(form, error)
             else:
-                messages.success(request, "Đã lưu chứng thư số của lãnh đạo.")
+                messages.success(request, _("Đã lưu chứng thư số của lãnh đạo."))
                 return redirect(_with_agency("signing:certificates", agency))
         else:
             status = 400
@@ -107,14 +109,14 @@ def certificates(request: HttpRequest) -> HttpResponse:
 
 def _validity(certificate: LeaderCertificate, now: dt.datetime) -> str:
     if not certificate.is_active:
-        return "Ngừng sử dụng"
+        return pgettext("tình trạng chứng thư", "Ngừng sử dụng")
     if now > certificate.not_after:
-        return "Hết hạn"
+        return pgettext("tình trạng chứng thư", "Hết hạn")
     if now < certificate.not_before:
-        return "Chưa có hiệu lực"
+        return pgettext("tình trạng chứng thư", "Chưa có hiệu lực")
     if certificate.not_after - now < dt.timedelta(days=30):
-        return "Sắp hết hạn"
-    return "Còn hiệu lực"
+        return pgettext("tình trạng chứng thư", "Sắp hết hạn")
+    return pgettext("tình trạng chứng thư", "Còn hiệu lực")
 
 
 @login_required
@@ -130,7 +132,7 @@ def certificate_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã ngừng sử dụng chứng thư số.")
+        messages.success(request, _("Đã ngừng sử dụng chứng thư số."))
     return redirect(_with_agency("signing:certificates", certificate.agency))
 
 
@@ -159,7 +161,7 @@ def trusted_roots(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 status = _refused(form, error)
             else:
-                messages.success(request, "Đã thêm chứng thư gốc tin cậy.")
+                messages.success(request, _("Đã thêm chứng thư gốc tin cậy."))
                 return redirect("signing:trusted_roots")
         else:
             status = 400
@@ -179,7 +181,7 @@ def trusted_root_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.trusted_root_delete(request.user, root)
     except DomainError as error:
         raise PermissionDenied(error.message) from None
-    messages.success(request, "Đã xóa chứng thư gốc.")
+    messages.success(request, _("Đã xóa chứng thư gốc."))
     return redirect("signing:trusted_roots")
 
 
@@ -219,7 +221,7 @@ def duty_week(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 status = _refused(form, error)
             else:
-                messages.success(request, "Đã cập nhật lịch trực ký.")
+                messages.success(request, _("Đã cập nhật lịch trực ký."))
                 week = data["date"].isoformat()
                 return redirect(_with_agency("signing:duty", agency, tuan=week))
         else:
@@ -256,7 +258,7 @@ def duty_remove(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(error.message) from None
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã xóa khỏi lịch trực ký.")
+        messages.success(request, _("Đã xóa khỏi lịch trực ký."))
     week = entry.date.isoformat()
     return redirect(_with_agency("signing:duty", entry.agency, tuan=week))
 
@@ -290,7 +292,7 @@ def approve_sign(request: HttpRequest, dossier_id: int) -> HttpResponse:
             except DomainError as error:
                 status = _refused(form, error)
             else:
-                messages.success(request, "Đã phê duyệt và ký số kết quả.")
+                messages.success(request, _("Đã phê duyệt và ký số kết quả."))
                 return redirect("signing:verify", file_id=signed.pk)
         else:
             status = 400

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from motcua.deadlines.engine import UNIT_LABELS_VI, Unit
 
@@ -38,7 +39,7 @@ def page(
 
 
 def legal_time(unit: Unit, value: Decimal) -> str:
-    label = UNIT_LABELS_VI[unit]
+    label = gettext(UNIT_LABELS_VI[unit])  # msgids come from deadlines' forms
     if unit in (Unit.WORKING_DAYS, Unit.WORKING_HOURS, Unit.CALENDAR_DAYS):
         number = f"{value.normalize():f}".replace(".", ",")
         return f"{number} {label.lower()}"
