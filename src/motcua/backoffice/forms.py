@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.agencies.models import Agency, Counter
 from motcua.dossiers.models import Applicant, Dossier
 
+from .templatetags.backoffice import vn_name
+
 OUTCOMES = (
     ("receive", _("Tiếp nhận")),
     ("supplement", _("Yêu cầu bổ sung")),
@@ -104,7 +106,7 @@ class SupplementForm(ReasonForm):
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return vn_name(obj)  # family name first, as officers say it
 
 
 class AssignForm(forms.Form):

@@ -10,7 +10,6 @@ from django.urls import Resolver404, resolve
 from motcua.signing.services import SignatureReport, duty_for, verify_pdf
 
 
-
 def routed(path: str) -> str | None:
     """``path`` when some view answers it, else ``None``."""
     try:

@@ -99,7 +99,7 @@ def render_dossier(
             "dossier": dossier,
             "badge": badges.for_dossier(dossier),
             "steps": steps,
-            "events": list(dossier.events.all()),
+            "events": list(dossier.events.select_related("actor")),
             "notes": Note.objects.filter(dossier=dossier).select_related("author"),
             "calls": dossier.call_records.select_related("by")[:5],
             "actions": _forms(request, dossier, bound),
