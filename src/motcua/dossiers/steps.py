@@ -93,9 +93,7 @@ def positions(specs: list[StepSpec]) -> list[int]:
     return sorted({s.position for s in specs})
 
 
-def step_due(
-    agency: Agency, start: datetime, budget_hours: Decimal
-) -> datetime | None:
+def step_due(agency: Agency, start: datetime, budget_hours: Decimal) -> datetime | None:
     """The step's deadline; a step without a time budget (the desk handing the
     result over) has none — it is measured by the dossier's own due date."""
     if not budget_hours:
