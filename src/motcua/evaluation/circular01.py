@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 from motcua.deadlines.engine import VN_TZ
 
 ONE_DECIMAL = Decimal("0.1")
@@ -26,45 +28,69 @@ class Indicator:
     number: int
     name: str
     scope: str  # "dossier" or "unit"
-    how: str  # the rule in words (Vietnamese), shown on the result page
+    how: str  # the rule in words (Vietnamese, gettext_noop), shown translated
     enterable: bool = False  # an evaluator may enter (or override) the points
     computed: bool = True  # False: only an evaluator can give it
     verify: bool = False  # the mapping is our best reading of the Circular
     staff: bool = False  # part of the staff rating (indicators 1, 2, 3, 4, 7)
 
+    @property
+    def how_text(self) -> str:
+        """``how`` in the active language (the template cannot translate it: its
+        ``translate`` tag doubles the ``%`` signs of a variable's value)."""
+        return gettext(self.how)
+
 
 _REGISTRY: Sequence[Indicator] = (
     Indicator(1, "Tổng thời gian giải quyết so với thời gian quy định", "dossier",
-              "Trước hạn: 2 điểm; đúng hạn: 1 điểm; quá hạn: 0 điểm "
-              "(ngày có kết quả so với ngày hẹn trả ban đầu).", staff=True),
+              gettext_noop(
+                  "Trước hạn: 2 điểm; đúng hạn: 1 điểm; quá hạn: 0 điểm (ngày có kết "
+                  "quả so với ngày hẹn trả ban đầu)."
+              ), staff=True),
     Indicator(2, "Thời gian thực hiện của từng cơ quan, đơn vị tham gia giải quyết",
               "dossier",
-              "Mọi bước xong trong định mức giờ của bước: 2 điểm; có bước vượt định "
-              "mức nhưng xong trong ngày đến hạn: 1 điểm; có bước xong sau ngày đến "
-              "hạn: 0 điểm.", verify=True, staff=True),
+              gettext_noop(
+                  "Mọi bước xong trong định mức giờ của bước: 2 điểm; có bước vượt định"
+                  " mức nhưng xong trong ngày đến hạn: 1 điểm; có bước xong sau ngày "
+                  "đến hạn: 0 điểm."
+              ), verify=True, staff=True),
     Indicator(3, "Số lần phải liên hệ để hoàn thiện hồ sơ", "dossier",
-              "Không phải bổ sung: 2 điểm; bổ sung 1 lần: 1 điểm; từ 2 lần: 0 điểm "
-              "(hoặc điểm người dân tự chấm khi đánh giá).", verify=True, staff=True),
+              gettext_noop(
+                  "Không phải bổ sung: 2 điểm; bổ sung 1 lần: 1 điểm; từ 2 lần: 0 điểm "
+                  "(hoặc điểm người dân tự chấm khi đánh giá)."
+              ), verify=True, staff=True),
     Indicator(4, "Số cơ quan, đơn vị, tổ chức phải liên hệ", "dossier",
-              "1 cơ quan: 2 điểm; 2 cơ quan: 1 điểm; từ 3 cơ quan: 0 điểm (cơ quan "
-              "tiếp nhận cộng các cơ quan được xin ý kiến).", verify=True, staff=True),
+              gettext_noop(
+                  "1 cơ quan: 2 điểm; 2 cơ quan: 1 điểm; từ 3 cơ quan: 0 điểm (cơ quan "
+                  "tiếp nhận cộng các cơ quan được xin ý kiến)."
+              ), verify=True, staff=True),
     Indicator(5, "Tỷ lệ hồ sơ được tiếp nhận, giải quyết tại Bộ phận Một cửa", "unit",
-              "Tỷ lệ hồ sơ do cán bộ một cửa tiếp nhận: 100%: 2 điểm; từ 80%: 1 điểm; "
-              "dưới 80%: 0 điểm.", enterable=True, verify=True),
+              gettext_noop(
+                  "Tỷ lệ hồ sơ do cán bộ một cửa tiếp nhận: 100%: 2 điểm; từ 80%: 1 "
+                  "điểm; dưới 80%: 0 điểm."
+              ), enterable=True, verify=True),
     Indicator(6, "Công khai thủ tục hành chính", "dossier",
-              "Thủ tục có quyết định công bố: 2 điểm; chỉ niêm yết trên danh mục của "
-              "hệ thống: 1 điểm; không công khai: 0 điểm.",
+              gettext_noop(
+                  "Thủ tục có quyết định công bố: 2 điểm; chỉ niêm yết trên danh mục "
+                  "của hệ thống: 1 điểm; không công khai: 0 điểm."
+              ),
               enterable=True, verify=True),
     Indicator(7, "Thái độ của cán bộ, công chức, viên chức", "dossier",
-              "Theo đánh giá của người dân: rất hài lòng 2 điểm, hài lòng 1 điểm, "
-              "không hài lòng 0 điểm (hoặc điểm thái độ người dân chấm).", verify=True,
+              gettext_noop(
+                  "Theo đánh giá của người dân: rất hài lòng 2 điểm, hài lòng 1 điểm, "
+                  "không hài lòng 0 điểm (hoặc điểm thái độ người dân chấm)."
+              ), verify=True,
               staff=True),
     Indicator(8, "Tiếp thu, giải trình ý kiến phản ánh, kiến nghị đúng hạn", "unit",
-              "Do người đánh giá nhập (chưa có phân hệ phản ánh, kiến nghị).",
+              gettext_noop(
+                  "Do người đánh giá nhập (chưa có phân hệ phản ánh, kiến nghị)."
+              ),
               enterable=True, computed=False),
     Indicator(9, "Cung cấp dịch vụ công trực tuyến", "unit",
-              "Tỷ lệ hồ sơ nộp trực tuyến trên hồ sơ của các thủ tục có dịch vụ công "
-              "trực tuyến: từ 50%: 2 điểm; từ 20%: 1 điểm; dưới 20%: 0 điểm.",
+              gettext_noop(
+                  "Tỷ lệ hồ sơ nộp trực tuyến trên hồ sơ của các thủ tục có dịch vụ "
+                  "công trực tuyến: từ 50%: 2 điểm; từ 20%: 1 điểm; dưới 20%: 0 điểm."
+              ),
               enterable=True, verify=True),
 )  # fmt: skip
 INDICATORS: dict[int, Indicator] = {i.number: i for i in _REGISTRY}

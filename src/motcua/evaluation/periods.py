@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.utils.translation import gettext as _
+
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import VN_TZ
 
@@ -67,11 +69,17 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"Tháng {self.first.month:02d}/{self.year}"
+            return _("Tháng %(month)s/%(year)s") % {
+                "month": f"{self.first.month:02d}",
+                "year": self.year,
+            }
         if self.kind == "quarter":
-            return f"Quý {self.quarter}/{self.year}"
+            return _("Quý %(quarter)s/%(year)s") % {
+                "quarter": self.quarter,
+                "year": self.year,
+            }
         if self.kind == "year":
-            return f"Năm {self.year}"
+            return _("Năm %(year)s") % {"year": self.year}
         return f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
 
     def months(self) -> Iterator[Period]:

@@ -20,6 +20,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from motcua.agencies.models import Agency, Role
@@ -165,22 +167,22 @@ def board(request: HttpRequest) -> HttpResponse:
     weeks = dashboard.weekly_trend(scope.agencies, today)
     months = dashboard.monthly_trend(scope.agencies, today)
     charts = [
-        _chart("c-units", "bar", "Hồ sơ quá hạn theo đơn vị đang giữ",
+        _chart("c-units", "bar", _("Hồ sơ quá hạn theo đơn vị đang giữ"),
                [u for u, _ in today_figures.overdue_by_unit],
-               [("Hồ sơ quá hạn", [n for _, n in today_figures.overdue_by_unit])]),
-        _chart("c-weeks", "bar", "Hồ sơ theo tuần (12 tuần gần nhất)",
+               [(_("Hồ sơ quá hạn"), [n for _, n in today_figures.overdue_by_unit])]),
+        _chart("c-weeks", "bar", _("Hồ sơ theo tuần (12 tuần gần nhất)"),
                [p.label for p in weeks],
-               [("Tiếp nhận", [p.received for p in weeks]),
-                ("Đã giải quyết", [p.settled for p in weeks])]),
-        _chart("c-months", "bar", "Hồ sơ theo tháng (12 tháng gần nhất)",
+               [(_("Tiếp nhận"), [p.received for p in weeks]),
+                (_("Đã giải quyết"), [p.settled for p in weeks])]),
+        _chart("c-months", "bar", _("Hồ sơ theo tháng (12 tháng gần nhất)"),
                [p.label for p in months],
-               [("Tiếp nhận", [p.received for p in months]),
-                ("Đã giải quyết", [p.settled for p in months])]),
-        _chart("c-rates", "line", "Tỷ lệ theo tháng (%)",
+               [(_("Tiếp nhận"), [p.received for p in months]),
+                (_("Đã giải quyết"), [p.settled for p in months])]),
+        _chart("c-rates", "line", _("Tỷ lệ theo tháng (%)"),
                [p.label for p in months],
-               [("Trước và đúng hạn", [p.on_time_rate for p in months]),
-                ("Hài lòng", [p.satisfaction_rate for p in months]),
-                ("Nộp trực tuyến", [p.online_share for p in months])], unit="%"),
+               [(_("Trước và đúng hạn"), [p.on_time_rate for p in months]),
+                (pgettext("rate", "Hài lòng"), [p.satisfaction_rate for p in months]),
+                (_("Nộp trực tuyến"), [p.online_share for p in months])], unit="%"),
     ]  # fmt: skip
     return render(
         request,
@@ -218,9 +220,9 @@ def public(request: HttpRequest) -> HttpResponse:
         f = dashboard.figures(units, period)
         context["figures"] = f
         context["charts"] = [
-            _chart("c-timing", "doughnut", "Hồ sơ đã giải quyết",
-                   ["Trước hạn", "Đúng hạn", "Quá hạn"],
-                   [("Số hồ sơ", [f.early, f.on_time, f.late])]),
+            _chart("c-timing", "doughnut", _("Hồ sơ đã giải quyết"),
+                   [_("Trước hạn"), _("Đúng hạn"), _("Quá hạn")],
+                   [(_("Số hồ sơ"), [f.early, f.on_time, f.late])]),
         ]  # fmt: skip
     return render(request, "evaluation/public.html", context)
 
@@ -272,10 +274,12 @@ def index766_page(request: HttpRequest) -> HttpResponse:
     """The 766 index of the agency's subtree, month by month and per unit."""
     scope = _scope(request, current_month(_today()))
     report = index766.index_report(scope.agency, scope.agencies, scope.period)
+    # xgettext:no-python-format
+    title = _("Chỉ số theo tháng (% số điểm có thể tính)")
     chart = _chart(
-        "c-766", "line", "Chỉ số theo tháng (% số điểm có thể tính)",
+        "c-766", "line", title,
         [m.month.label for m in report.months],
-        [("Chỉ số (%)", [m.result.percent for m in report.months])], unit="%",
+        [(_("Chỉ số (%)"), [m.result.percent for m in report.months])], unit="%",
     )  # fmt: skip
     return render(
         request,
@@ -303,10 +307,10 @@ def bottlenecks_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, current_month(_today()), LEADING_ROLES)
     result = performance.bottlenecks(scope.agencies, scope.period)
     chart = _chart(
-        "c-lost", "bar", "Hồ sơ quá hạn: giờ làm việc vượt định mức theo khâu",
+        "c-lost", "bar", _("Hồ sơ quá hạn: giờ làm việc vượt định mức theo khâu"),
         [i.label for i in result.lost],
-        [("Giờ vượt định mức", [i.lost_hours for i in result.lost]),
-         ("Tỷ trọng (%)", [i.share for i in result.lost])],
+        [(_("Giờ vượt định mức"), [i.lost_hours for i in result.lost]),
+         (_("Tỷ trọng (%)"), [i.share for i in result.lost])],
     )  # fmt: skip
     return render(
         request,
