@@ -126,12 +126,11 @@ class IndicatorScore:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class AgencyEvaluation:
-    agency: Agency
-    period: Period
+class _Scored:
+    """Shared by agency and staff evaluations: the total of the indicators that
+    have points, and whether every indicator has them."""
+
     scores: list[IndicatorScore]
-    dossiers: int
 
     @property
     def total(self) -> Decimal:
@@ -140,6 +139,14 @@ class AgencyEvaluation:
     @property
     def complete(self) -> bool:
         return all(s.points is not None for s in self.scores)
+
+
+@dataclass(frozen=True)
+class AgencyEvaluation(_Scored):
+    agency: Agency
+    period: Period
+    scores: list[IndicatorScore]
+    dossiers: int
 
     @property
     def rating(self) -> str | None:
@@ -210,18 +217,10 @@ def _src(value: Decimal | None) -> str:
 
 
 @dataclass(frozen=True)
-class StaffEvaluation:
+class StaffEvaluation(_Scored):
     user: Any
     scores: list[IndicatorScore]
     dossiers: int
-
-    @property
-    def total(self) -> Decimal:
-        return sum((s.points for s in self.scores if s.points is not None), Decimal(0))
-
-    @property
-    def complete(self) -> bool:
-        return all(s.points is not None for s in self.scores)
 
     @property
     def rating(self) -> str | None:
