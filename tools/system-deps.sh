@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages MotCua needs, only those missing.
-#   tools/system-deps.sh runtime   Pango (WeasyPrint's PDF slips) and fonts
+#   tools/system-deps.sh runtime   Pango (WeasyPrint's PDF slips), fonts, and npm
+#                                  when no npm is on PATH (tools/vendor-js.sh)
 #   tools/system-deps.sh test      the above, plus Chromium (browser tests) and
 #                                  poppler-utils (pdftoppm: QR codes on slips)
 # Runs apt-get as root, or through sudo when available; otherwise says what to
@@ -17,6 +18,8 @@ case "${1:-runtime}" in
 esac
 
 missing=()
+# npm fetches Chart.js at install (tools/vendor-js.sh); any npm on PATH will do.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
         || missing+=("$pkg")
