@@ -2,65 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.base import ContentFile
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import services as dossiers
-from motcua.dossiers.files import dossier_file_upload
 from motcua.dossiers.models import DossierFile, Event
 from motcua.dossiers.workflow import Status
 from motcua.signing.models import Signature
 from motcua.signing.services import (
     approve_and_sign,
     certificate_upload,
-    trusted_root_upload,
     verify_file,
 )
 from tests.dossiers.builders import vn
 
 pytestmark = pytest.mark.django_db
 MON = vn(2025, 6, 2)
-
-
-@pytest.fixture
-def awaiting_approval(world, media, result_pdf):
-    """Received, assigned, a result drafted and submitted to the leader."""
-    dossier = world.receive(MON)
-    with world.at(MON + timedelta(hours=1)):
-        dossier = dossiers.dossier_assign(
-            world.leader, dossier, assignee=world.specialist
-        )
-        draft = dossier_file_upload(
-            world.specialist,
-            dossier,
-            upload=ContentFile(result_pdf, name="quyet-dinh.pdf"),
-            kind=DossierFile.Kind.RESULT,
-        )
-    with world.at(vn(2025, 6, 3, 10)):
-        dossier = dossiers.dossier_submit(world.specialist, dossier)
-    return dossier, draft
-
-
-@pytest.fixture
-def certificate(world, leader_p12):
-    return certificate_upload(
-        world.admin,
-        user=world.leader,
-        agency=world.ward,
-        p12_bytes=leader_p12.p12,
-        password=leader_p12.password,
-    )
-
-
-@pytest.fixture
-def trusted(ca):
-    from django.contrib.auth import get_user_model
-
-    root = get_user_model().objects.create_superuser("root", password="x")
-    return trusted_root_upload(root, name="CA thử nghiệm", data=ca.pem.encode())
 
 
 def stored_files(media):

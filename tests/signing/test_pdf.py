@@ -28,29 +28,6 @@ pytestmark = pytest.mark.django_db
 SIGNED_AT = datetime(2025, 6, 3, 7, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def system_admin(db):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.create_superuser("root", password="x")
-
-
-@pytest.fixture
-def trusted(ca, system_admin) -> TrustedRoot:
-    return trusted_root_upload(system_admin, name="CA thử nghiệm", data=ca.pem.encode())
-
-
-@pytest.fixture
-def certificate(world, leader_p12):
-    return certificate_upload(
-        world.admin,
-        user=world.leader,
-        agency=world.ward,
-        p12_bytes=leader_p12.p12,
-        password=leader_p12.password,
-    )
-
-
 def sign(pdf, certificate, **kw):
     with clock.frozen_at(SIGNED_AT):
         return sign_pdf(

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.core import clock
-from motcua.dossiers import services as dossiers
-from motcua.dossiers.files import dossier_file_upload
-from motcua.dossiers.models import DossierFile
 from motcua.signing.models import DutyRota, LeaderCertificate, TrustedRoot
 from motcua.signing.services import (
     approve_and_sign,
-    certificate_upload,
-    trusted_root_upload,
 )
 from tests.dossiers.builders import make_user, vn
 
@@ -35,46 +26,8 @@ def client_for(user) -> Client:
 
 
 @pytest.fixture
-def root_admin(db):
-    return get_user_model().objects.create_superuser("root", password="x")
-
-
-@pytest.fixture
-def trusted(ca, root_admin):
-    return trusted_root_upload(root_admin, name="CA thử nghiệm", data=ca.pem.encode())
-
-
-@pytest.fixture
-def certificate(world, leader_p12):
-    return certificate_upload(
-        world.admin,
-        user=world.leader,
-        agency=world.ward,
-        p12_bytes=leader_p12.p12,
-        password=leader_p12.password,
-    )
-
-
-@pytest.fixture
-def awaiting(world, media, result_pdf):
-    dossier = world.receive(MON)
-    with world.at(MON + timedelta(hours=1)):
-        dossier = dossiers.dossier_assign(
-            world.leader, dossier, assignee=world.specialist
-        )
-        draft = dossier_file_upload(
-            world.specialist,
-            dossier,
-            upload=ContentFile(result_pdf, name="quyet-dinh.pdf"),
-            kind=DossierFile.Kind.RESULT,
-        )
-        dossier = dossiers.dossier_submit(world.specialist, dossier)
-    return dossier, draft
-
-
-@pytest.fixture
-def signed_file(world, awaiting, certificate, trusted):
-    dossier, draft = awaiting
+def signed_file(world, awaiting_approval, certificate, trusted):
+    dossier, draft = awaiting_approval
     with world.at(vn(2025, 6, 3, 14)):
         return approve_and_sign(world.leader, dossier, result_file=draft)
 
@@ -147,18 +100,18 @@ def test_deactivating_a_certificate(world, certificate):
 
 # ------------------------------------------------------------ trusted roots
 def test_trusted_roots_are_read_by_admins_and_added_by_system_admins(
-    world, ca, root_admin
+    world, ca, system_admin
 ):
     url = BASE + "goc-tin-cay/"
     upload = {"name": "CA thử", "certificate": SimpleUploadedFile("ca.pem", b"x")}
     assert client_for(world.admin).get(url).status_code == 200
     assert client_for(world.admin).post(url, upload).status_code == 403
     assert client_for(world.leader).get(url).status_code == 403
-    bad = client_for(root_admin).post(
+    bad = client_for(system_admin).post(
         url, {"name": "CA thử", "certificate": SimpleUploadedFile("ca.pem", b"x")}
     )
     assert bad.status_code == 400 and "X.509" in bad.content.decode()
-    good = client_for(root_admin).post(
+    good = client_for(system_admin).post(
         url,
         {
             "name": "CA thử",
@@ -243,8 +196,10 @@ def test_another_agency_does_not_see_the_file(world, signed_file):
     assert response.status_code == 404
 
 
-def test_an_unsigned_or_damaged_file_is_reported_not_crashing(world, awaiting, media):
-    _, draft = awaiting
+def test_an_unsigned_or_damaged_file_is_reported_not_crashing(
+    world, awaiting_approval, media
+):
+    _, draft = awaiting_approval
     client = client_for(world.specialist)
     page = client.get(f"{BASE}xac-minh/{draft.pk}/").content.decode()
     assert "Chưa ký số" in page
@@ -254,9 +209,9 @@ def test_an_unsigned_or_damaged_file_is_reported_not_crashing(world, awaiting, m
 
 # ------------------------------------------------------------ approve & sign
 def test_the_leader_approves_and_signs_from_the_page(
-    world, awaiting, certificate, trusted
+    world, awaiting_approval, certificate, trusted
 ):
-    dossier, draft = awaiting
+    dossier, draft = awaiting_approval
     client = client_for(world.leader)
     url = f"{BASE}phe-duyet/{dossier.pk}/"
     assert client.get(url).status_code == 200
@@ -267,8 +222,8 @@ def test_the_leader_approves_and_signs_from_the_page(
     assert "Chữ ký số hợp lệ" in page and "quyet-dinh-da-ky.pdf" in page
 
 
-def test_approving_without_a_certificate_is_a_400_not_a_500(world, awaiting):
-    dossier, draft = awaiting
+def test_approving_without_a_certificate_is_a_400_not_a_500(world, awaiting_approval):
+    dossier, draft = awaiting_approval
     response = client_for(world.leader).post(
         f"{BASE}phe-duyet/{dossier.pk}/", {"result_file": draft.pk}
     )
@@ -277,7 +232,9 @@ def test_approving_without_a_certificate_is_a_400_not_a_500(world, awaiting):
 
 
 @pytest.mark.parametrize("who", ["specialist", "reception", "other_reception"])
-def test_only_leaders_of_the_agency_open_approve_and_sign(world, awaiting, who):
-    dossier, _ = awaiting
+def test_only_leaders_of_the_agency_open_approve_and_sign(
+    world, awaiting_approval, who
+):
+    dossier, _ = awaiting_approval
     response = client_for(getattr(world, who)).get(f"{BASE}phe-duyet/{dossier.pk}/")
     assert response.status_code in (403, 404)
