@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,10 +28,11 @@ from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Applicant, Channel
 from motcua.dossiers.services import ApplicantInput, ComponentInput, DossierInput
+from motcua.signing.selectors import duty_for
+from motcua.slips.forms import DOSSIER_KINDS
 
 from ..access import Desk, staff_view
 from ..forms import DeskForm
-from ..neighbours import duty_today, slip_url
 from .common import desk_of, legal_time, page
 
 MAX_FILES = 20
@@ -184,7 +186,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "q": q,
         "found": found,
         "version": version,
-        "duty": duty_today(d.agency, clock.now().date()),
+        "duty": duty_for(d.agency, timezone.localdate(clock.now())),
         "max_mb": settings.MOTCUA_MAX_UPLOAD_BYTES // (1024 * 1024),
     }
     if version is None:
@@ -270,10 +272,13 @@ def desk_done(request: HttpRequest, code: str) -> HttpResponse:
     if dossier is None:
         return page(request, "backoffice/not_found.html", status=404)
     kind = request.GET.get("phieu", "receipt")
+    if kind not in DOSSIER_KINDS:
+        kind = "receipt"
+    url = reverse("slips:slip", kwargs={"code": code, "kind": kind})
     return page(
         request,
         "backoffice/desk_done.html",
-        {"dossier": dossier, "slip_url": slip_url(code, kind), "slip_kind": kind},
+        {"dossier": dossier, "slip_url": url, "slip_kind": kind},
     )
 
 

@@ -23,13 +23,13 @@ from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.workflow import Action
+from motcua.signing.services import verify_pdf
 from motcua.slips.services import applicable_kinds
 
 from ..access import staff_view
 from ..actions import SPECS, build_form
 from ..forms import InternalNoteForm
 from ..models import Note
-from ..neighbours import slip_url, tracking_url, verify
 from ..timeleft import Badges
 from .common import desk_of, page, safe_next
 
@@ -44,7 +44,7 @@ def _load(request: HttpRequest, code: str) -> Dossier:
 
 
 def _qr(request: HttpRequest, code: str) -> str:
-    url = request.build_absolute_uri(tracking_url(code))
+    url = request.build_absolute_uri(reverse("portal:dossier", kwargs={"code": code}))
     return segno.make(url, error="m").svg_inline(
         scale=3, title=_("Mã QR tra cứu hồ sơ %(code)s") % {"code": code}
     )
@@ -59,9 +59,7 @@ def _signatures(dossier: Dossier) -> list[tuple[DossierFile, Any]]:
     checked = []
     for item in results[-MAX_VERIFIED:]:
         with dossier_files.open_file(item) as stream:
-            report = verify(stream.read())
-        if report is not None:
-            checked.append((item, report))
+            checked.append((item, verify_pdf(stream.read())))
     return checked
 
 
@@ -91,7 +89,10 @@ def render_dossier(
 ) -> HttpResponse:
     badges = Badges(clock.now())
     steps = [(s, badges.for_step(s)) for s in dossier.steps.all()]
-    slips = [(k, slip_url(dossier.code, k)) for k in applicable_kinds(dossier)]
+    slips = [
+        (k, reverse("slips:slip", kwargs={"code": dossier.code, "kind": k}))
+        for k in applicable_kinds(dossier)
+    ]
     return page(
         request,
         "backoffice/dossier.html",
@@ -166,7 +167,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         # An online dossier decided at the desk: print its slip at once.
         url = reverse("backoffice:desk_done", kwargs={"code": updated.code})
         return redirect(f"{url}?phieu={spec.slip}")
-    if spec.slip and slip_url(updated.code, spec.slip):
+    if spec.slip:
         messages.info(request, _("In phiếu ở mục «Phiếu» bên dưới."))
     fallback = reverse("backoffice:dossier", kwargs={"code": updated.code})
     return redirect(safe_next(request, fallback))

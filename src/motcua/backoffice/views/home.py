@@ -15,7 +15,6 @@ from motcua.core.text import fold
 from motcua.dossiers import selectors
 
 from ..access import SESSION_AGENCY, needs_two_factor, staff_view
-from ..neighbours import routed
 from .common import code_from_scan, desk_of, page, safe_next
 
 
@@ -32,9 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_leader": desk.has(Role.LEADER, Role.AGENCY_ADMIN, Role.MONITOR),
             "is_admin": desk.has(Role.AGENCY_ADMIN),
             "needs_two_factor": needs_two_factor(request.user),
-            "reports_url": routed("/bao-cao/"),
-            "register_url": routed("/can-bo/phieu/so-theo-doi/"),
-            "signing_url": routed("/can-bo/ky-so/"),
+            "reports_url": reverse("reports:bieu06"),
+            "register_url": reverse("slips:register"),
+            "signing_url": reverse("signing:duty"),
         },
     )
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from motcua.agencies.models import Role
 from motcua.core import clock
+from motcua.signing.selectors import duty_for
 
 from ..access import staff_view
-from ..neighbours import duty_today
 from ..queues import leader_board, queue_page
 from ..timeleft import Badges
 from .common import desk_of, page
@@ -33,6 +34,6 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "board": leader_board(desk, now),
             "waiting": waiting,
-            "duty": duty_today(desk.agency, now.date()),
+            "duty": duty_for(desk.agency, timezone.localdate(now)),
         },
     )
