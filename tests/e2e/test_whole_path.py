@@ -28,14 +28,15 @@ APPLICANT = {"id_id_number": "048090001234", "id_name": "Nguyễn Văn An"}
 
 def choose_file_with_the_keyboard(page, path) -> None:
     """Enter on the focused file input opens the system's file dialog. Headless
-    chromium now and then does not report the dialog; the file is then set on
-    the focused input directly — never with the mouse."""
+    chromium now and then does not report the dialog (more often on a busy
+    machine, when focus may also have moved); the file is then set on that input
+    directly, found by its id — never with the mouse."""
     try:
         with page.expect_file_chooser(timeout=3_000) as chooser:
             page.keyboard.press("Enter")
         chooser.value.set_files(path)
     except PlaywrightTimeoutError:
-        page.locator("input[type=file]:focus").set_input_files(path)
+        page.locator("#scan-files").set_input_files(path)
 
 
 def receive_at_the_desk_with_the_keyboard(page, world, scan_pdf) -> str:
