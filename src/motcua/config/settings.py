@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "motcua.core",
+    "motcua.security",
     "motcua.agencies",
     "motcua.deadlines",
     "motcua.catalog",
@@ -125,6 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# Proxies (nginx) whose X-Forwarded-For names the real client address.
+MOTCUA_TRUSTED_PROXIES = tuple(
+    h.strip()
+    for h in os.environ.get("MOTCUA_TRUSTED_PROXIES", "").split(",")
+    if h.strip()
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The figure buckets' covering index (INCLUDE) serves PostgreSQL; SQLite, which

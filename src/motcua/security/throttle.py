@@ -1,0 +1,166 @@
+"""Throttling of guesses (passwords, tokens, tracking factors), race-free.
+
+Each attempt is *counted before* the secret is checked, under a row lock, so
+twelve parallel clients get exactly the tries a policy allows, never more; a
+success then clears the counters the caller chooses (:func:`clear`). Past a
+policy's free tries every further attempt must wait a delay that doubles with
+each failure, up to a cap — a growing delay, not a lock a stranger can hold
+for an hour. Counters live in a table (:class:`AttemptCounter`), never in a
+cache that culls them; keys are HMACs, so the table holds no personal data.
+
+Usage::
+
+    decision = throttle.attempt([(LOGIN_ACCOUNT, username), (LOGIN_ADDRESS, ip)])
+    if not decision.allowed:
+        ...  # refuse with decision.retry_after seconds
+    elif check_password(...):
+        throttle.clear([(LOGIN_ACCOUNT, username)])
+
+Call it outside any other transaction: the count commits on its own even when
+the caller's action then fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from motcua.core import clock
+
+from .models import AttemptCounter
+
+
+@dataclass(frozen=True)
+class Policy:
+    scope: str
+    free: int  # failures allowed before any delay
+    base_delay: int  # seconds to wait after the first failure past ``free``
+    max_delay: int  # the delay never grows past this
+    forget_after: int  # seconds without failure after which the count restarts
+
+    def delay(self, failures: int) -> int:
+        """Seconds to wait after the ``failures``-th failure."""
+        if failures < self.free:
+            return 0
+        return min(self.max_delay, self.base_delay * 2 ** min(failures - self.free, 30))
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    retry_after: int = 0  # seconds, when refused
+
+
+HOUR = 3600
+# Staff sign-in and API tokens: per account (whoever guesses), per address.
+LOGIN_ACCOUNT = Policy(
+    "login_account", free=5, base_delay=2, max_delay=HOUR, forget_after=24 * HOUR
+)
+LOGIN_ADDRESS = Policy(
+    "login_address", free=20, base_delay=2, max_delay=HOUR, forget_after=24 * HOUR
+)
+# Bearer tokens presented to the API.
+TOKEN_ADDRESS = Policy(
+    "token_address", free=20, base_delay=2, max_delay=HOUR, forget_after=24 * HOUR
+)
+
+
+def _digest(scope: str, key: str) -> str:
+    secret = settings.SECRET_KEY.encode()
+    return hmac.new(
+        secret, f"{scope}\x00{key}".encode("utf-8", "replace"), hashlib.sha256
+    ).hexdigest()
+
+
+def _row(policy: Policy, key: str) -> AttemptCounter:
+    digest = _digest(policy.scope, key)
+    try:
+        with transaction.atomic():
+            row, _ = AttemptCounter.objects.select_for_update().get_or_create(
+                scope=policy.scope, key=digest
+            )
+    except IntegrityError:  # created by a parallel attempt: take that one
+        row = AttemptCounter.objects.select_for_update().get(
+            scope=policy.scope, key=digest
+        )
+    return row
+
+
+def _stale(policy: Policy, row: AttemptCounter, now: datetime) -> bool:
+    return row.last_failure_at is None or now - row.last_failure_at > timedelta(
+        seconds=policy.forget_after
+    )
+
+
+def attempt(
+    pairs: Sequence[tuple[Policy, str]], now: datetime | None = None
+) -> Decision:
+    """Count one attempt against every (policy, key); refuse — counting nothing —
+    while any of them is still within its delay."""
+    now = now or clock.now()
+    with transaction.atomic():
+        rows = [(policy, _row(policy, key)) for policy, key in pairs if key]
+        waits = [
+            (row.blocked_until - now).total_seconds()
+            for policy, row in rows
+            if row.blocked_until
+            and row.blocked_until > now
+            and not _stale(policy, row, now)
+        ]
+        if waits:
+            return Decision(False, max(1, math.ceil(max(waits))))
+        for policy, row in rows:
+            row.failures = 1 if _stale(policy, row, now) else row.failures + 1
+            row.last_failure_at = now
+            delay = policy.delay(row.failures)
+            row.blocked_until = now + timedelta(seconds=delay) if delay else None
+            row.save(update_fields=["failures", "last_failure_at", "blocked_until"])
+    return Decision(True)
+
+
+def clear(pairs: Iterable[tuple[Policy, str]]) -> None:
+    """Forget the counted failures (after a success)."""
+    for policy, key in pairs:
+        AttemptCounter.objects.filter(
+            scope=policy.scope, key=_digest(policy.scope, key)
+        ).delete()
+
+
+def failures(policy: Policy, key: str, now: datetime | None = None) -> int:
+    """Failures counted for ``key`` (0 once forgotten)."""
+    now = now or clock.now()
+    row = AttemptCounter.objects.filter(
+        scope=policy.scope, key=_digest(policy.scope, key)
+    ).first()
+    return 0 if row is None or _stale(policy, row, now) else row.failures
+
+
+def forget_stale(now: datetime | None = None, older_than: int = 7 * 24 * HOUR) -> int:
+    """Delete counters without a failure for ``older_than`` seconds."""
+    now = now or clock.now()
+    deleted, _ = AttemptCounter.objects.filter(
+        last_failure_at__lt=now - timedelta(seconds=older_than)
+    ).delete()
+    return deleted
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: ``REMOTE_ADDR``, or the last address a trusted
+    proxy (``MOTCUA_TRUSTED_PROXIES``) put in ``X-Forwarded-For``."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = getattr(settings, "MOTCUA_TRUSTED_PROXIES", ())
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in trusted and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        for hop in reversed(hops):
+            if hop not in trusted:
+                return hop[:64]
+    return remote[:64]
