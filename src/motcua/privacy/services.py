@@ -1,0 +1,52 @@
+"""Writes of the privacy app: the read log of personal data.
+
+Decree 13/2023/NĐ-CP (bảo vệ dữ liệu cá nhân) asks the controller to keep a
+record of processing of personal data (article not yet checked: "chưa đối
+chiếu"); every screen, API, slip or export that shows an applicant's data calls
+:func:`record_read` once per request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from motcua.core import clock
+
+from .models import ReadLog
+
+if TYPE_CHECKING:
+    from motcua.agencies.models import Agency
+    from motcua.dossiers.models import Dossier
+
+READ_KINDS = frozenset(ReadLog.What.values)
+
+
+def record_read(
+    user: Any,
+    *,
+    agency: Agency | int,
+    dossier: Dossier | None = None,
+    what: str,
+    detail: str = "",
+    count: int = 1,
+) -> None:
+    """Append one row to the read log: ``user`` read personal data held by
+    ``agency`` (of ``dossier`` when one dossier is read, else ``count`` rows).
+
+    ``detail`` must not contain personal data (an export's name, a page
+    number). The row is append-only (Decree 13/2023, chưa đối chiếu điều)."""
+    if what not in READ_KINDS:
+        raise ValueError(f"unknown read kind: {what!r}")
+    authenticated = getattr(user, "is_authenticated", False)
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    ReadLog.objects.create(
+        at=clock.now(),
+        user=user if authenticated else None,
+        username=(user.get_username() if authenticated else "")[:150],
+        agency_id=agency_id,
+        dossier_id=dossier.pk if dossier is not None else None,
+        dossier_code=dossier.code if dossier is not None else "",
+        what=what,
+        detail=detail[:255],
+        count=max(count, 0),
+    )
