@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "motcua.core",
     "motcua.security",
+    "motcua.privacy",  # issue 8: personal-data read log, retention, backups
     "motcua.agencies",
     "motcua.deadlines",
     "motcua.catalog",
