@@ -119,9 +119,9 @@ def _sheet_rows(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def write_workbook(document: dict[str, Any], path: Path) -> None:
-    import xlsxwriter
+    from motcua.core.spreadsheets import SafeBook
 
-    workbook = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
+    workbook = SafeBook(str(path), remove_timezone=True)
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     day = workbook.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
@@ -144,7 +144,7 @@ def write_workbook(document: dict[str, Any], path: Path) -> None:
                 elif isinstance(value, int | float):
                     sheet.write_number(r, col, value, wrap)
                 else:
-                    sheet.write_string(r, col, str(value), wrap)
+                    sheet.write(r, col, str(value), wrap)
     _write_values_sheet(workbook, header)
     workbook.close()
 

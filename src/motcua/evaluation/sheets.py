@@ -7,12 +7,12 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from motcua.agencies.models import Agency
+from motcua.core.spreadsheets import SafeBook
 
 from .dashboard import figures
 from .models import Rating
@@ -52,7 +52,7 @@ def _name(user: Any) -> str:
 def monthly_sheet(agency: Agency, agencies: QuerySet[Agency], period: Period) -> bytes:
     """The workbook for ``agency`` (and its subtree ``agencies``) and a month."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = SafeBook(out, in_memory=True)
     title = book.add_format({"bold": True, "font_size": 13})
     head = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1,
                             "text_wrap": True, "valign": "top"})  # fmt: skip

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import xlsxwriter
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+from motcua.core.spreadsheets import SafeBook
 
 from .layout import COLUMNS, FORM, GROUP_LABEL, LEGAL, TITLE, groups
 from .selectors import cell_value
@@ -37,7 +38,7 @@ def _agency_label(report: dict[str, Any]) -> str:
 
 def bieu06_xlsx(report: dict[str, Any]) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = SafeBook(out, in_memory=True)
     sheet = book.add_worksheet("Biểu 06")
     bold = book.add_format({"bold": True, "font_name": "Times New Roman"})
     title = book.add_format(

@@ -6,9 +6,8 @@ import io
 from collections.abc import Iterable
 from datetime import date, datetime
 
-import xlsxwriter
-
 from motcua.agencies.models import Agency
+from motcua.core.spreadsheets import SafeBook
 
 from . import formatting as fmt
 from .forms import FormSet, FormSpec
@@ -65,7 +64,7 @@ def register_workbook(
     rows: Iterable[RegisterRow],
 ) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    book = SafeBook(buffer, in_memory=True, remove_timezone=True)
     sheet = book.add_worksheet("So theo doi")
     title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
     head = book.add_format(
@@ -101,11 +100,8 @@ def register_workbook(
     sheet.freeze_panes(HEADER_ROW + 1, 2)
     for offset, row in enumerate(rows, start=HEADER_ROW + 1):
         for col, value in enumerate(_values(row)):
-            if isinstance(value, datetime):
-                sheet.write_datetime(offset, col, value, when)
-            elif value is None:
-                sheet.write_blank(offset, col, None, cell)
-            else:
-                sheet.write(offset, col, value, cell)
+            sheet.write(
+                offset, col, value, when if isinstance(value, datetime) else cell
+            )
     book.close()
     return buffer.getvalue()
