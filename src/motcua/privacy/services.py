@@ -8,6 +8,8 @@ chiếu"); every screen, API, slip or export that shows an applicant's data call
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from motcua.core import clock
@@ -50,3 +52,21 @@ def record_read(
         detail=detail[:255],
         count=max(count, 0),
     )
+
+
+def record_reads(
+    user: Any, dossiers: Iterable[Dossier], *, what: str, detail: str = ""
+) -> None:
+    """One row per agency for a page or file of several dossiers (a list of
+    the API, an export): ``count`` is the number of that agency's dossiers."""
+    counts = Counter(d.agency_id for d in dossiers)
+    record_counts(user, counts, what=what, detail=detail)
+
+
+def record_counts(
+    user: Any, counts: Mapping[int, int], *, what: str, detail: str = ""
+) -> None:
+    """One row per agency id of ``counts`` (agency id → rows read)."""
+    for agency_id, count in sorted(counts.items()):
+        if count:
+            record_read(user, agency=agency_id, what=what, detail=detail, count=count)
