@@ -32,6 +32,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from motcua.core.errors import Conflict, DomainError
+from motcua.privacy.services import record_read, record_reads
 
 from . import files as file_ops
 from . import serializers as s
@@ -73,6 +74,7 @@ def _detail(request: Request, code: str, status: int = 200) -> Response:
     dossier = dossier_for(request.user, code)
     if dossier is None:  # pragma: no cover - just written or read
         raise _not_found()
+    record_read(request.user, dossier=dossier, what="api_detail")
     body = s.DossierDetailSerializer(dossier, context={"request": request}).data
     return Response(body, status=status, headers={"ETag": f'"{dossier.lock_version}"'})
 
@@ -217,6 +219,7 @@ class DossierListView(APIView):
         theo con trỏ (keyset)."""
         filters = parse_filters(request.query_params)
         page = dossier_page(request.user, filters)
+        record_reads(request.user, page.items, what="api_list")
         next_url = None
         if page.next_cursor is not None:
             params = request.query_params.copy()
@@ -500,6 +503,7 @@ class DossierFileDownloadView(APIView):
             stream = file_ops.open_file(item)
         except FileNotFoundError:
             raise Http404 from None
+        record_read(request.user, dossier=dossier, what="file_view")
         return FileResponse(
             stream,
             as_attachment=True,

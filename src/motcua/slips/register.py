@@ -109,3 +109,9 @@ def register_rows(
             numbers[year] = entries_before(agency, dossier.received_at, dossier.pk)
         numbers[year] += 1
         yield _row(numbers[year], dossier)
+
+
+def register_size(agency: Agency, date_from: date, date_to: date) -> int:
+    """How many dossiers (rows) the register of that period holds."""
+    start, end = local_midnight(date_from), local_midnight(date_to + timedelta(1))
+    return received_between(agency, start, end).count()

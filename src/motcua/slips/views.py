@@ -19,9 +19,11 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import visible_agencies
 from motcua.core.errors import DomainError
 from motcua.dossiers.selectors import dossiers_visible_to, is_code
+from motcua.privacy.services import record_read
 
 from . import services
 from .forms import DOSSIER_KINDS
+from .register import register_size
 
 log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,6 +68,7 @@ def slip_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc.message, exc.status)
     log.info("slip.rendered kind=%s dossier_id=%s", kind, dossier.pk)
+    record_read(request.user, dossier=dossier, what="slip", detail=kind)
     return _file(pdf, "application/pdf", f"{dossier.code}-{kind}.pdf", inline=True)
 
 
@@ -115,6 +118,12 @@ def _register_file(
         data = services.render_register_xlsx(
             agency, date_from, date_to, base_url=base_url
         )
-        return _file(data, XLSX, name, inline=False)
-    pdf = services.render_register_pdf(agency, date_from, date_to, base_url=base_url)
-    return _file(pdf, "application/pdf", name, inline=True)
+        response = _file(data, XLSX, name, inline=False)
+    else:
+        pdf = services.render_register_pdf(
+            agency, date_from, date_to, base_url=base_url
+        )
+        response = _file(pdf, "application/pdf", name, inline=True)
+    rows = register_size(agency, date_from, date_to)
+    record_read(request.user, agency=agency, what="export", detail=name, count=rows)
+    return response

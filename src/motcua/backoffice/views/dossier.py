@@ -23,6 +23,7 @@ from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.workflow import Action
+from motcua.privacy.services import record_read
 from motcua.signing.services import verify_pdf
 from motcua.slips.services import applicable_kinds
 
@@ -87,6 +88,7 @@ def render_dossier(
     bound: Any = None,
     note_form: InternalNoteForm | None = None,
 ) -> HttpResponse:
+    record_read(request.user, dossier=dossier, what="dossier_view")
     badges = Badges(clock.now())
     steps = [(s, badges.for_step(s)) for s in dossier.steps.all()]
     slips = [
@@ -221,6 +223,7 @@ def file_view(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase
     item = next((f for f in dossier.files.all() if f.pk == file_id), None)
     if item is None:
         raise Http404
+    record_read(request.user, dossier=dossier, what="file_view")
     response = FileResponse(
         dossier_files.open_file(item),
         content_type=item.content_type,

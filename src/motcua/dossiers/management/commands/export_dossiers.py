@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.agencies.models import Agency
-from motcua.dossiers.exporting import ExportReport, export_lines
+from motcua.dossiers.exporting import ExportReport, export_dossiers
+from motcua.privacy.services import record_counts
 
 
 def _day(value: str) -> date:
@@ -43,19 +47,35 @@ class Command(BaseCommand):
         if received_from and received_to and received_from > received_to:
             raise CommandError("Ngày --from phải trước hoặc bằng ngày --to.")
         report = ExportReport()
-        lines = export_lines(
+        rows = export_dossiers(
             agency_code=agency,
             received_from=received_from,
             received_to=received_to,
             report=report,
         )
+        per_agency: Counter[str] = Counter()
+        lines = _counted(rows, per_agency)
         path = options["file"]
         if path == "-":
             for line in lines:
                 self.stdout.write(line)
             self.stderr.write(report.summary())
-            return
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            for line in lines:
-                handle.write(line + "\n")
-        self.stdout.write(self.style.SUCCESS(f"{report.summary()} Tệp: {path}"))
+        else:
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                for line in lines:
+                    handle.write(line + "\n")
+            self.stdout.write(self.style.SUCCESS(f"{report.summary()} Tệp: {path}"))
+        _log_export(per_agency)
+
+
+def _counted(rows: Iterator[dict[str, Any]], per_agency: Counter[str]) -> Iterator[str]:
+    for row in rows:
+        per_agency[row["agency"]] += 1
+        yield json.dumps(row, ensure_ascii=False)
+
+
+def _log_export(per_agency: Counter[str]) -> None:
+    """The file holds applicants' data: one read-log row per agency."""
+    ids = dict(Agency.objects.filter(code__in=per_agency).values_list("code", "id"))
+    counts = {ids[code]: n for code, n in per_agency.items()}
+    record_counts(None, counts, what="export", detail="lệnh export_dossiers (JSONL)")
