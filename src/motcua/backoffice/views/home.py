@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.agencies.models import Role
 from motcua.core.text import fold
 from motcua.dossiers import selectors
+from motcua.privacy.services import record_reads
 
 from ..access import SESSION_AGENCY, needs_two_factor, staff_view
 from .common import code_from_scan, desk_of, page, safe_next
@@ -68,4 +69,5 @@ def search(request: HttpRequest) -> HttpResponse:
             words=tuple(fold(raw).split())[:10], limit=25
         )
         results = selectors.dossier_page(request.user, filters).items
+        record_reads(request.user, results, what="queue_list", detail="tim-kiem")
     return page(request, "backoffice/search.html", {"q": raw, "results": results})

@@ -10,6 +10,7 @@ from motcua.catalog.selectors import procedures_offered
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Channel
+from motcua.privacy.services import record_reads
 
 from ..access import staff_view
 from ..queues import BY_SLUG, queue_page, visible_queues
@@ -37,6 +38,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         return page(request, "backoffice/queue.html", context, status=exc.status)
     badges = Badges(clock.now())
     rows = [(d, badges.for_dossier(d)) for d in result.items]
+    record_reads(request.user, result.items, what="queue_list", detail=slug)
     next_params = request.GET.copy()
     if result.next_cursor:
         next_params["cursor"] = result.next_cursor

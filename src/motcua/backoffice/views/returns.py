@@ -17,6 +17,7 @@ from motcua.core import clock
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
+from motcua.privacy.services import record_read, record_reads
 
 from ..access import staff_view
 from ..actions import build_form
@@ -57,9 +58,11 @@ def returns(request: HttpRequest) -> HttpResponse:
             status = 404
         else:
             context["found"] = dossier
+            record_read(request.user, dossier=dossier, what="dossier_view")
             if dossier.status == Status.RESULT_READY:
                 context["return_form"] = build_form("return_result", dossier, desk)
-    context["early"] = early_results(desk, clock.now())
+    context["early"] = early = early_results(desk, clock.now())
+    record_reads(request.user, early, what="queue_list", detail="tra-som")
     context["call_form"] = CallForm()
     return page(request, "backoffice/returns.html", context, status=status)
 
