@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 admin.site.site_header = _("MotCua — Quản trị hệ thống một cửa điện tử")
 admin.site.site_title = "MotCua"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/dossiers/", include("motcua.dossiers.api_urls")),
     path("api/v1/procedures/", include("motcua.catalog.api_urls")),
     path("api/v1/reports/", include("motcua.reports.api_urls")),
+    path("can-bo/khoa-api/", include("motcua.security.urls")),  # security: API keys
     path("can-bo/", include("motcua.backoffice.urls")),
     path("can-bo/phieu/", include("motcua.slips.urls")),
     path("can-bo/ky-so/", include("motcua.signing.urls")),
@@ -25,7 +26,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        # The split view serves its start-up script as a file: no inline script
+        # under the Content-Security-Policy.
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,190 @@
+"""The production profile and the headers every page carries: a
+Content-Security-Policy, no caching of personal pages, no personal data in logs,
+and ``motcua check --deploy`` clean."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.servers.basehttp import WSGIRequestHandler
+from django.test import Client
+
+from motcua.core.logscrub import scrub
+
+pytestmark = pytest.mark.django_db
+REPO = Path(__file__).resolve().parents[2]
+CCCD = "048090001234"
+PHONE = "0905123456"
+
+
+# ----------------------------------------------------------- headers
+def test_every_page_carries_a_content_security_policy_and_the_safe_headers(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'",
+                      "frame-ancestors 'none'", "form-action 'self'",
+                      "base-uri 'self'"):  # fmt: skip
+        assert directive in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_swagger_ui_loads_its_start_up_script_as_a_file(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>" not in html
+    assert "style-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/can-bo/", "/tra-cuu/", "/bao-cao/bieu-06/", "/danh-gia/", "/admin/",
+     "/accounts/login/", "/api/v1/dossiers/"],
+)  # fmt: skip
+def test_personal_and_internal_pages_are_never_stored(client, path):
+    response = client.get(path)
+    assert "no-store" in response["Cache-Control"], path
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/", "/lich-lam-viec/", "/api/v1/calendar/days"])
+def test_public_pages_stay_cacheable(client, path):
+    response = client.get(path)
+    assert "no-store" not in response.get("Cache-Control", ""), path
+
+
+def test_our_templates_carry_no_inline_script_or_style():
+    package = REPO / "src" / "motcua"
+    offenders = []
+    for template in package.rglob("templates/**/*.html"):
+        if "slips" in template.parts or template.name.endswith("_pdf.html"):
+            continue  # rendered to PDF by WeasyPrint, never served as a page
+        text = template.read_text()
+        if "<style" in text or " style=" in text or "<script>" in text:
+            offenders.append(str(template.relative_to(package)))
+    assert offenders == []
+
+
+# ----------------------------------------------------------- logs
+def _runserver_access_line(line: str, status: str = "200") -> None:
+    """What ``motcua runserver`` logs for a request (Django's own code path)."""
+    handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
+    handler.request = None
+    handler.log_message('"%s" %s %s', line, status, "512")
+
+
+def test_runserver_access_lines_do_not_show_id_numbers_or_phones(caplog):
+    caplog.set_level(logging.INFO, logger="django.server")
+    _runserver_access_line(
+        f"GET /can-bo/quay/nguoi-nop.json?id_number={CCCD}&so_dinh_danh={CCCD}"
+        f"&phone={PHONE}&xac_thuc=1234&email=an%40example.vn HTTP/1.1"
+    )
+    _runserver_access_line(f"GET /tra-cuu/?ma=ABC&dien_thoai=%2B84{PHONE[1:]} HTTP/1.1")
+    lines = [r.getMessage() for r in caplog.records if r.name == "django.server"]
+    assert len(lines) == 2
+    text = "\n".join(lines)
+    assert CCCD not in text and PHONE not in text and PHONE[1:] not in text
+    assert "an%40example.vn" not in text and "xac_thuc=1234" not in text
+    assert "id_number=***" in text and "/can-bo/quay/nguoi-nop.json" in text
+
+
+def test_every_handler_scrubs_records_of_any_logger():
+    # The filter is on the console handler: records of every logger pass it.
+    from motcua.core.logscrub import ScrubPersonalData
+
+    handlers = [
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, ScrubPersonalData) for f in h.filters)
+    ]
+    assert handlers
+    record = logging.getLogger("motcua.anything").makeRecord(
+        "motcua.anything", logging.WARNING, __file__, 1,
+        "applicant %s phone %s", (CCCD, {"phone": PHONE, "name": "An"}), None,
+    )  # fmt: skip
+    assert handlers[0].filter(record)
+    line = handlers[0].format(record)
+    assert "logger=motcua.anything" in line and "'name': 'An'" in line
+    assert CCCD not in line and PHONE not in line
+
+
+def test_a_404_on_a_url_with_personal_data_logs_no_personal_data(caplog):
+    caplog.set_level(logging.WARNING, logger="django.request")
+    Client().get(f"/khong-co/{CCCD}/", {"phone": PHONE})
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Not Found" in text
+    assert CCCD not in text and PHONE not in text
+
+
+def test_scrub_keeps_dossier_codes_dates_and_counts():
+    line = "GET /can-bo/ho-so/000.00.01.H12-250602-0001/ 2025-06-02 200 1234567"
+    assert scrub(line) == line
+
+
+def test_gunicorn_access_log_format_has_no_query_string_or_referrer():
+    namespace: dict[str, object] = {}
+    exec((REPO / "deploy" / "gunicorn.conf.py").read_text(), namespace)
+    fmt = str(namespace["access_log_format"])
+    for atom in ("%(r)s", "%(q)s", "%(f)s", "%(a)s", "%({"):
+        assert atom not in fmt
+    assert "%(U)s" in fmt
+
+
+# ----------------------------------------------------------- production profile
+def _production_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        {
+            "MOTCUA_PROFILE": "production",
+            "MOTCUA_SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "motcua.example.gov.vn",
+            "MOTCUA_TRUSTED_PROXIES": "127.0.0.1",
+            "MOTCUA_VAR_DIR": os.environ["MOTCUA_VAR_DIR"],
+            **extra,
+        }
+    )
+    env.pop("MOTCUA_DEBUG", None)
+    return env
+
+
+def _motcua(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "motcua", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+
+
+def test_the_production_profile_passes_the_deploy_check_without_warnings():
+    result = _motcua(
+        "check", "--deploy", "--fail-level", "WARNING", env=_production_env()
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_production_profile_refuses_a_weak_secret_key():
+    result = _motcua("check", env=_production_env(MOTCUA_SECRET_KEY="t"))
+    assert result.returncode != 0
+    assert "MOTCUA_SECRET_KEY" in result.stderr
+
+
+def test_the_embedded_profile_without_https_settings_is_what_the_check_reports():
+    env = _production_env()
+    env.pop("MOTCUA_PROFILE")
+    result = _motcua("check", "--deploy", env=env)
+    assert "security.W004" in result.stderr  # no HSTS outside production
