@@ -5,6 +5,9 @@
 ``MOTCUA_DEBUG``       ``1``/``true`` to enable debug mode (default off)
 ``ALLOWED_HOSTS``      comma-separated host names (default: localhost names)
 ``MOTCUA_VAR_DIR``     where local state lives (default: ``<repo>/var``)
+``MOTCUA_PROFILE``     ``production`` behind HTTPS (HSTS, secure cookies, redirect to
+                       HTTPS, a strong secret key required); default ``embedded``
+                       (one laptop over http://127.0.0.1). See docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -40,7 +44,18 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+PROFILE = os.environ.get("MOTCUA_PROFILE", "embedded").strip().lower()
+if PROFILE not in {"embedded", "production"}:
+    raise ImproperlyConfigured("MOTCUA_PROFILE must be 'embedded' or 'production'.")
+PRODUCTION = PROFILE == "production"
+
 SECRET_KEY = _secret_key()
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "MOTCUA_SECRET_KEY must be a random string of at least 50 characters in "
+        "the production profile (python -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))')."
+    )
 DEBUG = _env_bool("MOTCUA_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
@@ -82,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.ChosenLanguageMiddleware",
@@ -139,6 +155,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The figure buckets' covering index (INCLUDE) serves PostgreSQL; SQLite, which
 # ignores non-key columns, is fast enough for a ward without it.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Hardening (issue 8): headers in every profile, HTTPS in production --------
+# Content-Security-Policy (core/headers.py): no inline script or style anywhere;
+# the Swagger UI styles its widgets inline, so its path allows inline styles.
+MOTCUA_CSP = os.environ.get(
+    "MOTCUA_CSP",
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+)
+MOTCUA_CSP_PATHS = {
+    "/api/docs/": MOTCUA_CSP + "; style-src 'self' 'unsafe-inline'",
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _env_bool("MOTCUA_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", 31_536_000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MOTCUA_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("MOTCUA_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds every sub-domain of the agency's domain to HTTPS for
+        # years; it is the operator's decision (MOTCUA_HSTS_PRELOAD=1), not ours.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # nginx terminates TLS and sets X-Forwarded-Proto (and strips the client's).
+    if MOTCUA_TRUSTED_PROXIES or _env_bool("MOTCUA_BEHIND_PROXY"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- end hardening ------------------------------------------------------------
 
 # A database cache is shared by every web process (the tracking page's rate limit
 # must hold across gunicorn workers); `motcua createcachetable` creates it.
@@ -239,11 +289,26 @@ LOGGING = {
     "formatters": {
         "kv": {"format": "level=%(levelname)s logger=%(name)s msg=%(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
+    # No personal data in logs (core/logscrub.py): the filter sits on the handler,
+    # so it also sees records propagated from every logger below the root.
+    "filters": {"scrub": {"()": "motcua.core.logscrub.ScrubPersonalData"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "kv",
+            "filters": ["scrub"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    # pyHanko logs a traceback for every signature whose root is not trusted; the
-    # verification report already says so in Vietnamese.
     "loggers": {
+        # Django's own handlers (runserver's access lines, mail to admins with the
+        # full request) give way to the scrubbed console; the filter also sits on
+        # these loggers so that every other handler (tests' caplog) sees it too.
+        "django": {"level": "INFO", "filters": ["scrub"]},
+        "django.server": {"level": "INFO", "filters": ["scrub"]},
+        "django.request": {"level": "INFO", "filters": ["scrub"]},
+        # pyHanko logs a traceback for every signature whose root is not trusted;
+        # the verification report already says so in Vietnamese.
         "pyhanko": {"level": "ERROR"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
