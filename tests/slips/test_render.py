@@ -4,10 +4,14 @@ the real services, with the right code, names, dates, form number and QR code
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+from django.test import Client
 
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
+from motcua.portal.qr import qr_path
 from motcua.slips.forms import FORM_SETS
 from motcua.slips.services import render_slip
 
@@ -95,7 +99,12 @@ def test_every_slip_of_both_sets_renders_with_its_fields(form_set: str, kind: st
     assert page_sizes(pdf) == {A5}
     used = fonts(pdf)
     assert used and all(used.values()), used
-    assert qr_codes(pdf) == [f"https://motcua.example.vn/tra-cuu/{dossier.code}"]
+    # the QR code carries the signed link that opens the tracking page, no factor
+    assert qr_codes(pdf) == [f"https://motcua.example.vn{qr_path(dossier)}"]
+    tracked = Client().get(urlsplit(qr_codes(pdf)[0]).path)
+    assert tracked.status_code == 200
+    assert dossier.code in tracked.content.decode()
+    assert "N. V. A." in tracked.content.decode()
 
 
 def test_the_2025_set_names_the_desk_as_since_decree_107_and_has_no_2018_basis():

@@ -5,6 +5,7 @@ message, never a 500."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -43,7 +44,17 @@ def test_reception_officer_gets_the_receipt_inline_with_the_tracking_qr():
     assert response["Content-Disposition"].startswith("inline;")
     assert "no-store" in response["Cache-Control"]
     assert dossier.code in text(response.content)
-    assert qr_codes(response.content) == [f"http://testserver/tra-cuu/{dossier.code}"]
+    [link] = qr_codes(response.content)
+    assert link.startswith("http://testserver/tra-cuu/qr/")
+    # the applicant scans it: the tracking page opens with no factor
+    tracked = Client().get(urlsplit(link).path)
+    html = tracked.content.decode()
+    assert tracked.status_code == 200 and "no-store" in tracked["Cache-Control"]
+    assert dossier.code in html and "N. V. A." in html and "Bước tiếp theo" in html
+    assert "Nguyễn Văn An" not in html and "048090001234" not in html
+    # a copy with one character changed opens nothing
+    forged = link[:-2] + ("A" if link[-2] != "A" else "B") + "/"
+    assert Client().get(urlsplit(forged).path).status_code == 404
 
 
 def test_anonymous_is_sent_to_login():

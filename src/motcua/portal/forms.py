@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .tracking import MAX_CODE_LENGTH
+from .tracking import MAX_CODE_LENGTH, clean_factor
 
 
 class TrackingForm(forms.Form):
@@ -40,7 +40,7 @@ class TrackingForm(forms.Form):
         return code
 
     def clean_factor(self) -> str:
-        factor = self.cleaned_data["factor"].strip()
-        if not (len(factor) == 4 and factor.isascii() and factor.isdigit()):
+        factor = clean_factor(self.cleaned_data["factor"])
+        if not factor:
             raise forms.ValidationError(_("Nhập đúng 4 chữ số."))
         return factor

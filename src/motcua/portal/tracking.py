@@ -1,33 +1,45 @@
-"""Public tracking of one dossier by its code and a second factor: the last 4
-digits of the applicant's ID number or phone (ARCHITECTURE principle 7).
+"""Public tracking of one dossier (ARCHITECTURE principle 7): by the signed
+link of the slip's QR code (:mod:`motcua.portal.qr`), or by its code and a
+second factor — the last 4 digits of the applicant's ID number or phone.
 
-An unknown code and a wrong factor give the same answer, so the page never
-reveals whether a dossier exists; failed attempts per code are limited
-(``MAX_FAILURES`` an hour, counted in Django's cache) so the 10,000 possible
-factors cannot be tried in turn.
+An unknown code and a wrong factor give the same answer after the same
+database work, so the page never reveals whether a dossier exists. Typed
+look-ups are throttled per client address and per code (counted in a table,
+before the factor is checked, :mod:`motcua.security.throttle`): past the free
+tries each further try waits a delay that doubles up to a few minutes. A
+stranger can therefore slow the owner's typed look-up down, never lock it
+for long; the owner's success clears the code's count, and the QR link is
+never throttled.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
-
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
+from motcua.security import throttle
+from motcua.security.throttle import HOUR, Policy
 from motcua.slips.formatting import initials
 
-MAX_FAILURES = 10
-WINDOW_SECONDS = 3600
-NOT_FOUND = "Không tìm thấy hồ sơ hoặc thông tin xác thực không đúng"
-TOO_MANY = (
-    "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 1 giờ hoặc liên hệ "
-    "Bộ phận Một cửa nơi nộp hồ sơ."
-)
+from .qr import dossier_for_token
+
 MAX_CODE_LENGTH = 64
+NOT_FOUND = "Không tìm thấy hồ sơ hoặc thông tin xác thực không đúng"
+
+# Per client address: many citizens share one (a mobile operator's NAT, the
+# ward's kiosk), so it is generous and forgets within the hour.
+TRACK_ADDRESS = Policy(
+    "track_address", free=20, base_delay=1, max_delay=5 * 60, forget_after=HOUR
+)
+# Per dossier code, whoever guesses: 10 free tries, then 2 s, 4 s, … up to
+# 10 minutes — about 150 guesses a day at most against 10,000 factors.
+TRACK_CODE = Policy(
+    "track_code", free=10, base_delay=2, max_delay=10 * 60, forget_after=24 * HOUR
+)
 
 # What happens next, for the states without an active step.
 NEXT_STEP = {
@@ -68,49 +80,69 @@ class TrackedDossier:
     timing: str
 
 
-class RateLimited(Exception):
-    pass
+class TooManyAttempts(Exception):
+    """Refused: a delay is running for this address or this code."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+    @property
+    def message(self) -> str:
+        return wait_message(self.retry_after)
 
 
-def clean_code(value: str) -> str:
-    return (value or "").strip()[:MAX_CODE_LENGTH]
+def wait_message(seconds: int) -> str:
+    """``Vui lòng chờ 8 giây…`` / ``… 5 phút…`` (minutes rounded up)."""
+    seconds = max(1, seconds)
+    wait = f"{seconds} giây" if seconds < 60 else f"{-(-seconds // 60)} phút"
+    return (
+        f"Bạn đã thử quá nhiều lần. Vui lòng chờ {wait} rồi thử lại. "
+        "Nếu có giấy tiếp nhận, hãy quét mã QR in trên giấy để xem ngay."
+    )
+
+
+def normalise_code(value: str) -> str:
+    """The code as typed on any keyboard: compatibility forms folded
+    (full-width letters), surrounding spaces dropped, upper case — the case of
+    every code we issue (agency codes per QCVN 102 are ``[0-9A-Z]``)."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
 def clean_factor(value: str) -> str:
-    digits = "".join(c for c in (value or "") if c.isascii() and c.isdigit())
-    return digits if len(digits) == 4 else ""
-
-
-def _key(code: str) -> str:
-    digest = hashlib.sha256(code.encode("utf-8", "replace")).hexdigest()[:32]
-    return f"portal:track:fail:{digest}"
-
-
-def _failures(code: str) -> int:
-    return int(cache.get(_key(code), 0))
-
-
-def _fail(code: str) -> None:
-    key = _key(code)
-    if not cache.add(key, 1, WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, WINDOW_SECONDS)
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    return text if len(text) == 4 and text.isascii() and text.isdigit() else ""
 
 
 def _last4(value: str) -> str:
-    digits = "".join(c for c in value if c.isdigit())
+    digits = "".join(c for c in value if c.isascii() and c.isdigit())
     return digits[-4:] if len(digits) >= 4 else ""
 
 
-def _matches(dossier: Dossier, factor: str) -> bool:
-    applicant = dossier.applicant
+def _matches(dossier: Dossier | None, factor: str) -> bool:
+    if dossier is None:  # compare against nothing, the same way, in the same time
+        known = ("", "")
+    else:
+        known = (_last4(dossier.applicant.id_number), _last4(dossier.applicant.phone))
     ok = False
-    for known in (_last4(applicant.id_number), _last4(applicant.phone)):
-        # compare both, always, in constant time
-        ok |= bool(known) and hmac.compare_digest(known, factor)
+    for last4 in known:  # both, always, in constant time
+        ok |= hmac.compare_digest(last4 or "----", factor or "....") and bool(last4)
     return ok
+
+
+def _find(code: str, typed: str) -> Dossier | None:
+    """One indexed query whatever the input: our upper-case code, or the code
+    exactly as typed (a foreign system's imported code may have lower case)."""
+    wanted = {c for c in (code, typed) if c and len(c) <= MAX_CODE_LENGTH}
+    if any("\x00" in c for c in wanted):  # PostgreSQL refuses NUL in text
+        wanted = set()
+    found = list(
+        Dossier.objects.filter(code__in=wanted or {""}).select_related(
+            "agency", "applicant", "procedure_version"
+        )[:2]
+    )
+    found.sort(key=lambda d: d.code != code)
+    return found[0] if found else None
 
 
 def _next_step(dossier: Dossier) -> str:
@@ -121,7 +153,8 @@ def _next_step(dossier: Dossier) -> str:
     return NEXT_STEP.get(Status(dossier.status), "")
 
 
-def _tracked(dossier: Dossier) -> TrackedDossier:
+def public_status(dossier: Dossier) -> TrackedDossier:
+    """What anyone holding the slip (or code and factor) may read."""
     timing = str(Dossier.Timing(dossier.timing).label) if dossier.timing else ""
     return TrackedDossier(
         code=dossier.code,
@@ -136,23 +169,30 @@ def _tracked(dossier: Dossier) -> TrackedDossier:
     )
 
 
-def track(code: str, factor: str) -> TrackedDossier | None:
+def track(code: str, factor: str, *, address: str) -> TrackedDossier | None:
     """The dossier's public status, or ``None`` (unknown code or wrong factor —
-    the caller cannot tell which). Raises ``RateLimited`` after too many
-    failures for this code, even before checking a right factor."""
-    code = clean_code(code)
-    if _failures(code) >= MAX_FAILURES:
-        raise RateLimited
-    factor = clean_factor(factor)
-    dossier = None
-    if code and "\x00" not in code:
-        dossier = (
-            Dossier.objects.filter(code=code)
-            .select_related("agency", "applicant", "procedure_version")
-            .prefetch_related("steps")
-            .first()
-        )
-    if dossier is None or not factor or not _matches(dossier, factor):
-        _fail(code)
+    the caller cannot tell which). Raises :class:`TooManyAttempts` while a
+    delay runs for ``address`` or for the code, before looking at the factor.
+
+    Call outside any transaction: the attempt is counted even when it fails."""
+    typed = unicodedata.normalize("NFKC", code or "").strip()
+    code = normalise_code(code)
+    decision = throttle.attempt([(TRACK_ADDRESS, address), (TRACK_CODE, code)])
+    if not decision.allowed:
+        raise TooManyAttempts(decision.retry_after)
+    dossier = _find(code, typed)
+    if not _matches(dossier, clean_factor(factor)) or dossier is None:
         return None
-    return _tracked(dossier)
+    throttle.clear([(TRACK_CODE, code)])  # the owner is back: forget the guesses
+    return public_status(dossier)
+
+
+def track_by_token(token: str) -> TrackedDossier | None:
+    """The public status behind a slip's QR token, or ``None`` (unknown, forged
+    or revoked token). The slip is the proof: no factor, no throttle — a token
+    cannot be guessed — and the code's count of typed guesses is forgotten."""
+    dossier = dossier_for_token(token)
+    if dossier is None:
+        return None
+    throttle.clear([(TRACK_CODE, normalise_code(dossier.code))])
+    return public_status(dossier)

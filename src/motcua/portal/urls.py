@@ -5,5 +5,6 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.lookup, name="lookup"),
+    path("qr/<str:token>/", views.qr, name="qr"),
     path("<str:code>", views.dossier, name="dossier"),
 ]

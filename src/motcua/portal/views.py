@@ -1,69 +1,94 @@
-"""Public tracking page (tra cứu hồ sơ): a code and a second factor give the
-dossier's status, dates and next step — nothing personal beyond initials."""
+"""Public tracking pages (tra cứu hồ sơ): the slip's QR link, or a code and a
+second factor sent by POST, give the dossier's status, dates and next step —
+nothing personal beyond initials. No personal data ever travels in a URL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.utils.encoding import escape_uri_path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from motcua.security.throttle import client_address
 
 from .forms import TrackingForm
-from .tracking import NOT_FOUND, TOO_MANY, RateLimited, track
+from .tracking import NOT_FOUND, TooManyAttempts, track, track_by_token
+
+View = Callable[..., HttpResponse]
+
+
+def _private(view: View) -> View:
+    """Tracking answers are never stored by a browser or proxy, never indexed,
+    and the QR token never leaves in a ``Referer``."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return never_cache(wrapped)
 
 
 def _page(
     request: HttpRequest, form: TrackingForm, *, status: int = 200, **extra: object
 ) -> HttpResponse:
-    response = render(
-        request, "portal/track.html", {"form": form, **extra}, status=status
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return render(request, "portal/track.html", {"form": form, **extra}, status=status)
 
 
-def _check(request: HttpRequest, data: dict[str, str]) -> HttpResponse:
-    form = TrackingForm(data)
+def _not_found(request: HttpRequest, code: str = "") -> HttpResponse:
+    form = TrackingForm(initial={"code": code} if code else None)
+    return _page(request, form, status=404, error=NOT_FOUND)
+
+
+@_private
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """``/tra-cuu/``: the empty form (a GET looks nothing up, whatever its
+    query string); POST checks the code and the factor."""
+    if request.method != "POST":
+        if request.GET:  # e.g. an old ``?xac_thuc=1234`` link: drop it, look nothing up
+            return redirect(escape_uri_path(request.path))
+        return _page(request, TrackingForm())
+    form = TrackingForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
+    code = form.cleaned_data["code"]
     try:
-        result = track(form.cleaned_data["code"], form.cleaned_data["factor"])
-    except RateLimited:
-        return _page(request, form, status=429, error=TOO_MANY)
-    if result is None:
-        return _page(
-            request,
-            TrackingForm(initial={"code": form.cleaned_data["code"]}),
-            status=404,
-            error=NOT_FOUND,
+        result = track(
+            code, form.cleaned_data["factor"], address=client_address(request)
         )
+    except TooManyAttempts as refused:
+        response = _page(request, form, status=429, error=refused.message, waiting=True)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    if result is None:
+        return _not_found(request, code)
     return _page(request, TrackingForm(initial={"code": result.code}), result=result)
 
 
-@require_http_methods(["GET", "POST"])
-def lookup(request: HttpRequest) -> HttpResponse:
-    """``/tra-cuu/``: the empty form; POST checks code and factor."""
-    if request.method == "POST":
-        return _check(
-            request,
-            {
-                "code": request.POST.get("code", ""),
-                "factor": request.POST.get("factor", ""),
-            },
-        )
-    return _page(request, TrackingForm())
-
-
-@require_http_methods(["GET", "POST"])
+@_private
+@require_GET
 def dossier(request: HttpRequest, code: str) -> HttpResponse:
-    """``/tra-cuu/<code>`` (the QR code of every slip): the form with the code
-    filled; with the factor (POST, or ``?xac_thuc=1234``) the status."""
-    factor = (
-        request.POST.get("factor", "")
-        if request.method == "POST"
-        else request.GET.get("xac_thuc", "")
-    )
-    if request.method == "POST" or "xac_thuc" in request.GET:
-        posted = request.POST.get("code", "") if request.method == "POST" else ""
-        return _check(request, {"code": posted or code, "factor": factor})
+    """``/tra-cuu/<code>`` (older slips, the desk screen): the form with the
+    code filled in; the factor is typed and posted, never read from the URL."""
+    if request.GET:
+        return redirect(escape_uri_path(request.path))
     return _page(request, TrackingForm(initial={"code": code[:200]}))
+
+
+@_private
+@require_GET
+def qr(request: HttpRequest, token: str) -> HttpResponse:
+    """``/tra-cuu/qr/<token>/`` (the QR code of every slip): the status with
+    no factor — the slip is the proof; an unknown or forged token gets the
+    same "not found" page as a typed look-up."""
+    result = track_by_token(token[:200])
+    if result is None:
+        return _not_found(request)
+    return _page(request, TrackingForm(initial={"code": result.code}), result=result)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import segno
 from weasyprint import HTML
@@ -96,9 +96,10 @@ class _SlipFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def tracking_url(base_url: str, code: str) -> str:
-    """``<base_url>/tra-cuu/<code>``: the public tracking page of a dossier."""
-    return f"{base_url.rstrip('/')}/tra-cuu/{quote(code, safe='.-_')}"
+def tracking_url(base_url: str) -> str:
+    """``<base_url>/tra-cuu/``: the public tracking page, printed for those who
+    type the code and the factor (the QR code carries the signed link)."""
+    return f"{base_url.rstrip('/')}/tra-cuu/"
 
 
 def qr_data_uri(url: str) -> str:

@@ -1,7 +1,7 @@
 """Official slips as PDF (Circular 01/2018/TT-VPCP Art. 9; the 2025 set), chosen
 per agency by ``Agency.form_set``. Slips are A5 portrait, the register A4
-landscape; each slip carries the dossier code and a QR code of its public
-tracking page."""
+landscape; each slip carries the dossier code and a QR code with the signed
+link that opens its public tracking page (``motcua.portal.qr``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action, Status
+from motcua.portal.qr import qr_url
 
 from . import content
 from . import formatting as fmt
@@ -78,10 +79,9 @@ def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:
     )
     form_set, spec = form_for(dossier.agency.form_set, kind)
     context = content.common(dossier) | content.BUILDERS[kind](dossier)
-    url = tracking_url(base_url, dossier.code)
     context |= _header(dossier.agency, form_set, spec) | {
-        "tracking_url": url,
-        "qr": qr_data_uri(url),
+        "tracking_url": tracking_url(base_url),
+        "qr": qr_data_uri(qr_url(base_url, dossier)),
     }
     return html_to_pdf(render_to_string(spec.template, context))
 
