@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desk, dossier, home, leader, queues, returns
+from .views import desk, dossier, home, leader, queues, read_log, returns
 
 app_name = "backoffice"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("tra-ket-qua/", returns.returns, name="returns"),
     path("tra-ket-qua/<str:code>/goi/", returns.record_call, name="record_call"),
     path("lanh-dao/", leader.board, name="leader"),
+    # issue 8 (privacy): the read log of personal data, for administrators
+    path("nhat-ky-truy-cap/", read_log.read_log, name="read_log"),
 ]
