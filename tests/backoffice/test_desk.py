@@ -144,22 +144,29 @@ def test_refusing_needs_a_reason_and_prints_the_refusal(world, components):
     assert response["Location"].endswith("?phieu=refusal")
 
 
-def test_a_returning_applicant_is_found_by_id_number(world):
+def test_a_returning_applicant_is_found_by_id_number_by_post(world):
     world.receive(clock.now(), applicant=world.input().applicant)
     client = client_for(world.reception)
-    found = client.get(
+    found = client.post(
         reverse("backoffice:desk_applicant"), {"id_number": "048090001234"}
     ).json()
     assert found["found"] and found["name"] == "Nguyễn Văn An"
-    page = client.get(
-        DESK, {"thu_tuc": world.procedure.code, "id_number": "048090001234"}
+    page = client.post(
+        DESK,
+        {
+            "procedure": world.procedure.code,
+            "lookup": "1",
+            "id_number": "048090001234",
+        },
     )
+    assert page.status_code == 200
     assert 'value="Nguyễn Văn An"' in page.content.decode()
+    assert Dossier.objects.count() == 1  # a look-up only prefills the form
 
 
 def test_another_wards_applicants_are_not_revealed(world):
     world.receive(clock.now())
-    found = client_for(world.other_reception).get(
+    found = client_for(world.other_reception).post(
         reverse("backoffice:desk_applicant"), {"id_number": "048090001234"}
     )
     assert found.json() == {"found": False}

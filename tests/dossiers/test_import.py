@@ -390,7 +390,7 @@ def test_each_bad_line_is_rejected_with_its_number_and_the_others_import(tmp_pat
     assert Dossier.objects.count() == 3
     assert Event.objects.count() == 3 + 3
     assert not DailyCounter.objects.filter(day=TUE.date()).exists()
-    assert Applicant.objects.count() == 1  # the same applicant, reused
+    assert Applicant.objects.count() == 3  # one per dossier, as received
     assert verify_all() == (3, [])
 
 
@@ -518,7 +518,10 @@ def DossierInputFactory(world: World) -> services.DossierInput:
     return world.input(
         channel="online",
         applicant=services.ApplicantInput(
-            name="Phạm Thị Dung", kind="organisation", birth_date=MON.date()
+            name="Phạm Thị Dung",
+            kind="organisation",
+            birth_date=MON.date(),
+            address="12 Lê Duẩn, Đà Nẵng",
         ),
     )
 

@@ -83,6 +83,9 @@ def _call(action: str, actor: Any, dossier: Dossier, world: World) -> None:
         Action.EXTEND: lambda: s.dossier_extend(
             actor, dossier, new_due_at=vn(2025, 7, 1, 17), reason="Gia hạn"
         ),
+        Action.ANONYMISE: lambda: s.dossier_anonymise_applicant(
+            dossier, actor=actor, reason="Hết thời hạn lưu trữ"
+        ),
         Action.ATTACH_FILE: lambda: s.dossier_record_file(
             actor, dossier, dossier_file=DossierFile(dossier=dossier, size=1)
         ),

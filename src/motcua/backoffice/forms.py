@@ -21,9 +21,17 @@ OUTCOMES = (
 
 
 class ApplicantForm(forms.Form):
+    id_kind = forms.ChoiceField(
+        label=_("Loại giấy tờ"),
+        choices=[
+            ("", _("Theo loại người nộp (CCCD / mã số thuế)")),
+            *[c for c in Applicant.IdKind.choices if c[0]],
+        ],
+        required=False,
+    )
     id_number = forms.CharField(
         label=_("Số định danh cá nhân / mã số thuế"),
-        max_length=20,
+        max_length=32,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
@@ -46,6 +54,12 @@ class ApplicantForm(forms.Form):
     )
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    no_contact_reason = forms.CharField(
+        label=_("Lý do không có giấy tờ, điện thoại, thư điện tử, địa chỉ"),
+        max_length=500,
+        required=False,
+        help_text=_("Chỉ ghi khi người nộp không có thông tin nào để liên hệ."),
+    )
 
 
 class DeskForm(ApplicantForm):

@@ -48,6 +48,11 @@ class ExportReport:
         return text
 
 
+# Not replayed: the seal of older histories and the anonymisation, whose result
+# (the applicant's placeholders) is already in the exported applicant.
+SYSTEM = frozenset({A.SEAL, A.ANONYMISE})
+
+
 def iso(value: datetime) -> str:
     """An instant as the file writes it: Vietnam time with its offset."""
     return value.astimezone(VN_TZ).isoformat()
@@ -62,7 +67,8 @@ def _applicant(applicant: Applicant) -> dict[str, Any]:
     row: dict[str, Any] = {"name": applicant.name}
     if applicant.kind != Applicant.Kind.PERSON:
         row["kind"] = applicant.kind
-    for key in ("id_number", "phone", "email", "address"):
+    keys = ("id_kind", "id_number", "phone", "email", "address", "no_contact_reason")
+    for key in keys:
         if value := getattr(applicant, key):
             row[key] = value
     if applicant.birth_date:
@@ -126,7 +132,7 @@ class _DossierExport:
             row["due_at"] = iso(datetime.fromisoformat(due_at))
         if by := _actor(receive):
             row["by"] = by
-        row["events"] = [self.event(e) for e in events[1:]]
+        row["events"] = [self.event(e) for e in events[1:] if e.action not in SYSTEM]
         return row
 
     def event(self, event: Event) -> dict[str, Any]:

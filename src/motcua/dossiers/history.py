@@ -5,7 +5,9 @@ editing, deleting or reordering any event breaks the chain from there on. Each
 event also carries a snapshot of the dossier's dates and state after the action;
 ``verify_dossier`` checks the chain *and* that the dossier row still equals the
 last snapshot — a quietly edited due date or finish date (a known way of faking
-on-time figures) is caught either way.
+on-time figures) is caught either way. The snapshot also holds a salted
+fingerprint of the applicant as received (and of whoever collected the result),
+so an edited name, ID number or phone is caught too.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .models import Dossier, Event
+from .models import Applicant, Dossier, Event
 
 GENESIS = "0" * 64
 SNAPSHOT_FIELDS = (
@@ -45,9 +47,41 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+APPLICANT_FIELDS = (
+    "agency_id",
+    "kind",
+    "name",
+    "id_kind",
+    "id_number",
+    "birth_date",
+    "phone",
+    "email",
+    "address",
+    "no_contact_reason",
+)
+RECEIVER_FIELDS = ("returned_to_name", "returned_to_id_number")
+
+
+def applicant_fingerprint(dossier: Dossier) -> str:
+    """A salted hash of the personal data the dossier holds. The salt lives on
+    the applicant row: once it is replaced (anonymisation) the fingerprints in
+    older events can no longer be used to confirm a guessed identity."""
+    applicant: Applicant = dossier.applicant
+    body = {name: getattr(applicant, name) for name in APPLICANT_FIELDS}
+    body["birth_date"] = (
+        applicant.birth_date.isoformat() if applicant.birth_date else None
+    )
+    body |= {name: getattr(dossier, name) for name in RECEIVER_FIELDS}
+    text = applicant.fingerprint_salt + _canonical(body)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def snapshot(dossier: Dossier) -> dict[str, Any]:
-    """The dossier's state and dates, as recorded in each event."""
-    return {name: _json_value(getattr(dossier, name)) for name in SNAPSHOT_FIELDS}
+    """The dossier's state and dates, and the applicant's fingerprint, as
+    recorded in each event."""
+    data = {name: _json_value(getattr(dossier, name)) for name in SNAPSHOT_FIELDS}
+    data["applicant"] = applicant_fingerprint(dossier)
+    return data
 
 
 def _canonical(value: Any) -> str:
@@ -145,13 +179,24 @@ def verify_dossier(
         prev = event.hash
     if not events:
         problems.append(Problem(dossier.code, None, "hồ sơ không có lịch sử"))
-    elif events[-1].payload.get("snapshot") != json.loads(
-        _canonical(snapshot(dossier))
-    ):
+    else:
+        problems.extend(_compare_snapshot(dossier, events[-1]))
+    return problems
+
+
+def _compare_snapshot(dossier: Dossier, last: Event) -> list[Problem]:
+    recorded = dict(last.payload.get("snapshot") or {})
+    current = json.loads(_canonical(snapshot(dossier)))
+    problems = []
+    if recorded.pop("applicant", None) != current.pop("applicant"):
+        problems.append(
+            Problem(dossier.code, last.seq, "thông tin người nộp hồ sơ đã bị sửa")
+        )
+    if recorded != current:
         problems.append(
             Problem(
                 dossier.code,
-                events[-1].seq,
+                last.seq,
                 "dữ liệu hồ sơ khác với lịch sử (ngày, trạng thái đã bị sửa)",
             )
         )
@@ -162,7 +207,7 @@ def verify_all(
     agency_code: str | None = None, batch: int = 2000
 ) -> tuple[int, list[Problem]]:
     """Verify every dossier (optionally of one agency), in batches by id."""
-    dossiers = Dossier.objects.order_by("id")
+    dossiers = Dossier.objects.select_related("applicant").order_by("id")
     if agency_code:
         dossiers = dossiers.filter(agency__code=agency_code)
     checked, last_id = 0, 0

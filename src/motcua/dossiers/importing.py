@@ -42,11 +42,13 @@ REQUIRED_LINE_KEYS = ("agency", "procedure", "channel", "applicant", "received_a
 APPLICANT_KEYS = {  # key -> max length (the model's column)
     "name": 255,
     "kind": 16,
+    "id_kind": 16,
     "id_number": 32,
     "birth_date": 10,
     "phone": 32,
     "email": 254,
     "address": 500,
+    "no_contact_reason": 500,
 }
 EVENT_COMMON_KEYS = frozenset({"action", "at", "by"})
 
@@ -289,10 +291,12 @@ def _applicant(value: Any) -> ApplicantInput:
         name=texts["name"],
         kind=texts.get("kind", Applicant.Kind.PERSON),
         id_number=texts.get("id_number", ""),
+        id_kind=texts.get("id_kind", ""),
         birth_date=birth_date,
         phone=texts.get("phone", ""),
         email=texts.get("email", ""),
         address=texts.get("address", ""),
+        no_contact_reason=texts.get("no_contact_reason", ""),
     )
 
 

@@ -21,26 +21,63 @@ class Channel(models.TextChoices):
 
 
 class Applicant(models.Model):
+    """The applicant as received with one dossier (ARCHITECTURE principle 7).
+
+    One row per dossier, carrying the dossier's agency: a later reception (of
+    this agency or another) creates its own row and never reads or changes this
+    one. The row's fields are covered by the dossier's hash-chained history
+    (``history.applicant_fingerprint``); ``fingerprint_salt`` makes that
+    fingerprint unguessable and is replaced when the applicant is anonymised.
+    """
+
     class Kind(models.TextChoices):
         PERSON = "person", _("Cá nhân")
         ORGANISATION = "organisation", _("Tổ chức")
 
+    class IdKind(models.TextChoices):
+        NONE = "", _("Không có")
+        CCCD = "cccd", _("Căn cước / căn cước công dân")
+        CMND = "cmnd", _("Chứng minh nhân dân (9 số)")
+        PASSPORT = "passport", _("Hộ chiếu")
+        TAX_CODE = "tax_code", _("Mã số thuế")
+        OTHER = "other", _("Giấy tờ khác")
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     kind = models.CharField(
         _("loại"), max_length=16, choices=Kind.choices, default=Kind.PERSON
     )
     name = models.CharField(_("họ tên / tên tổ chức"), max_length=255)
+    id_kind = models.CharField(
+        _("loại giấy tờ"),
+        max_length=16,
+        choices=IdKind.choices,
+        default=IdKind.NONE,
+        blank=True,
+    )
     id_number = models.CharField(
-        _("số định danh / mã số thuế"), max_length=32, blank=True, db_index=True
+        _("số định danh / mã số thuế"), max_length=32, blank=True
     )
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    no_contact_reason = models.CharField(
+        _("lý do không có thông tin định danh, liên hệ"), max_length=500, blank=True
+    )
+    fingerprint_salt = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("người nộp hồ sơ")
         verbose_name_plural = _("người nộp hồ sơ")
+        indexes = [
+            models.Index(fields=["agency", "id_number"], name="applicant_agency_id")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -82,8 +119,12 @@ class Dossier(models.Model):
     field = models.ForeignKey(
         "catalog.Field", on_delete=models.PROTECT, related_name="+"
     )
-    applicant = models.ForeignKey(
-        Applicant, verbose_name=_("người nộp"), on_delete=models.PROTECT
+    # One applicant row per dossier: the applicant as received (see Applicant).
+    applicant = models.OneToOneField(
+        Applicant,
+        verbose_name=_("người nộp"),
+        on_delete=models.PROTECT,
+        related_name="dossier",
     )
     channel = models.CharField(_("kênh nộp"), max_length=16, choices=Channel.choices)
     status = models.CharField(

@@ -113,11 +113,12 @@ def actions_for(user: Any, dossier: Dossier) -> list[str]:
     the service remains the judge (fields, deadlines, guards). Expects the
     dossier's ``steps`` and ``consultations`` loaded (``dossier_for``)."""
     status = dossier.status
-    # Online submission is an outcome of creating; files have their own endpoint.
+    # Online submission is an outcome of creating; files have their own endpoint;
+    # anonymisation is the retention purge's (privacy), not a screen's.
     candidates = [
         a
         for a in allowed_actions(status)
-        if a not in (Action.SUBMIT_ONLINE, Action.ATTACH_FILE)
+        if a not in (Action.SUBMIT_ONLINE, Action.ATTACH_FILE, Action.ANONYMISE)
     ]
     if not candidates:
         return []

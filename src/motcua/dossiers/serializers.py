@@ -120,11 +120,24 @@ class DossierApplicantInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=Applicant.Kind.choices, default=Applicant.Kind.PERSON
     )
+    id_kind = serializers.ChoiceField(
+        choices=Applicant.IdKind.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="cccd (12 số), cmnd (9 số), passport, tax_code, other; bỏ trống: "
+        "cccd cho cá nhân, tax_code cho tổ chức.",
+    )
     id_number = _text(max_length=32)
     birth_date = serializers.DateField(required=False, allow_null=True)
     phone = _text(max_length=32)
     email = _text(max_length=254)
     address = _text(max_length=500)
+    no_contact_reason = _text(
+        max_length=500,
+        help_text="Bắt buộc khi không có số giấy tờ, điện thoại, thư điện tử và "
+        "địa chỉ.",
+    )
 
 
 class DossierComponentInputSerializer(serializers.Serializer):
@@ -295,11 +308,13 @@ class DossierApplicantSerializer(serializers.ModelSerializer):
         fields = [
             "name",
             "kind",
+            "id_kind",
             "id_number",
             "birth_date",
             "phone",
             "email",
             "address",
+            "no_contact_reason",
         ]
 
 

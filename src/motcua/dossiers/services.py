@@ -9,6 +9,7 @@ Time comes from ``motcua.core.clock``; every deadline from the deadline engine.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 
 from motcua.agencies.models import Agency, Counter, Role
@@ -31,6 +30,7 @@ from motcua.deadlines.services import calendar_for, pinned_calendars
 
 from . import observers
 from . import steps as step_ops
+from .applicants import ANONYMOUS_NAME, ApplicantInput, clean_applicant
 from .codes import next_code, reserve_code
 from .history import append_event
 from .models import (
@@ -70,17 +70,6 @@ def bulk_work() -> Iterator[None]:
 
 
 # ----------------------------------------------------------------- inputs
-@dataclass(frozen=True)
-class ApplicantInput:
-    name: str
-    kind: str = Applicant.Kind.PERSON
-    id_number: str = ""
-    birth_date: date | None = None
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-
-
 @dataclass(frozen=True)
 class ComponentInput:
     name: str
@@ -232,54 +221,28 @@ def _version_in_force(procedure: Procedure, day: date) -> ProcedureVersion:
 
 
 def _clean_applicant(data: ApplicantInput) -> ApplicantInput:
-    name = _require_text(data.name, "applicant.name_required", "họ tên người nộp hồ sơ")
-    if data.kind not in Applicant.Kind.values:
-        raise _invalid("applicant.invalid_kind", "Loại người nộp không hợp lệ.")
-    id_number = (data.id_number or "").strip()
-    if id_number and not (id_number.isalnum() and 6 <= len(id_number) <= 20):
-        raise _invalid(
-            "applicant.invalid_id_number",
-            "Số định danh / mã số thuế chỉ gồm chữ và số, dài 6–20 ký tự.",
-        )
-    phone = (data.phone or "").replace(" ", "").replace(".", "")
-    if phone and not (phone.lstrip("+").isdigit() and 8 <= len(phone) <= 15):
-        raise _invalid("applicant.invalid_phone", "Số điện thoại không hợp lệ.")
-    email = (data.email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise _invalid(
-                "applicant.invalid_email", "Địa chỉ thư điện tử không hợp lệ."
-            ) from None
-    return ApplicantInput(
-        name=name,
+    """The one check of an applicant's details (desk, API, online, import):
+    the historical import keeps older ID formats rather than refusing them."""
+    return clean_applicant(data, legacy=_trusted.get())
+
+
+def _applicant(data: ApplicantInput, agency: Agency) -> Applicant:
+    """The applicant as received with this dossier: always a new row of the
+    dossier's agency. Another dossier's row, even with the same ID number, is
+    neither read nor changed (ARCHITECTURE principle 7)."""
+    return Applicant.objects.create(
+        agency=agency,
         kind=data.kind,
-        id_number=id_number,
+        name=data.name,
+        id_kind=data.id_kind,
+        id_number=data.id_number,
         birth_date=data.birth_date,
-        phone=phone,
-        email=email,
-        address=(data.address or "").strip(),
+        phone=data.phone,
+        email=data.email,
+        address=data.address,
+        no_contact_reason=data.no_contact_reason,
+        fingerprint_salt=secrets.token_hex(16),
     )
-
-
-def _applicant(data: ApplicantInput) -> Applicant:
-    """A returning applicant (same ID number) is reused, with fresh details."""
-    existing = (
-        Applicant.objects.filter(id_number=data.id_number).order_by("-id").first()
-        if data.id_number
-        else None
-    )
-    applicant = existing or Applicant()
-    replaying = _trusted.get()  # older records must not overwrite current details
-    for name in ("kind", "name", "id_number", "phone", "email", "address"):
-        value = getattr(data, name)
-        if not existing or (value and not (replaying and getattr(applicant, name))):
-            setattr(applicant, name, value)
-    if data.birth_date and not (replaying and applicant.birth_date):
-        applicant.birth_date = data.birth_date
-    applicant.save()
-    return applicant
 
 
 def _create(data: DossierInput, actor: Any, now: datetime, status: str) -> Dossier:
@@ -293,7 +256,7 @@ def _create(data: DossierInput, actor: Any, now: datetime, status: str) -> Dossi
         )
     local_day = now.astimezone(VN_TZ).date()
     version = _version_in_force(procedure, local_day)
-    applicant = _applicant(_clean_applicant(data.applicant))
+    applicant = _applicant(_clean_applicant(data.applicant), data.agency)
     if data.code:
         if Dossier.objects.filter(code=data.code).exists():
             raise Conflict("dossier.code_taken", f"Mã hồ sơ {data.code} đã tồn tại.")
@@ -1067,3 +1030,33 @@ def dossier_record_file(actor: Any, dossier: Dossier, *, dossier_file: Any) -> D
             "size": dossier_file.size,
         }
     )
+
+
+# ------------------------------------------------------------ privacy
+@transaction.atomic
+def dossier_anonymise_applicant(
+    dossier: Dossier,
+    *,
+    actor: Any = None,
+    now: datetime | None = None,
+    reason: str,
+) -> Dossier:
+    """Replace the applicant's personal data of a closed dossier with neutral
+    placeholders once it is no longer needed (Decree 13/2023/NĐ-CP Art. 16);
+    the figures (status, dates, timing, outcome) stay. ``actor`` None: the
+    system (the retention purge); an officer needs the agency admin role."""
+    reason = _require_text(reason, "dossier.reason_required", "lý do ẩn danh")
+    act = _begin(A.ANONYMISE, actor, dossier, None, check_roles=actor is not None)
+    if now is not None:
+        act.now = now
+    d, applicant = act.dossier, act.dossier.applicant
+    applicant.name = ANONYMOUS_NAME
+    applicant.id_kind = applicant.id_number = ""
+    applicant.phone = applicant.email = applicant.address = ""
+    applicant.birth_date = None
+    applicant.no_contact_reason = ANONYMOUS_NAME
+    applicant.fingerprint_salt = secrets.token_hex(16)  # old fingerprints unlinkable
+    applicant.save()
+    d.returned_to_name = d.returned_to_id_number = ""
+    d.search_text = fold(d.code)[:600]
+    return act.commit(reason=reason)

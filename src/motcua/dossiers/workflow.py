@@ -89,6 +89,10 @@ class Action(models.TextChoices):
     STOP = "stop", _("Dừng xử lý")
     EXTEND = "extend", _("Gia hạn (xin lỗi, hẹn lại)")
     ATTACH_FILE = "attach_file", _("Đính kèm tệp")
+    ANONYMISE = "anonymise", _("Ẩn danh thông tin người nộp")
+    # Appended once by migration 0005 to bring older histories under the
+    # applicant fingerprint; never taken by anyone, so not in the table below.
+    SEAL = "seal", _("Niêm phong thông tin người nộp")
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ NEW = "new"  # the dossier does not exist yet: the action creates it
 RCP, SPC, LDR, ADM = Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN
 WORKING: set[str] = {S.RECEIVED, S.PROCESSING}
 UNFINISHED: set[str] = WORKING | {S.WAITING_SUPPLEMENT, S.WAITING_PAYMENT}
+CLOSED: set[str] = {S.RETURNED, S.NOT_RECEIVED, S.WITHDRAWN, S.STOPPED}
 
 
 def _t(
@@ -145,6 +150,8 @@ TRANSITIONS: dict[str, Transition] = {
     # scans at reception, drafts and results later (Decree 45/2020/NĐ-CP Art. 10)
     A.ATTACH_FILE:        _t({S.SUBMITTED, S.RESULT_READY} | UNFINISHED,
                              None, {RCP, SPC, LDR}, "NĐ 45/2020 Đ.10"),
+    # personal data kept no longer than needed (Decree 13/2023/NĐ-CP Art. 16)
+    A.ANONYMISE:          _t(CLOSED, None, {ADM}, "NĐ 13/2023 Đ.16"),
 }  # fmt: skip
 
 

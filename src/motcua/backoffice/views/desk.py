@@ -14,7 +14,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from motcua.agencies.models import Role
 from motcua.catalog.models import ProcedureVersion
@@ -26,8 +30,10 @@ from motcua.deadlines.services import calendar_for
 from motcua.deadlines.templatetags.motcua_dates import vn_datetime
 from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors, services
+from motcua.dossiers.applicants import lookup_forms
 from motcua.dossiers.models import Applicant, Channel
 from motcua.dossiers.services import ApplicantInput, ComponentInput, DossierInput
+from motcua.privacy.services import record_read
 from motcua.signing.selectors import duty_for
 from motcua.slips.forms import DOSSIER_KINDS
 
@@ -61,17 +67,22 @@ def _due(desk: Desk, version: ProcedureVersion, channel: str) -> dict[str, Any]:
     }
 
 
-def _returning(user: Any, id_number: str) -> Applicant | None:
-    """The latest applicant with this ID among dossiers ``user`` may see."""
-    id_number = (id_number or "").strip()
-    if not id_number:
+def _returning(desk: Desk, id_number: str) -> Applicant | None:
+    """The applicant as last received by the officer's current agency under this
+    ID number, to prefill the form (the officer checks it with the applicant;
+    nothing is updated). Another agency's applicants are never searched. The
+    look-up is logged as a read of personal data."""
+    forms = lookup_forms(id_number)
+    if not forms:
         return None
-    seen = selectors.dossiers_visible_to(user).values("applicant_id")
-    return (
-        Applicant.objects.filter(id_number=id_number, pk__in=seen)
+    found = (
+        Applicant.objects.filter(agency=desk.agency, id_number__in=forms)
         .order_by("-id")
         .first()
     )
+    if found is not None:
+        record_read(desk.user, agency=desk.agency, what="applicant_lookup")
+    return found
 
 
 def _checklist(version: ProcedureVersion, data: Any = None) -> list[dict[str, Any]]:
@@ -125,11 +136,13 @@ def _input(desk: Desk, form: DeskForm, version: ProcedureVersion, rows: list) ->
         applicant=ApplicantInput(
             name=data["name"],
             kind=data["kind"],
+            id_kind=data["id_kind"],
             id_number=data["id_number"],
             birth_date=data["birth_date"],
             phone=data["phone"],
             email=data["email"],
             address=data["address"],
+            no_contact_reason=data["no_contact_reason"],
         ),
         components=[
             ComponentInput(
@@ -195,7 +208,10 @@ def desk(request: HttpRequest) -> HttpResponse:
                 "code": code
             }
         return page(request, "backoffice/desk.html", context)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("lookup"):
+        form, rows = _looked_up(request, d, version, context)
+        status = 200
+    elif request.method == "POST":
         done = _used_token(request)
         if done:
             return redirect("backoffice:desk_done", code=done)
@@ -243,18 +259,29 @@ def _blank(
     request: HttpRequest, d: Desk, version: ProcedureVersion, context: dict
 ) -> tuple[DeskForm, list]:
     initial: dict[str, Any] = {"procedure": version.procedure.code}
-    returning = _returning(d.user, request.GET.get("id_number", ""))
+    return DeskForm(initial=initial, agency=d.agency), _checklist(version)
+
+
+def _looked_up(
+    request: HttpRequest, d: Desk, version: ProcedureVersion, context: dict
+) -> tuple[DeskForm, list]:
+    """The "returning applicant" button without scripts: a POST (no ID number
+    in the address or the access log) that only prefills the form."""
+    id_number = request.POST.get("id_number", "").strip()
+    initial: dict[str, Any] = {"procedure": version.procedure.code}
+    returning = _returning(d, id_number)
     if returning is not None:
         initial.update(_applicant_data(returning))
         context["returning"] = returning
-    elif request.GET.get("id_number"):
-        initial["id_number"] = request.GET["id_number"].strip()
+    elif id_number:
+        initial["id_number"] = id_number
         context["not_found_id"] = True
     return DeskForm(initial=initial, agency=d.agency), _checklist(version)
 
 
 def _applicant_data(a: Applicant) -> dict[str, Any]:
     return {
+        "id_kind": a.id_kind,
         "id_number": a.id_number,
         "name": a.name,
         "kind": a.kind,
@@ -320,10 +347,11 @@ def due_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(_due(d, version, channel))
 
 
-@require_GET
+@require_POST
 @staff_view(roles=[Role.RECEPTION])
 def applicant_json(request: HttpRequest) -> JsonResponse:
-    found = _returning(request.user, request.GET.get("id_number", ""))
+    """The look-up for the desk's script: POST only, the current agency only."""
+    found = _returning(desk_of(request), request.POST.get("id_number", ""))
     if found is None:
         return JsonResponse({"found": False})
     return JsonResponse({"found": True, **_applicant_data(found)})

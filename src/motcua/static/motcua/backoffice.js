@@ -67,7 +67,9 @@
     setInterval(refresh, 60000);
   }
 
-  // Returning applicant by ID number: fill the fields in place.
+  // Returning applicant by ID number (this agency only): fill the fields in
+  // place for the officer to check. POST, so the ID number stays out of URLs
+  // and access logs; nothing is saved by the look-up.
   function applicantLookup() {
     var button = $("applicant-lookup"), idInput = $("id_id_number"), status = $("applicant-lookup-status");
     if (!button || !idInput) { return; }
@@ -75,14 +77,24 @@
       var value = idInput.value.trim();
       if (!value) { return; }
       e.preventDefault();
-      getJSON(button.getAttribute("data-json") + "?id_number=" + encodeURIComponent(value), function (d) {
-        if (!d.found) { status.textContent = status.getAttribute("data-none") || "Chưa có người nộp với số định danh này; nhập mới."; return; }
-        ["name", "kind", "birth_date", "phone", "email", "address"].forEach(function (k) {
+      var body = new FormData(), csrf = button.form.querySelector("input[name='csrfmiddlewaretoken']");
+      body.append("id_number", value);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", button.getAttribute("data-json"));
+      xhr.setRequestHeader("Accept", "application/json");
+      if (csrf) { xhr.setRequestHeader("X-CSRFToken", csrf.value); }
+      xhr.onload = function () {
+        var d;
+        if (xhr.status !== 200) { return; }
+        try { d = JSON.parse(xhr.responseText); } catch (err) { return; }
+        if (!d.found) { status.textContent = status.getAttribute("data-none") || "Chưa có người nộp với số định danh này tại cơ quan; nhập mới."; return; }
+        ["name", "kind", "id_kind", "id_number", "birth_date", "phone", "email", "address"].forEach(function (k) {
           var f = $("id_" + k); if (f && d[k]) { f.value = d[k]; }
         });
         status.textContent = (status.getAttribute("data-found") || "Đã điền thông tin người nộp: ") + d.name;
         var name = $("id_name"); if (name) { name.focus(); }
-      });
+      };
+      xhr.send(body);
     });
   }
 
