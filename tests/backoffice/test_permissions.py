@@ -46,6 +46,9 @@ SPECS: dict[str, tuple[str, dict[str, Any], str, str]] = {
     "returns": ("get", {}, "reception", "specialist"),
     "record_call": ("post", {"code": None}, "reception", "specialist"),
     "leader": ("get", {}, "leader", "reception"),
+    # issue 8: agency administrators only (they sign in with two factors;
+    # tests/privacy/test_read_log_page.py opens it as one)
+    "read_log": ("get", {}, "", "reception"),
 }
 RIGHT_STATUS = {
     "switch_agency": 302,
