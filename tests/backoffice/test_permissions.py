@@ -35,7 +35,7 @@ SPECS: dict[str, tuple[str, dict[str, Any], str, str]] = {
     "desk": ("get", {}, "reception", "specialist"),
     "desk_procedures": ("get", {}, "reception", "specialist"),
     "desk_due": ("get", {}, "reception", "specialist"),
-    "desk_applicant": ("get", {}, "reception", "specialist"),
+    "desk_applicant": ("post", {}, "reception", "specialist"),
     "desk_done": ("get", {"code": None}, "reception", "specialist"),
     "queue": ("get", {"slug": "don-vi"}, "specialist", ""),
     "dossier": ("get", {"code": None}, "specialist", ""),
