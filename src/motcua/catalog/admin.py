@@ -57,7 +57,7 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ["code", "field", "is_active"]
+    list_display = ["code", "field", "is_active", "personal_data_retention_years"]
     list_filter = ["field", "is_active"]
     search_fields = ["code", "versions__search_text"]
     filter_horizontal = ["agencies"]

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +65,19 @@ class Procedure(models.Model):
         related_name="procedures",
     )
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    # issue 8 (privacy): how long applicants' personal data of closed dossiers
+    # is kept before the purge anonymises it; empty = MOTCUA_RETENTION_YEARS.
+    personal_data_retention_years = models.PositiveSmallIntegerField(
+        _("thời hạn lưu dữ liệu cá nhân (năm)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Số năm giữ thông tin người nộp sau khi hồ sơ kết thúc; để trống "
+            "để dùng mặc định của hệ thống. Do quản trị quyết định theo quy định "
+            "lưu trữ hồ sơ của thủ tục."
+        ),
+    )
 
     class Meta:
         verbose_name = _("thủ tục hành chính")

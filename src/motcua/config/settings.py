@@ -256,6 +256,15 @@ MOTCUA_MAX_UPLOAD_BYTES = int(
     os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 )
 
+# --- issue 8 (privacy): personal data retention and backups (docs/privacy.md)
+# Years an applicant's personal data is kept after a dossier closes, unless its
+# procedure sets its own period; then `motcua purge_personal_data` anonymises
+# it. 10 is a cautious default, not a legal figure: each procedure's period is
+# the administrator's decision under the archive rules (chưa đối chiếu).
+MOTCUA_RETENTION_YEARS = int(os.environ.get("MOTCUA_RETENTION_YEARS", 10))
+MOTCUA_BACKUP_DIR = Path(os.environ.get("MOTCUA_BACKUP_DIR", VAR_DIR / "backups"))
+# --- end issue 8 (privacy)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
