@@ -51,3 +51,14 @@ def agency(db: None) -> Callable[..., Any]:
         return agency_create(**fields)
 
     return make
+
+
+@pytest.fixture
+def admin_client(db: None, admin_user: Any) -> Any:
+    """pytest-django's ``admin_client``, signed in as the admin site now asks:
+    through allauth with the password and a real TOTP code (issue 8)."""
+    from django.test import Client
+
+    from tests.security.helpers import sign_in_with_mfa
+
+    return sign_in_with_mfa(Client(), admin_user, password="password")

@@ -1,14 +1,14 @@
 """Agency API: the public agency list (published by law, no login) and the
-staff token exchange. Errors are ``{"code", "message"}`` (``motcua.core.api``)."""
+staff's API key (from a signed-in session, never from a password). Errors are
+``{"code", "message"}`` (``motcua.core.api``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -16,7 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.api import ErrorSerializer
+from motcua.core.auth import TwoFactorSessionAuthentication
 from motcua.core.errors import DomainError
+from motcua.security.tokens import token_issue
 
 from .models import Agency
 from .selectors import is_staff_member, public_agencies
@@ -103,44 +105,65 @@ class AgencyDetailView(RetrieveAPIView):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(trim_whitespace=False)
+    name = serializers.CharField(
+        required=False, max_length=100, help_text="Tên gợi nhớ của khóa."
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Khóa API; chỉ hiện một lần.")
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+PASSWORD_GRANT_REMOVED = (
+    "Không còn đổi tên đăng nhập và mật khẩu lấy khóa API. Hãy đăng nhập "
+    "(kèm xác thực 2 lớp nếu tài khoản được yêu cầu) rồi tạo khóa ở trang "
+    "«Khóa API», hoặc đề nghị quản trị cấp khóa cho hệ thống tích hợp."
+)
 
 
 @extend_schema(
     tags=["auth"],
     request=TokenRequestSerializer,
-    responses={200: TokenSerializer, 400: ErrorSerializer},
+    responses={201: TokenSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
 )
 class TokenView(APIView):
-    """Đổi tài khoản cán bộ (tên đăng nhập, mật khẩu) lấy mã truy cập API.
+    """Tạo khóa API cho cán bộ đang đăng nhập (phiên trình duyệt, kèm mã CSRF,
+    đã qua xác thực 2 lớp nếu được yêu cầu). Khóa chỉ hiện một lần, có hạn
+    dùng; dùng trong tiêu đề ``Authorization: Bearer <khóa>``.
 
-    Dùng mã trong tiêu đề ``Authorization: Bearer <mã>``."""
+    Không nhận tên đăng nhập và mật khẩu (``auth.password_grant_removed``)."""
 
-    authentication_classes: list[Any] = []
+    # Only a browser session mints keys: never a key, never a password.
+    authentication_classes = [TwoFactorSessionAuthentication]
     permission_classes: list[Any] = []
 
     def post(self, request: Request) -> Response:
-        data = TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
-        )
-        if user is None or not user.is_active:
-            raise DomainError(
-                "auth.invalid_credentials",
-                "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá.",
-            )
+        if isinstance(request.data, dict) and (
+            "password" in request.data or "username" in request.data
+        ):
+            raise DomainError("auth.password_grant_removed", PASSWORD_GRANT_REMOVED)
+        user = request.user
+        if user is None or not user.is_authenticated:
+            raise NotAuthenticated()
         if not is_staff_member(user):
             raise DomainError(
                 "auth.not_staff",
                 "Tài khoản này chưa được giao vai trò cán bộ tại cơ quan nào.",
+                status=403,
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        name = data.validated_data.get("name") or "Khóa API"
+        issued = token_issue(user, name=name, created_by=user)
+        return Response(
+            {
+                "token": issued.key,
+                "name": issued.token.name,
+                "prefix": issued.token.prefix,
+                "expires_at": issued.token.expires_at,
+            },
+            status=201,
+        )

@@ -1,9 +1,10 @@
 """Who may open a back-office page, and in which agency they are working.
 
 Every back-office view is wrapped by :func:`staff_view`: anonymous users go to
-the sign-in page; agency administrators and system administrators without an
-activated authenticator app (TOTP) go to its setup page first (two-factor
-authentication is required for them); people without a staff role get 403.
+the sign-in page; people who must use two factors (system and agency
+administrators, leaders who sign) go to the authenticator setup, or to the code
+prompt when this session has not used it (``motcua.security.twofactor``);
+people without a staff role get 403.
 The agency a person works in is chosen among those where they hold a role and
 remembered in the session (the agency switcher).
 """
@@ -15,17 +16,16 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.agencies.selectors import memberships
+from motcua.security import twofactor
 
 SESSION_AGENCY = "backoffice_agency"
 ADMIN_ROLES = frozenset({Role.AGENCY_ADMIN})
@@ -48,19 +48,11 @@ def _is_superuser(user: Any) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-def needs_two_factor(user: Any) -> bool:
-    """Agency administrators and system administrators must use TOTP."""
-    return _is_superuser(user) or (
-        memberships(user).filter(role__in=ADMIN_ROLES).exists()
-    )
-
-
-def has_totp(user: Any) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.TOTP
-    ).exists()
+# Who needs two factors and whether this session passed them: one home,
+# motcua.security.twofactor (also used by the admin site, the page gate and
+# the API).
+needs_two_factor = twofactor.required_for
+has_totp = twofactor.has_totp
 
 
 def agencies_of(user: Any) -> QuerySet[Agency]:
@@ -116,15 +108,9 @@ def staff_view(
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if needs_two_factor(user) and not has_totp(user):
-                messages.warning(
-                    request,
-                    _(
-                        "Tài khoản quản trị phải bật xác thực 2 lớp (ứng dụng "
-                        "xác thực) trước khi vào trang cán bộ."
-                    ),
-                )
-                return redirect(reverse("mfa_activate_totp"))
+            refusal = twofactor.page_refusal(request)
+            if refusal is not None:
+                return refusal
             desk = desk_for(request)
             if desk is None:
                 return forbidden(

@@ -64,7 +64,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # security: the admin site signs in through allauth with two factors
+    "motcua.security.admin_config.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,7 +73,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # security: no page but sign-in until the second factor where required
+    "motcua.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -218,6 +220,18 @@ LOGIN_REDIRECT_URL = "/can-bo/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MotCua"
+# --- security (issue 8): sign-in throttling and API keys -------------------
+# Failed passwords and codes are counted in a table (motcua.security.throttle),
+# per account and per address; allauth's cache-based counters are replaced.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_FORMS = {
+    "authenticate": "motcua.security.forms.ThrottledAuthenticateForm",
+    "reauthenticate": "motcua.security.forms.ThrottledReauthenticateForm",
+    "activate_totp": "motcua.security.forms.RecordingActivateTOTPForm",
+}
+MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", 90))
+MOTCUA_API_TOKEN_MAX_LIVE = 20
+# --- end security -----------------------------------------------------------
 
 _PASSWORD_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
@@ -272,7 +286,7 @@ REST_FRAMEWORK = {
     # Public endpoints (calendar, agency list) set their own empty classes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "motcua.core.auth.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "motcua.core.auth.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,

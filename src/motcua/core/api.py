@@ -62,7 +62,11 @@ def error_response(code: str, message: str, http_status: int, **extra: Any) -> R
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Translate domain, engine and DRF errors into ``{"code", "message"}``."""
     if isinstance(exc, DomainError):
-        return error_response(exc.code, exc.message, exc.status)
+        response = error_response(exc.code, exc.message, exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:  # 429 auth.throttled
+            response["Retry-After"] = str(retry_after)
+        return response
     if isinstance(exc, DeadlineError):
         return error_response(exc.code, exc.message, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404 | exceptions.NotFound):

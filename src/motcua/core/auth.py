@@ -1,7 +1,11 @@
 """API authentication and the role check every service and API uses.
 
-``Authorization: Bearer <token>`` identifies staff and integration clients
-(tokens from ``POST /api/v1/auth/token/`` or ``motcua create_api_token``).
+``Authorization: Bearer <key>`` identifies staff and integration clients. Keys
+are :class:`motcua.security.models.ApiToken` rows, looked up by the SHA-256 of
+the key; expired and revoked keys and keys of inactive users are refused, and
+bad keys are throttled per client address. Sessions (the browser) count only
+once they passed the second factor where it is required
+(:mod:`motcua.security.twofactor`).
 
 ``require_roles`` lives here so that callers need not know where roles are
 stored; it imports ``motcua.agencies`` only when called, because
@@ -14,7 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from rest_framework.authentication import TokenAuthentication
+from rest_framework import exceptions
+from rest_framework.authentication import (
+    BaseAuthentication,
+    SessionAuthentication,
+    get_authorization_header,
+)
+from rest_framework.request import Request
 
 from motcua.core.errors import DomainError
 
@@ -24,13 +34,74 @@ if TYPE_CHECKING:
 FORBIDDEN_MESSAGE = "Bạn không có quyền thực hiện thao tác này tại cơ quan này."
 
 
-class BearerTokenAuthentication(TokenAuthentication):
-    """``Authorization: Bearer <token>``; unknown tokens and tokens of inactive
-    users are refused (401 ``auth.failed``)."""
+class Throttled(DomainError):
+    """429 ``auth.throttled`` with the seconds to wait (``Retry-After``)."""
+
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        from motcua.security import throttle
+
+        super().__init__(throttle.REFUSAL_CODE, throttle.refusal_message(retry_after))
+        self.retry_after = retry_after
+
+
+def _two_factor_check(request: Request, *, by_token: bool) -> None:
+    from motcua.security import twofactor
+
+    refusal = twofactor.api_refusal(request._request, by_token=by_token)
+    if refusal is not None:
+        raise DomainError(refusal[0], refusal[1], status=403)
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    """``Authorization: Bearer <key>``; unknown, expired and revoked keys and
+    keys of inactive users are refused (401 ``auth.failed``); an address that
+    keeps presenting bad keys waits (429 ``auth.throttled``)."""
 
     keyword = "Bearer"
-    # DRF's TokenAuthentication already reads token and user in one query and
-    # refuses inactive users; only the keyword differs.
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        from motcua.security import throttle, tokens
+
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed()
+        try:
+            key = parts[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed() from exc
+        address = [(throttle.TOKEN_ADDRESS, throttle.client_address(request))]
+        # A key has 256 random bits: nothing to gain from racing, so only the
+        # failures are counted (no row lock on every good call).
+        decision = throttle.check(address)
+        if not decision.allowed:
+            raise Throttled(decision.retry_after)
+        token = tokens.token_authenticate(key)
+        if token is None:
+            decision = throttle.attempt(address)
+            if not decision.allowed:
+                raise Throttled(decision.retry_after)
+            raise exceptions.AuthenticationFailed()
+        request._request.user = token.user
+        _two_factor_check(request, by_token=True)
+        return (token.user, token)
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class TwoFactorSessionAuthentication(SessionAuthentication):
+    """The browser session, refused (403) while its user must still pass the
+    second factor in this session."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        if result is not None:
+            _two_factor_check(request, by_token=False)
+        return result
 
 
 def require_roles(

@@ -71,6 +71,17 @@ LOGIN_ADDRESS = Policy(
 TOKEN_ADDRESS = Policy(
     "token_address", free=20, base_delay=2, max_delay=HOUR, forget_after=24 * HOUR
 )
+# Codes from the authenticator app at the second sign-in stage, per account:
+# a million codes, so a few free tries and then a fast-growing delay.
+MFA_ACCOUNT = Policy(
+    "mfa_account", free=5, base_delay=2, max_delay=HOUR, forget_after=24 * HOUR
+)
+
+REFUSAL_CODE = "auth.throttled"
+
+
+def refusal_message(retry_after: int) -> str:
+    return f"Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {retry_after} giây."
 
 
 def _digest(scope: str, key: str) -> str:
@@ -132,6 +143,47 @@ def clear(pairs: Iterable[tuple[Policy, str]]) -> None:
         AttemptCounter.objects.filter(
             scope=policy.scope, key=_digest(policy.scope, key)
         ).delete()
+
+
+def release(pairs: Iterable[tuple[Policy, str]]) -> None:
+    """Take back one counted attempt that succeeded, without forgetting the
+    failures before it: an address shared by an office is not blocked by its
+    own sign-ins, yet a guesser cannot wipe the count with one good password."""
+    for policy, key in pairs:
+        with transaction.atomic():
+            row = (
+                AttemptCounter.objects.select_for_update()
+                .filter(scope=policy.scope, key=_digest(policy.scope, key))
+                .first()
+            )
+            if row is None or row.failures == 0:
+                continue
+            row.failures -= 1
+            if not policy.delay(row.failures):
+                row.blocked_until = None
+            row.save(update_fields=["failures", "blocked_until"])
+
+
+def check(pairs: Sequence[tuple[Policy, str]], now: datetime | None = None) -> Decision:
+    """Whether an attempt would be refused now, counting nothing (for checks
+    too cheap to lock a row on every call, such as a 256-bit API key: count
+    only its failures with :func:`attempt`)."""
+    now = now or clock.now()
+    waits = []
+    for policy, key in pairs:
+        row = AttemptCounter.objects.filter(
+            scope=policy.scope, key=_digest(policy.scope, key)
+        ).first()
+        if (
+            row is not None
+            and row.blocked_until
+            and row.blocked_until > now
+            and not _stale(policy, row, now)
+        ):
+            waits.append((row.blocked_until - now).total_seconds())
+    if waits:
+        return Decision(False, max(1, math.ceil(max(waits))))
+    return Decision(True)
 
 
 def failures(policy: Policy, key: str, now: datetime | None = None) -> int:

@@ -1,30 +1,60 @@
-"""``motcua create_api_token USERNAME``: print the user's API token.
+"""``motcua create_api_token USERNAME --client NAME``: issue an API key for an
+integration client that acts as ``USERNAME``.
 
-The token goes in ``Authorization: Bearer <token>``. Made when missing;
-``--reset`` replaces it (the old one stops working at once).
+The key is printed once (only its hash is kept) and goes in
+``Authorization: Bearer <key>``. It expires after ``--days`` (default
+``MOTCUA_API_TOKEN_DAYS``); ``--reset`` first revokes the keys already issued
+to that client for that account. Keys are listed and revoked in the admin site
+(Khóa API).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rest_framework.authtoken.models import Token
+from django.utils.timezone import localtime
+
+from motcua.core import clock
+from motcua.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "In mã truy cập API (Bearer) của một tài khoản; tạo mới nếu chưa có."
+    help = (
+        "Cấp khóa API (Bearer) cho một hệ thống tích hợp, dùng tài khoản đã "
+        "cho; khóa chỉ in ra một lần."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help="Tên đăng nhập")
         parser.add_argument(
+            "--client", required=True, help="Tên hệ thống tích hợp dùng khóa."
+        )
+        parser.add_argument("--name", default="", help="Tên gợi nhớ của khóa.")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Số ngày hiệu lực (mặc định 90)."
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
-            help="Thu hồi mã cũ và cấp mã mới.",
+            help="Thu hồi các khóa đã cấp cho hệ thống này trước khi cấp khóa mới.",
         )
 
-    def handle(self, *args: Any, username: str, reset: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        username: str,
+        client: str,
+        name: str,
+        days: int | None,
+        reset: bool,
+        **options: Any,
+    ) -> None:
+        from motcua.security import tokens, twofactor
+        from motcua.security.models import ApiToken
+
         user_model = get_user_model()
         try:
             user = user_model._default_manager.get_by_natural_key(username)
@@ -32,7 +62,33 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tài khoản «{username}».") from exc
         if not user.is_active:
             raise CommandError(f"Tài khoản «{username}» đã bị khoá.")
+        if twofactor.required_for(user) and not twofactor.has_totp(user):
+            raise CommandError(
+                f"Tài khoản «{username}» phải bật xác thực 2 lớp trước khi dùng "
+                "API; nên dùng một tài khoản riêng cho hệ thống tích hợp."
+            )
+        if days is not None and not 1 <= days <= 3650:
+            raise CommandError("Số ngày hiệu lực phải từ 1 đến 3650.")
+        if not client.strip():
+            raise CommandError("Cần tên hệ thống tích hợp (--client).")
         if reset:
-            Token.objects.filter(user=user).delete()
-        token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+            for token in ApiToken.objects.filter(
+                user=user, client=client.strip(), revoked_at__isnull=True
+            ):
+                tokens.token_revoke(token)
+        try:
+            issued = tokens.token_issue(
+                user,
+                name=name or client,
+                client=client,
+                created_by=None,
+                lifetime=timedelta(days=days) if days else None,
+                now=clock.now(),
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(issued.key)
+        self.stderr.write(
+            f"Hết hạn: {localtime(issued.token.expires_at):%d/%m/%Y %H:%M}. "
+            "Khóa chỉ hiện một lần; hãy lưu vào nơi an toàn."
+        )
