@@ -26,21 +26,27 @@ READ_KINDS = frozenset(ReadLog.What.values)
 def record_read(
     user: Any,
     *,
-    agency: Agency | int,
+    agency: Agency | int | None = None,
     dossier: Dossier | None = None,
     what: str,
     detail: str = "",
     count: int = 1,
 ) -> None:
     """Append one row to the read log: ``user`` read personal data held by
-    ``agency`` (of ``dossier`` when one dossier is read, else ``count`` rows).
+    ``agency`` (of ``dossier`` when one dossier is read, else ``count`` rows;
+    ``agency`` defaults to the dossier's).
 
     ``detail`` must not contain personal data (an export's name, a page
     number). The row is append-only (Decree 13/2023, chưa đối chiếu điều)."""
     if what not in READ_KINDS:
         raise ValueError(f"unknown read kind: {what!r}")
     authenticated = getattr(user, "is_authenticated", False)
-    agency_id = agency if isinstance(agency, int) else agency.pk
+    if agency is None:
+        if dossier is None:
+            raise ValueError("record_read needs an agency or a dossier")
+        agency_id = dossier.agency_id
+    else:
+        agency_id = agency if isinstance(agency, int) else agency.pk
     ReadLog.objects.create(
         at=clock.now(),
         user=user if authenticated else None,
