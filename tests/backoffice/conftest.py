@@ -28,6 +28,18 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 def client_for(user: Any) -> Client:
+    """A client signed in as ``user`` as a person would be: through allauth
+    with a real TOTP code when two factors are required of them (issue 8)."""
+    from motcua.security import twofactor
+    from tests.security.helpers import mfa_client
+
+    if twofactor.required_for(user):
+        return mfa_client(user)
+    return password_only_client(user)
+
+
+def password_only_client(user: Any) -> Client:
+    """A session that never passed a second factor (``force_login``)."""
     client = Client()
     client.force_login(user)
     return client

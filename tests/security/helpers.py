@@ -34,7 +34,7 @@ def totp_code(secret: str) -> str:
         yield_hotp_counters_from_time,
     )
 
-    counter = list(yield_hotp_counters_from_time())[0]
+    counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
 
 

@@ -11,6 +11,7 @@ from motcua.signing.models import DutyRota, LeaderCertificate, TrustedRoot
 from motcua.signing.services import (
     approve_and_sign,
 )
+from tests.backoffice.conftest import client_for as backoffice_client_for
 from tests.dossiers.builders import make_user, vn
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +20,10 @@ MON = vn(2025, 6, 2)
 
 
 def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+    """Signed in as a person would be (two factors where required)."""
+    if user is None:
+        return Client()
+    return backoffice_client_for(user)
 
 
 @pytest.fixture

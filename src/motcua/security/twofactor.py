@@ -41,18 +41,13 @@ def required_for(user: Any) -> bool:
 
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    cached = getattr(user, "_motcua_two_factor_required", None)
-    if cached is not None:  # asked again within one request
-        return bool(cached)
-    required = (
+    return bool(
         user.is_superuser
         or Membership.objects.filter(
             user=user, is_active=True, role=Role.AGENCY_ADMIN
         ).exists()
         or LeaderCertificate.objects.filter(user=user, is_active=True).exists()
     )
-    user._motcua_two_factor_required = required
-    return required
 
 
 def has_totp(user: Any) -> bool:
@@ -85,7 +80,10 @@ def page_refusal(request: HttpRequest) -> HttpResponse | None:
     """For a web page: ``None`` when the session may go on, otherwise the
     redirect to the authenticator setup (no app yet) or to the code prompt."""
     user = request.user
+    if getattr(request, "_motcua_two_factor_checked", False):
+        return None  # the page gate already let this request through
     if not user.is_authenticated or not required_for(user):
+        request._motcua_two_factor_checked = True  # type: ignore[attr-defined]
         return None
     if not has_totp(user):
         messages.warning(request, _(SETUP_MESSAGE))
@@ -94,6 +92,7 @@ def page_refusal(request: HttpRequest) -> HttpResponse | None:
         messages.warning(request, _(CODE_MESSAGE))
         query = urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
+    request._motcua_two_factor_checked = True  # type: ignore[attr-defined]
     return None
 
 
