@@ -151,6 +151,13 @@ class Role(models.TextChoices):
     MONITOR = "monitor", _("Giám sát")
 
 
+# Roles that may change anything (a note, a call record, a file, a step). The
+# monitor (Giám sát) reads only: every write checks one of these roles.
+WRITING_ROLES = frozenset(
+    {Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN}
+)
+
+
 class Membership(models.Model):
     """A staff member's role in an agency. A person may hold several roles in
     several agencies; a monitor may cover the agency's whole subtree."""

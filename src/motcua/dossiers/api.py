@@ -38,6 +38,7 @@ from . import files as file_ops
 from . import serializers as s
 from . import services
 from .models import Dossier, IdempotentRequest
+from .permissions import require_write_on, require_writer
 from .selectors import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -274,6 +275,7 @@ class DossierListView(APIView):
     def post(self, request: Request) -> Response:
         """Tiếp nhận (hoặc yêu cầu bổ sung, từ chối, ghi nhận nộp trực tuyến)
         một hồ sơ mới."""
+        require_writer(request.user)  # a monitor: 403 before any data
         key = request.headers.get("Idempotency-Key")
         if key is not None and not IDEMPOTENCY_KEY.match(key):
             raise DomainError(
@@ -379,6 +381,7 @@ class DossierActionView(APIView):
     def post(self, request: Request, code: str) -> Response:
         spec = ACTIONS[self.action_name]
         dossier = _visible(request, code)
+        require_write_on(request.user, dossier)  # a monitor: 403 before any data
         body = spec.serializer(data=request.data)
         body.is_valid(raise_exception=True)
         arguments = dict(body.validated_data)
@@ -462,6 +465,7 @@ class DossierFileUploadView(APIView):
     def post(self, request: Request, code: str) -> Response:
         """Tải lên bản số hóa hoặc kết quả (PDF, JPEG, PNG)."""
         dossier = _visible(request, code)
+        require_write_on(request.user, dossier)
         body = s.DossierFileUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         item = file_ops.dossier_file_upload(

@@ -24,7 +24,9 @@ from .models import EvaluatorScore, Rating
 from .periods import Period
 
 RATEABLE = {Status.RETURNED, Status.RESULT_READY}
-EVALUATOR_ROLES = (Role.AGENCY_ADMIN, Role.MONITOR)
+# The monitor (Giám sát) reads only (issue 8): evaluator points are entered by
+# the agency administrator.
+EVALUATOR_ROLES = (Role.AGENCY_ADMIN,)
 
 
 def _optional_points(value: int | None, what: str) -> int | None:

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import (
@@ -157,6 +157,7 @@ def _chart(
 
 # ----------------------------------------------------------- leader board
 @login_required
+@require_safe
 @handles_domain_errors
 def board(request: HttpRequest) -> HttpResponse:
     """The leaders' board: today, trends by week and month, rates."""
@@ -198,6 +199,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 # ------------------------------------------------------- public figures
+@require_safe
 @handles_domain_errors
 def public(request: HttpRequest) -> HttpResponse:
     """Public transparency figures of an agency for a period: counts and rates
@@ -269,6 +271,7 @@ def circular01_page(request: HttpRequest) -> HttpResponse:
 
 # ------------------------------------------------------------------- 766
 @login_required
+@require_safe
 @handles_domain_errors
 def index766_page(request: HttpRequest) -> HttpResponse:
     """The 766 index of the agency's subtree, month by month and per unit."""
@@ -290,6 +293,7 @@ def index766_page(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------- staff, bottlenecks
 @login_required
+@require_safe
 @handles_domain_errors
 def staff_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, current_month(_today()), LEADING_ROLES)
@@ -302,6 +306,7 @@ def staff_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @handles_domain_errors
 def bottlenecks_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, current_month(_today()), LEADING_ROLES)
@@ -320,6 +325,7 @@ def bottlenecks_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @handles_domain_errors
 def monthly_sheet(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, current_month(_today()), LEADING_ROLES, kinds=("month",))

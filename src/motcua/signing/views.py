@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import has_role, user_roles, visible_agencies
@@ -302,6 +302,7 @@ def approve_sign(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 # ------------------------------------------------------------ verification
 @login_required
+@require_safe
 def verify(request: HttpRequest, file_id: int) -> HttpResponse:
     """The verification report of a dossier file, for staff who see it."""
     item = (

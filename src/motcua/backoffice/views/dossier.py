@@ -27,6 +27,7 @@ from motcua.privacy.services import record_read
 from motcua.signing.services import verify_pdf
 from motcua.slips.services import applicable_kinds
 
+from .. import services
 from ..access import staff_view
 from ..actions import SPECS, build_form
 from ..forms import InternalNoteForm
@@ -111,6 +112,7 @@ def render_dossier(
             "slips": [(k, url) for k, url in slips if url],
             "signatures": _signatures(dossier),
             "note_form": note_form or InternalNoteForm(),
+            "may_write": services.may_write_on(request.user, dossier),
             "bound_action": bound[0] if bound else "",
             "is_admin": desk_of(request).has(Role.AGENCY_ADMIN),
         },
@@ -136,6 +138,16 @@ def _expected_version(request: HttpRequest) -> int | None:
         ) from None
 
 
+def _read_only(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """403 for a monitor (or any reader) before the posted data is looked at."""
+    return render_dossier(
+        request,
+        dossier,
+        status=403,
+        error=_("Vai trò của bạn chỉ được xem, không được ghi vào hồ sơ này."),
+    )
+
+
 @require_POST
 @staff_view()
 def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
@@ -143,6 +155,8 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     spec = SPECS.get(action)
     if spec is None:
         raise Http404
+    if not services.may_write_on(request.user, dossier):
+        return _read_only(request, dossier)
     form = build_form(action, dossier, desk_of(request), request.POST, request.FILES)
     if form is not None and not form.is_valid():
         return render_dossier(
@@ -179,15 +193,15 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 @staff_view()
 def add_note(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _load(request, code)
+    if not services.may_write_on(request.user, dossier):
+        return _read_only(request, dossier)
     form = InternalNoteForm(request.POST)
     if not form.is_valid():
         return render_dossier(request, dossier, status=400, note_form=form)
-    Note.objects.create(
-        dossier=dossier,
-        author=desk_of(request).user,
-        text=form.cleaned_data["text"].strip(),
-        created_at=clock.now(),
-    )
+    try:
+        services.note_add(request.user, dossier, form.cleaned_data["text"])
+    except DomainError as exc:
+        return render_dossier(request, dossier, status=exc.status, error=exc.message)
     messages.success(request, _("Đã lưu ghi chú nội bộ."))
     return redirect(reverse("backoffice:dossier", kwargs={"code": code}) + "#ghi-chu")
 
@@ -196,6 +210,8 @@ def add_note(request: HttpRequest, code: str) -> HttpResponse:
 @staff_view()
 def upload_files(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _load(request, code)
+    if not services.may_write_on(request.user, dossier):
+        return _read_only(request, dossier)
     uploads = request.FILES.getlist("files")
     kind = request.POST.get("kind", DossierFile.Kind.SCAN)
     if not uploads:

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.agencies.models import Role
 from motcua.core import clock
+from motcua.core.errors import DomainError
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
 from motcua.privacy.services import record_read, record_reads
 
+from .. import services
 from ..access import staff_view
 from ..actions import build_form
 from ..forms import CallForm
@@ -75,9 +77,12 @@ def record_call(request: HttpRequest, code: str) -> HttpResponse:
         return page(request, "backoffice/not_found.html", status=404)
     form = CallForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    CallRecord.objects.create(
-        dossier=dossier, by=desk_of(request).user, at=clock.now(), note=note.strip()
-    )
+    try:
+        services.call_record(request.user, dossier, note)
+    except DomainError as exc:
+        return page(
+            request, "backoffice/forbidden.html", {"message": exc.message}, status=403
+        )
     messages.success(
         request,
         _("Đã ghi nhận cuộc gọi báo kết quả cho %(name)s (%(code)s).")
