@@ -351,6 +351,26 @@ def test_the_desk_look_up_is_a_post_in_the_officers_agency_only(settings, tmp_pa
     assert ReadLog.objects.filter(what="applicant_lookup").count() == 1
 
 
+def test_the_desk_shows_the_services_refusal_beside_the_id_number(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    response = desk_client(world.reception).post(
+        DESK,
+        {
+            "procedure": world.procedure.code,
+            "desk_token": "t-abc",
+            "name": "Nguyễn Văn An",
+            "kind": "person",
+            "id_number": "ABCDEFGH",
+            "outcome": "receive",
+        },
+    )
+    assert response.status_code == 400
+    assert "gồm đúng 12 chữ số" in response.content.decode()
+    assert response.context["form"].errors["id_number"]
+    assert not Dossier.objects.exists()
+
+
 def test_reading_ward_a_as_a_specialist_does_not_open_it_at_ward_bs_desk():
     world = build_world()
     world.receive(MON, applicant=CITIZEN)

@@ -44,6 +44,19 @@ from .common import desk_of, legal_time, page
 MAX_FILES = 20
 SESSION_TOKENS = "backoffice_desk_tokens"
 OUTCOME_SLIP = {"receive": "receipt", "supplement": "supplement", "refuse": "refusal"}
+# The applicant rules live in the service (dossiers/applicants.py); its error
+# code says which field of the form to mark.
+APPLICANT_FIELD = {
+    "applicant.name_required": "name",
+    "applicant.invalid_kind": "kind",
+    "applicant.invalid_id_kind": "id_kind",
+    "applicant.invalid_id_number": "id_number",
+    "applicant.invalid_phone": "phone",
+    "applicant.invalid_email": "email",
+    "applicant.birth_date_in_future": "birth_date",
+    "applicant.birth_date_too_early": "birth_date",
+    "applicant.contact_required": "no_contact_reason",
+}
 
 
 def _version(desk: Desk, code: str) -> ProcedureVersion | None:
@@ -249,6 +262,8 @@ def _post(
                 dossier_files.dossier_file_upload(d.user, dossier, upload=upload)
     except DomainError as exc:
         context["error"] = exc.message
+        if exc.code in APPLICANT_FIELD:  # the service's rule, shown beside its field
+            form.add_error(APPLICANT_FIELD[exc.code], exc.message)
         return form, rows, exc.status
     _remember_token(request, dossier.code)
     url = reverse("backoffice:desk_done", kwargs={"code": dossier.code})
