@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from motcua.core import clock
 from motcua.dossiers import services
+from motcua.portal.qr import qr_path
 
 from .conftest import PHONE
 from .helpers import (
@@ -56,7 +57,7 @@ def test_the_main_pages_have_no_critical_accessibility_violation(world, new_page
     visitor.goto("/lich-lam-viec/")
     check(visitor, "calendar")
     code = made["processing"].code
-    visitor.goto(f"/tra-cuu/{code}?xac_thuc=1234")
+    visitor.goto(qr_path(made["processing"]))  # the slip's QR code
     expect(visitor.locator(".track-status")).to_have_text("Đang xử lý")
     check(visitor, "tracking")
     visitor.goto("/accounts/login/")

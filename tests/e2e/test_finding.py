@@ -1,6 +1,6 @@
 """Finding dossiers: the work queues with their counts, a barcode scanner
 typing a code + Enter in the header search box, and the public tracking page
-opened with the last 4 digits of the applicant's ID."""
+opened with the last 4 digits of the applicant's ID or the slip's QR link."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from motcua.backoffice.access import Desk, roles_in
 from motcua.backoffice.queues import queue_counts, visible_queues
 from motcua.core import clock
 from motcua.dossiers import services
+from motcua.portal.qr import qr_path
 
 from .helpers import login, shot, tab_to
 
@@ -95,3 +96,14 @@ def test_the_applicant_tracks_the_dossier_with_the_last_four_digits(world, new_p
     expect(result).to_contain_text("N. V. A.")
     expect(result).not_to_contain_text("Nguyễn Văn An")  # initials only
     shot(page, "tracking")
+
+
+def test_the_applicant_scans_the_slips_qr_code_and_sees_the_status(world, new_page):
+    dossier = world.processing(clock.now() - timedelta(hours=1))
+    page = new_page()  # anonymous, no factor: the slip is the proof
+    page.goto(qr_path(dossier))
+    expect(page.locator(".track-status")).to_have_text("Đang xử lý")
+    expect(page.locator(".track-result")).to_contain_text("N. V. A.")
+    page.goto(qr_path(dossier)[:-3] + "xx/")  # a forged link
+    expect(page.locator(".track-result")).to_contain_text("Không tìm thấy hồ sơ")
+    expect(page.locator(".track-status")).to_have_count(0)

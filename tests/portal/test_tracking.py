@@ -130,7 +130,7 @@ def test_tracking_answers_are_never_stored_nor_indexed():
     ):
         assert "no-store" in response["Cache-Control"], response
         assert "private" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert "noindex" in response["X-Robots-Tag"]
 
 

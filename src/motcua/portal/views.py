@@ -23,13 +23,15 @@ View = Callable[..., HttpResponse]
 
 def _private(view: View) -> View:
     """Tracking answers are never stored by a browser or proxy, never indexed,
-    and the QR token never leaves in a ``Referer``."""
+    and the QR token never leaves the site in a ``Referer`` (``same-origin``:
+    with ``no-referrer`` browsers post the form with ``Origin: null``, which the
+    CSRF check refuses)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return never_cache(wrapped)
