@@ -115,3 +115,44 @@ def test_the_jsonl_export_command_writes_one_row_per_agency(
             ("", world.other_ward.pk, "", "export", 1),
         ]
     )
+
+
+def test_a_queue_page_writes_one_row_with_the_number_of_dossiers_shown(
+    world: World,
+) -> None:
+    world.receive(vn(2026, 3, 2))
+    world.receive(vn(2026, 3, 3))
+    response = signed_in(world.leader).get("/can-bo/hang-doi/don-vi/")
+    assert response.status_code == 200
+    shown = len(response.context["rows"])
+    assert shown == 2
+    assert rows() == [(world.leader.username, world.ward.pk, "", "queue_list", 2)]
+    assert ReadLog.objects.get().detail == "don-vi"
+
+
+def test_an_empty_list_writes_nothing(world: World) -> None:
+    response = signed_in(world.leader).get("/can-bo/hang-doi/don-vi/")
+    assert response.status_code == 200
+    assert rows() == []
+
+
+def test_opening_a_file_of_the_dossier_writes_a_row(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.dossiers.files import dossier_file_upload
+
+    dossier = world.receive(clock.now())
+    item = dossier_file_upload(
+        world.reception,
+        dossier,
+        upload=SimpleUploadedFile("cccd.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf"),
+    )
+    page = signed_in(world.specialist).get(
+        f"/can-bo/ho-so/{dossier.code}/tep/{item.pk}/"
+    )
+    assert page.status_code == 200
+    by_api = api(world.specialist).get(
+        f"/api/v1/dossiers/{dossier.code}/files/{item.pk}/"
+    )
+    assert by_api.status_code == 200, by_api.content
+    assert [r[3] for r in rows()] == ["file_view", "file_view"]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from motcua.agencies.models import Role
 from motcua.core import clock
+from motcua.privacy.services import record_reads
 from motcua.signing.selectors import duty_for
 
 from ..access import staff_view
@@ -28,6 +29,7 @@ def board(request: HttpRequest) -> HttpResponse:
             (d, badges.for_dossier(d))
             for d in queue_page(desk, "cho-duyet", QueryDict(), limit=20).items
         ]
+        record_reads(request.user, [d for d, _ in waiting], what="queue_list")
     return page(
         request,
         "backoffice/leader.html",
