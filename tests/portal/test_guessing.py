@@ -13,7 +13,12 @@ from datetime import timedelta
 import pytest
 
 from motcua.core import clock
-from motcua.portal.tracking import NOT_FOUND, TRACK_ADDRESS, TRACK_CODE
+from motcua.portal.tracking import (
+    NOT_FOUND,
+    TRACK_ADDRESS,
+    TRACK_CODE,
+    wait_message,
+)
 from motcua.security import throttle
 from tests.slips import scenarios as s
 
@@ -40,6 +45,7 @@ def test_ten_free_guesses_per_code_then_a_short_delay_for_everyone():
         assert refused["Retry-After"] == "2"
         html = refused.content.decode()
         assert "Vui lòng chờ 2 giây rồi thử lại" in html and "mã QR" in html
+        assert f'value="{ID_LAST4}"' not in html  # the digits are not echoed
         assert "no-store" in refused["Cache-Control"]
     other = s.received(world)  # another code is not affected
     with clock.frozen_at(T0):
@@ -134,3 +140,11 @@ def test_a_lower_case_code_shares_the_count_of_the_upper_case_one():
             typed = dossier.code.lower() if n % 2 else f" {dossier.code} "
             check(typed, f"{n + 7000:04d}", new_address())
         assert check(dossier.code.lower(), ID_LAST4, new_address()).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(1, "1 giây"), (59, "59 giây"), (60, "1 phút"), (61, "2 phút"), (600, "10 phút")],
+)
+def test_the_wait_is_told_in_seconds_then_whole_minutes(seconds: int, said: str):
+    assert f"Vui lòng chờ {said} rồi thử lại" in wait_message(seconds)

@@ -66,7 +66,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
             code, form.cleaned_data["factor"], address=client_address(request)
         )
     except TooManyAttempts as refused:
-        response = _page(request, form, status=429, error=refused.message, waiting=True)
+        again = TrackingForm(initial={"code": code})  # the digits are not echoed
+        response = _page(
+            request, again, status=429, error=refused.message, waiting=True
+        )
         response["Retry-After"] = str(refused.retry_after)
         return response
     if result is None:
