@@ -188,3 +188,155 @@ def test_the_embedded_profile_without_https_settings_is_what_the_check_reports()
     env.pop("MOTCUA_PROFILE")
     result = _motcua("check", "--deploy", env=env)
     assert "security.W004" in result.stderr  # no HSTS outside production
+
+
+# ----------------------------------------------------------- no 500 on bad input
+NESTED = "[" * 50_000 + "]" * 50_000
+
+
+def _lenient(user=None) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _json_error(response, code: str) -> None:
+    assert response.status_code == 400, response.content[:200]
+    data = response.json()
+    assert data["code"] == code
+    assert any(ch in data["message"] for ch in "ảạấầếệọốớờủữ"), data["message"]
+
+
+@pytest.fixture
+def world():
+    from tests.dossiers.builders import build_world
+
+    return build_world()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/bao-cao/bieu-06/xlsx", "/bao-cao/bieu-06/", "/api/v1/reports/bieu06"],
+)
+@pytest.mark.parametrize("year", ["0001", "9999"])
+def test_a_report_period_in_year_0001_or_9999_is_400_not_500(world, url, year):
+    params = {"agency": world.ward.code, "from": f"{year}-01-01", "to": f"{year}-12-31"}
+    response = _lenient(world.leader).get(url, params)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        _json_error(response, "report.date_out_of_range")
+    else:
+        assert "Năm phải trong khoảng 2000–2100" in response.content.decode()
+
+
+@pytest.mark.parametrize("week", ["0001-01-01", "9999-12-31", "01/01/0001"])
+def test_the_signing_rota_of_year_0001_or_9999_is_400_not_500(world, week):
+    response = _lenient(world.leader).get("/can-bo/ky-so/lich-truc/", {"tuan": week})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "duty.invalid_week" in text and "Tuần không hợp lệ" in text
+
+
+def test_a_rota_entry_dated_year_0001_is_refused_by_the_form(world):
+    from motcua.signing.models import DutyRota
+
+    response = _lenient(world.leader).post(
+        "/can-bo/ky-so/lich-truc/",
+        {"date": "01/01/0001", "session": DutyRota.Session.choices[0][0],
+         "leader": world.leader.pk},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert not DutyRota.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/can-bo/tim/", "/can-bo/hang-doi/don-vi/", "/can-bo/quay/thu-tuc.json",
+     "/api/v1/dossiers/", "/api/v1/procedures/", "/bao-cao/bieu-06/"],
+)  # fmt: skip
+def test_a_nul_character_in_a_search_is_400_not_500(world, url):
+    response = _lenient(world.reception).get(url, {"q": "a\x00b", "agency": "\x00"})
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["code"] in (
+            "request.invalid_character",
+            "filter.invalid",
+        )
+    else:
+        assert "request.invalid_character" in response.content.decode()
+
+
+def test_search_folding_turns_control_characters_into_spaces():
+    from motcua.core.text import fold
+
+    assert fold("Nguyễn\x00Văn\tAn") == "nguyen van an"
+
+
+@pytest.mark.parametrize("url", ["/can-bo/quay/", "/accounts/login/", "/tra-cuu/"])
+def test_a_form_posted_in_latin_1_is_a_vietnamese_400(world, url):
+    response = _lenient(world.reception).post(
+        url,
+        b"ho_ten=Nguy%E9n&b=1",
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "request.bad_charset" in text and "bảng mã UTF-8" in text
+    assert '<html lang="vi">' in text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [NESTED, '{"a":' * 40 + "1" + "}" * 40, '{"name": "' + "x" * 1_100_000 + '"}',
+     b'{"name": "\xe9"}', "NaN", '{"a": 1'],
+)  # fmt: skip
+def test_hostile_json_is_400_request_invalid_json_even_anonymously(world, body):
+    _json_error(
+        _lenient().post("/api/v1/auth/token/", body, content_type="application/json"),
+        "request.invalid_json",
+    )
+    client = _lenient(world.reception)
+    before = dossier_count()
+    _json_error(
+        client.post("/api/v1/dossiers/", body, content_type="application/json"),
+        "request.invalid_json",
+    )
+    assert dossier_count() == before
+
+
+def test_hostile_json_on_a_dossier_action_is_400(world):
+    from motcua.dossiers import services
+
+    dossier = services.dossier_receive(world.reception, data=world.input())
+    response = _lenient(world.reception).post(
+        f"/api/v1/dossiers/{dossier.code}/refuse/",
+        NESTED,
+        content_type="application/json; charset=latin-1",
+    )
+    _json_error(response, "request.invalid_json")
+
+
+def test_the_depth_limit_counts_brackets_inside_strings_as_text():
+    from motcua.core.parsers import loads, nesting_depth
+
+    assert nesting_depth(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}') == 1
+    assert loads('{"ten": "Nguyễn [Văn] An"}'.encode()) == {"ten": "Nguyễn [Văn] An"}
+
+
+def test_the_api_handler_turns_any_unreadable_body_into_400():
+    from django.core.exceptions import RequestDataTooBig
+
+    from motcua.core.api import exception_handler
+
+    for exc in (RecursionError(), RequestDataTooBig("x"), UnicodeDecodeError(
+        "utf-8", b"\xff", 0, 1, "bad")):  # fmt: skip
+        response = exception_handler(exc, {})
+        assert response is not None and response.status_code == 400
+        assert response.data["code"] == "request.invalid"
+
+
+def dossier_count() -> int:
+    from motcua.dossiers.models import Dossier
+
+    return Dossier.objects.count()

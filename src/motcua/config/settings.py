@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.headers.SecurityHeadersMiddleware",
+    "motcua.core.guards.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.ChosenLanguageMiddleware",
@@ -283,6 +284,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "motcua.core.api.exception_handler",
+    # JSON bodies with a size and nesting limit (400 request.invalid_json).
+    "DEFAULT_PARSER_CLASSES": [
+        "motcua.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Public endpoints (calendar, agency list) set their own empty classes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "motcua.core.auth.BearerTokenAuthentication",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import Http404
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from motcua.core.errors import DomainError
+from motcua.core.parsers import INVALID_JSON_CODE, INVALID_JSON_MESSAGE, InvalidJSON
 from motcua.deadlines.engine import DeadlineError
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,16 @@ _DRF_MESSAGES_VI = {
 }
 
 
+_UNREADABLE = (
+    RecursionError,
+    UnicodeDecodeError,
+    BadRequest,
+    SuspiciousOperation,  # too big, too many fields
+    UnreadablePostError,
+    MultiPartParserError,
+)
+
+
 class ErrorSerializer(serializers.Serializer):
     """The one error shape of the API (one "Error" component in the schema)."""
 
@@ -57,6 +70,24 @@ class ErrorSerializer(serializers.Serializer):
 
 def error_response(code: str, message: str, http_status: int, **extra: Any) -> Response:
     return Response({"code": code, "message": message, **extra}, status=http_status)
+
+
+def _unreadable(exc: Exception) -> Response | None:
+    """400 for a body no parser could read — never a 500 for a parse error."""
+    if isinstance(exc, InvalidJSON):
+        return error_response(
+            INVALID_JSON_CODE, INVALID_JSON_MESSAGE, status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, _UNREADABLE):
+        # Last resort: the client's error, not ours (a 500 would also page the
+        # operator for nothing).
+        log.info("unreadable_request error=%s", type(exc).__name__)
+        return error_response(
+            "request.invalid",
+            "Yêu cầu gửi lên không đọc được (định dạng, bảng mã hoặc kích thước).",
+            status.HTTP_400_BAD_REQUEST,
+        )
+    return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -80,10 +111,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status.HTTP_400_BAD_REQUEST,
             fields=exc.detail,
         )
-    response = drf_exception_handler(exc, context)
-    if response is not None:
+    unreadable = _unreadable(exc)
+    if unreadable is not None:
+        return unreadable
+    drf_response = drf_exception_handler(exc, context)
+    if drf_response is not None:
         for kind, (code, message) in _DRF_MESSAGES_VI.items():
             if isinstance(exc, kind):
-                response.data = {"code": code, "message": message}
+                drf_response.data = {"code": code, "message": message}
                 break
-    return response
+    return drf_response

@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +32,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from motcua.core.errors import Conflict, DomainError
+from motcua.core.parsers import SafeJSONParser
 from motcua.privacy.services import record_read, record_reads
 
 from . import files as file_ops
@@ -206,7 +207,7 @@ def _create_once(
 
 
 class DossierListView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         tags=["dossiers"],
@@ -376,7 +377,7 @@ class DossierActionView(APIView):
     """Base of the per-action views (one URL and schema operation per action)."""
 
     action_name: str = ""
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     def post(self, request: Request, code: str) -> Response:
         spec = ACTIONS[self.action_name]

@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
+from motcua.core.dates import MAX_YEAR, MIN_YEAR
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import VN_TZ
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$", re.ASCII)
 _YEAR = re.compile(r"^(\d{4})$", re.ASCII)

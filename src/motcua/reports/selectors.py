@@ -22,6 +22,7 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import subtree as agency_subtree
 from motcua.agencies.selectors import visible_agencies
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
 
@@ -74,12 +75,18 @@ def _date(value: str | None, name: str) -> date:
     if not value:
         raise _bad("report.date_required", f"Cần nhập {name} (YYYY-MM-DD).")
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise _bad(
             "report.invalid_date",
             f"{name.capitalize()} không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 2026-01-31.",
         ) from None
+    if not in_supported_years(day):
+        raise _bad(
+            "report.date_out_of_range",
+            f"{name.capitalize()} không hợp lệ: {years_message()}",
+        )
+    return day
 
 
 def _flag(value: str | None) -> bool:

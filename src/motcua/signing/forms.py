@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
+from motcua.core.dates import in_supported_years, years_message
 from motcua.dossiers.models import Dossier, DossierFile
 
 from .models import DutyRota
@@ -51,6 +53,12 @@ class CertificateUploadForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "leader").queryset = leaders_of(agency)
+
+    def clean_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["date"]
+        if not in_supported_years(day):
+            raise forms.ValidationError(years_message(), code="duty.invalid_week")
+        return day
 
 
 class TrustedRootForm(forms.Form):

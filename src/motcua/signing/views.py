@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import has_role, user_roles, visible_agencies
 from motcua.core import clock
+from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier, DossierFile
 
@@ -187,12 +188,19 @@ def trusted_root_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ------------------------------------------------------------ duty rota
 def _week_start(request: HttpRequest) -> dt.date:
+    """The day named by ``?tuan=`` (today when absent or unreadable); a day
+    outside the supported years is 400 ``duty.invalid_week``."""
     raw = request.GET.get("tuan", "")
     for fmt in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(raw, fmt).date()
+            day = dt.datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        if not in_supported_years(day):
+            raise DomainError(
+                "duty.invalid_week", _("Tuần không hợp lệ. ") + years_message()
+            )
+        return day
     return selectors.today()
 
 
@@ -226,7 +234,11 @@ def duty_week(request: HttpRequest) -> HttpResponse:
                 return redirect(_with_agency("signing:duty", agency, tuan=week))
         else:
             status = 400
-    days = selectors.week_of(_week_start(request))
+    try:
+        days = selectors.week_of(_week_start(request))
+    except DomainError as error:
+        refusal = {"message": error.message, "code": error.code}
+        return render(request, "400.html", refusal, status=error.status)
     entries = selectors.duty_week(agency, days[0])
     grid = {(e.date, e.session): e for e in entries}
     context = {

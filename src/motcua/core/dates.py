@@ -1,0 +1,20 @@
+"""The span of years the system works with, one definition for every input.
+
+Dates typed by people (report periods, the signing rota's week, evaluation
+periods) must fall in these years: outside them date arithmetic overflows
+(year 0001 minus one day, year 9999 plus a week) and no dossier can exist there.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def in_supported_years(day: date) -> bool:
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
+def years_message() -> str:
+    return f"Năm phải trong khoảng {MIN_YEAR}–{MAX_YEAR}."
