@@ -1044,9 +1044,12 @@ def dossier_anonymise_applicant(
     """Replace the applicant's personal data of a closed dossier with neutral
     placeholders once it is no longer needed (Decree 13/2023/NĐ-CP Art. 16);
     the figures (status, dates, timing, outcome) stay. ``actor`` None: the
-    system (the retention purge); an officer needs the agency admin role."""
+    system (the retention purge); an officer needs the agency admin role.
+    Idempotent: a dossier already anonymised is returned unchanged, no event."""
     reason = _require_text(reason, "dossier.reason_required", "lý do ẩn danh")
     act = _begin(A.ANONYMISE, actor, dossier, None, check_roles=actor is not None)
+    if act.dossier.events.filter(action=A.ANONYMISE).exists():
+        return act.dossier
     if now is not None:
         act.now = now
     d, applicant = act.dossier, act.dossier.applicant
