@@ -354,6 +354,27 @@ def test_the_desk_look_up_is_a_post_in_the_officers_agency_only(settings, tmp_pa
     assert ReadLog.objects.filter(what="applicant_lookup").count() == 1
 
 
+def test_the_desk_page_look_up_without_scripts_prefills_only_from_this_agency(
+    settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    world.receive(MON, applicant=CITIZEN)
+    typed = {
+        "procedure": world.procedure.code,
+        "lookup": "1",
+        "id_number": "048090001234",
+        "name": "Nguyễn Văn An",
+        "phone": "0911222333",
+    }
+    mine = desk_client(world.reception).post(DESK, typed).content.decode()
+    assert 'value="12 Lê Duẩn, Hòa Cường Nam"' in mine
+    theirs = desk_client(world.other_reception).post(DESK, typed).content.decode()
+    assert "Lê Duẩn" not in theirs and "0905123456" not in theirs
+    assert 'value="0911222333"' in theirs  # what the officer typed is kept
+    assert Dossier.objects.count() == 1
+
+
 def test_the_desk_shows_the_services_refusal_beside_the_id_number(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world = build_world()

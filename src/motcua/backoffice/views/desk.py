@@ -283,15 +283,16 @@ def _looked_up(
     """The "returning applicant" button without scripts: a POST (no ID number
     in the address or the access log) that only prefills the form."""
     id_number = request.POST.get("id_number", "").strip()
-    initial: dict[str, Any] = {"procedure": version.procedure.code}
+    typed = {k: request.POST[k] for k in DeskForm.base_fields if k in request.POST}
+    initial: dict[str, Any] = typed | {"procedure": version.procedure.code}
     returning = _returning(d, id_number)
     if returning is not None:
         initial.update(_applicant_data(returning))
         context["returning"] = returning
     elif id_number:
-        initial["id_number"] = id_number
         context["not_found_id"] = True
-    return DeskForm(initial=initial, agency=d.agency), _checklist(version)
+    rows = _checklist(version, request.POST)
+    return DeskForm(initial=initial, agency=d.agency), rows
 
 
 def _applicant_data(a: Applicant) -> dict[str, Any]:
