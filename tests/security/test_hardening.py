@@ -340,3 +340,11 @@ def dossier_count() -> int:
     from motcua.dossiers.models import Dossier
 
     return Dossier.objects.count()
+
+
+def test_the_error_pages_are_in_vietnamese_with_a_code():
+    from django.template.loader import render_to_string
+
+    assert "server.error" in render_to_string("500.html")
+    page = render_to_string("400.html", {})
+    assert "Yêu cầu không hợp lệ" in page and "request.invalid" in page
