@@ -17,6 +17,16 @@ class ReadLogAdmin(admin.ModelAdmin):
     search_fields = ("=dossier_code", "=username")
     date_hierarchy = "at"
     show_full_result_count = False
+    fields = (
+        "at",
+        "username",
+        "agency",
+        "what",
+        "dossier_code",
+        "dossier_id",
+        "count",
+        "detail",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

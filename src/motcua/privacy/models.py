@@ -60,7 +60,10 @@ class ReadLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người xem"),
-        on_delete=models.SET_NULL,
+        # Deleting an account touches no row of the log (the user name is
+        # copied); the id may then point nowhere, hence no database constraint.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -83,6 +86,8 @@ class ReadLog(models.Model):
     class Meta:
         verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
         verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        # Django's internal look-ups use the base manager: make it ours too.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["agency", "at", "id"], name="readlog_agency_at"),
             models.Index(fields=["dossier_id"], name="readlog_dossier"),
