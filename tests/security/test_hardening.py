@@ -348,3 +348,19 @@ def test_the_error_pages_are_in_vietnamese_with_a_code():
     assert "server.error" in render_to_string("500.html")
     page = render_to_string("400.html", {})
     assert "Yêu cầu không hợp lệ" in page and "request.invalid" in page
+
+
+def test_a_nul_in_a_multipart_form_field_is_400_and_receives_nothing(world):
+    # Found by the fuzz on PostgreSQL: the desk's procedure code as "\x00".
+    response = _lenient(world.reception).post("/can-bo/quay/", {"procedure": "\x00"})
+    assert response.status_code == 400
+    assert "request.invalid_character" in response.content.decode()
+    assert dossier_count() == 0
+
+
+def test_a_broken_multipart_body_is_a_400(world):
+    response = _lenient(world.reception).generic(
+        "POST", "/can-bo/quay/", b"a=1", content_type="multipart/form-data"
+    )  # no boundary
+    assert response.status_code == 400
+    assert "request.unreadable" in response.content.decode()

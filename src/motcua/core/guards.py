@@ -4,9 +4,10 @@ PostgreSQL text cannot contain a NUL character: a query parameter such as
 ``?q=a%00b`` reaching a filter makes the driver raise, a 500 on PostgreSQL only
 (SQLite accepts it). Forms and DRF serializers already refuse NUL in their
 fields; this guard covers every parameter read directly (search boxes, lookup
-codes, filters): a NUL anywhere in the path, the query string or a urlencoded
-form is 400 ``request.invalid_character``. A form body in another charset than
-UTF-8 is 400 ``request.bad_charset`` (Django refuses to decode it).
+codes, filters): a NUL anywhere in the path, the query string or a form field
+(urlencoded or multipart) is 400 ``request.invalid_character``. A form body in
+another charset than UTF-8 is 400 ``request.bad_charset`` (Django refuses to
+decode it); a broken multipart body is 400 ``request.unreadable``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 NUL = "\x00"
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 MESSAGES = {
     "request.invalid_character": "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL).",
+    "request.unreadable": "Hệ thống không đọc được biểu mẫu gửi lên.",
     "request.bad_charset": (
         "Biểu mẫu phải được gửi bằng bảng mã UTF-8; hệ thống không đọc được dữ liệu."
     ),
@@ -44,11 +48,14 @@ class InputGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if NUL in request.path_info or _has_nul(request.GET.lists()):
             return refusal(request, "request.invalid_character")
-        if request.content_type == "application/x-www-form-urlencoded":
+        if request.method == "POST" and request.content_type in FORMS:
+            # Parsed here as the CSRF check would anyway; uploads stay files.
             try:
                 form = request.POST
             except BadRequest:
                 return refusal(request, "request.bad_charset")
+            except MultiPartParserError:
+                return refusal(request, "request.unreadable")
             if _has_nul(form.lists()):
                 return refusal(request, "request.invalid_character")
         return self.get_response(request)
