@@ -144,6 +144,7 @@ def _pg_env() -> dict[str, str]:
         "PGUSER": db.get("USER"),
         "PGPASSWORD": db.get("PASSWORD"),
         "PGDATABASE": db.get("NAME"),
+        "PGSSLMODE": (db.get("OPTIONS") or {}).get("sslmode"),
     }
     env.update({k: str(v) for k, v in pairs.items() if v})
     return env
@@ -268,7 +269,11 @@ def _extract_media(archive_path: Path) -> None:
     backup stay: they are orphans, not lost records)."""
     media = Path(settings.MEDIA_ROOT)
     with tarfile.open(archive_path, "r:gz") as archive:
-        members = [m for m in archive.getmembers() if m.name.startswith("media")]
+        members = [
+            m
+            for m in archive.getmembers()
+            if m.name == "media" or m.name.startswith("media/")
+        ]
         for member in members:
             member.name = member.name[len("media") :].lstrip("/") or "."
         archive.extractall(media, members=members, filter="data")
