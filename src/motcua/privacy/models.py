@@ -53,7 +53,6 @@ class ReadLog(models.Model):
         FILE_VIEW = "file_view", _("Xem, tải tệp của hồ sơ")
         API_DETAIL = "api_detail", _("API: xem một hồ sơ")
         API_LIST = "api_list", _("API: danh sách hồ sơ")
-        REPORT_LIST = "report_list", _("Danh sách hồ sơ trong báo cáo")
         QUEUE_LIST = "queue_list", _("Danh sách hồ sơ (hàng đợi, tìm kiếm)")
 
     at = models.DateTimeField(_("thời điểm"))
