@@ -20,9 +20,11 @@ def _watch(page) -> list[str]:
     violations: list[str] = []
     page.on(
         "console",
-        lambda m: violations.append(m.text)
-        if "Content Security Policy" in m.text or "Refused to" in m.text
-        else None,
+        lambda m: (
+            violations.append(m.text)
+            if "Content Security Policy" in m.text or "Refused to" in m.text
+            else None
+        ),
     )
     return violations
 
@@ -38,9 +40,11 @@ def test_the_main_pages_break_no_content_security_policy(world, new_page):
                  qr_path(dossier), "/accounts/login/", "/api/docs/"]:  # fmt: skip
         response = visitor.goto(path)
         assert response is not None and response.status < 400, path
-        assert "Content-Security-Policy" in {
-            k.title(): v for k, v in response.headers.items()
-        } or path == "/api/docs/", path
+        assert (
+            "Content-Security-Policy"
+            in {k.title(): v for k, v in response.headers.items()}
+            or path == "/api/docs/"
+        ), path
         visitor.wait_for_load_state("networkidle")
     # The Swagger UI really started (its script is a file, not inline).
     visitor.goto("/api/docs/")
