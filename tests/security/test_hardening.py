@@ -119,6 +119,23 @@ def test_every_handler_scrubs_records_of_any_logger():
     assert CCCD not in line and PHONE not in line
 
 
+def test_a_traceback_quoting_personal_data_is_scrubbed_too():
+    from motcua.core.logscrub import ScrubPersonalData
+
+    try:
+        raise ValueError(f"Key (id_number)=({CCCD}) already exists; phone {PHONE}")
+    except ValueError:
+        import sys
+
+        record = logging.getLogger("motcua.x").makeRecord(
+            "motcua.x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+    ScrubPersonalData().filter(record)
+    text = logging.Formatter().format(record)
+    assert "Traceback" in text and "already exists" in text
+    assert CCCD not in text and PHONE not in text
+
+
 def test_a_404_on_a_url_with_personal_data_logs_no_personal_data(caplog):
     caplog.set_level(logging.WARNING, logger="django.request")
     Client().get(f"/khong-co/{CCCD}/", {"phone": PHONE})

@@ -67,4 +67,13 @@ class ScrubPersonalData(logging.Filter):
         if cleaned != message:
             record.msg = cleaned
             record.args = None
+        # A traceback may quote values too (a database error names the row's key
+        # and value): format it here, scrubbed; formatters reuse ``exc_text``.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(_FORMATTER.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True
+
+
+_FORMATTER = logging.Formatter()
