@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -84,13 +85,20 @@ DESK_FIELDS = [*DeskForm.base_fields, "desk_token", "lookup", "outcome", "reason
 @given(
     data=st.dictionaries(st.sampled_from(DESK_FIELDS), TEXT, max_size=len(DESK_FIELDS)),
     real_procedure=st.booleans(),
+    urlencoded=st.booleans(),
 )
 def test_the_desk_reception_form_never_fails_on_random_input(
-    world, data, real_procedure
+    world, data, real_procedure, urlencoded
 ):
     if real_procedure:
         data["procedure"] = world.procedure.code
-    _fine(_client(world.reception).post("/can-bo/quay/", data))
+    client = _client(world.reception)
+    if urlencoded:  # as a browser without scripts sends it
+        body = urlencode(data).encode()
+        kind = "application/x-www-form-urlencoded"
+        _fine(client.generic("POST", "/can-bo/quay/", body, content_type=kind))
+    else:  # multipart, as the desk page sends it with scans
+        _fine(client.post("/can-bo/quay/", data))
 
 
 @FUZZ
