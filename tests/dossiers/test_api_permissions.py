@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from motcua.agencies.models import Membership, Role
 from motcua.dossiers import services
 from motcua.dossiers.files import dossier_file_upload
+from tests.security.helpers import issue_token
 
 from .builders import World, build_world, make_user, vn
 from .test_api import URL, act, assert_error, client_for, post
@@ -200,9 +200,9 @@ def test_anonymous_callers_get_a_json_401(method, path):
 def test_a_bearer_token_authenticates_and_a_wrong_one_is_401():
     world = build_world()
     mine, _ = two_wards(world)
-    token = Token.objects.create(user=world.reception)
+    key = issue_token(world.reception)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     response = client.get(URL)
     assert response.status_code == 200, response.content
     assert [row["code"] for row in response.json()["results"]] == [mine]
