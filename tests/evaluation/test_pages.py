@@ -10,6 +10,7 @@ import pytest
 from motcua.core import clock
 from motcua.evaluation.models import EvaluatorScore
 from tests.dossiers.builders import vn
+from tests.security.helpers import sign_in_with_mfa
 
 from .world import evaluated_world
 
@@ -115,7 +116,7 @@ def test_monthly_sheet_download(client, world):
 
 def test_evaluator_enters_points_on_the_circular01_page(client, world):
     w = world.world
-    client.force_login(w.admin)
+    sign_in_with_mfa(client, w.admin)  # agency admins use two factors
     url = f"/danh-gia/thong-tu-01/?co-quan={w.ward.code}&ky=2025-Q2"
     response = client.post(url, {"indicator": "8", "points": "1.5", "note": "PAKN"})
     assert response.status_code == 302
