@@ -270,7 +270,8 @@ def test_a_rota_entry_dated_year_0001_is_refused_by_the_form(world):
 @pytest.mark.parametrize(
     "url",
     ["/can-bo/tim/", "/can-bo/hang-doi/don-vi/", "/can-bo/quay/thu-tuc.json",
-     "/api/v1/dossiers/", "/api/v1/procedures/", "/bao-cao/bieu-06/"],
+     "/api/v1/dossiers/", "/api/v1/procedures/", "/bao-cao/bieu-06/",
+     "/can-bo/phieu/so-theo-doi/"],
 )  # fmt: skip
 def test_a_nul_character_in_a_search_is_400_not_500(world, url):
     response = _lenient(world.reception).get(url, {"q": "a\x00b", "agency": "\x00"})

@@ -139,7 +139,8 @@ def test_a_slip_that_does_not_apply_is_a_400_page_with_the_reason():
         {"from": "2025-06-30", "to": "2025-06-01"},
         {"from": "2020-01-01", "to": "2025-06-01"},
         {"from": "2025-06-01", "to": "2025-06-30", "format": "docx"},
-        {"from": "'; DROP TABLE dossiers_dossier; --", "to": "\x00"},
+        # (a NUL is refused before any view: tests/security/test_hardening.py)
+        {"from": "'; DROP TABLE dossiers_dossier; --", "to": "∞"},
     ],
 )
 def test_bad_register_parameters_are_a_400_page_in_vietnamese(params: dict):
@@ -162,7 +163,6 @@ def test_bad_register_parameters_are_a_400_page_in_vietnamese(params: dict):
         "/can-bo/phieu/h%E1%BB%93-s%C6%A1/receipt.pdf",
         "/can-bo/phieu/%27%3B%20DROP/receipt.pdf",
         "/can-bo/phieu/so-theo-doi/?agency=" + "x" * 300,
-        "/can-bo/phieu/so-theo-doi/?agency=%00",
     ],
 )
 def test_junk_is_a_404_page_never_a_500(path: str):
