@@ -558,7 +558,7 @@ def test_malformed_json_on_an_action_is_400():
     response = client_for(world.leader).post(
         f"{URL}{code}/assign/", b"{", content_type="application/json"
     )
-    assert_error(response, 400, "http.parse_error")
+    assert_error(response, 400, "request.invalid_json")
 
 
 def test_an_unknown_action_is_a_json_404():
@@ -596,10 +596,12 @@ def test_overdue_flag_follows_the_clock():
 def test_nul_characters_in_the_url_are_refused_not_a_500():
     world = build_world()
     client = client_for(world.leader)
-    assert_error(client.get(f"{URL}abc%00def/"), 404, "dossier.not_found")
-    assert_error(post(client, f"{URL}abc%00/finish/"), 404, "dossier.not_found")
-    assert_error(client.get(URL, {"q": "an\x00"}), 400, "filter.invalid")
-    assert_error(client.get(URL, {"agency": "\x00"}), 400, "filter.invalid")
+    # Refused before any view (core/guards.py): PostgreSQL cannot hold a NUL.
+    nul = "request.invalid_character"
+    assert_error(client.get(f"{URL}abc%00def/"), 400, nul)
+    assert_error(post(client, f"{URL}abc%00/finish/"), 400, nul)
+    assert_error(client.get(URL, {"q": "an\x00"}), 400, nul)
+    assert_error(client.get(URL, {"agency": "\x00"}), 400, nul)
 
 
 def test_the_openapi_schema_documents_every_dossier_endpoint():
