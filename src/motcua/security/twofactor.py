@@ -63,7 +63,7 @@ def used_second_factor(request: HttpRequest) -> bool:
     """Whether the signed-in user passed a second factor in this session."""
     from allauth.account.authentication import get_authentication_records
 
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     return any(record.get("method") == "mfa" for record in records)
 
 

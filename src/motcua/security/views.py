@@ -15,7 +15,6 @@ from motcua.backoffice.views.common import page
 from motcua.core.errors import DomainError
 
 from . import tokens
-from .models import ApiToken
 
 TEMPLATE = "security/api_keys.html"
 
@@ -57,11 +56,9 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_view()
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    token = tokens.tokens_of(request.user).filter(pk=token_id).first()
     if token is None:
         raise Http404
     tokens.token_revoke(token)
-    messages.success(
-        request, _("Đã thu hồi khóa «%(name)s».") % {"name": token.name}
-    )
+    messages.success(request, _("Đã thu hồi khóa «%(name)s».") % {"name": token.name})
     return redirect("security:api_keys")
