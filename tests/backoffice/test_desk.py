@@ -14,6 +14,7 @@ from motcua.core import clock
 from motcua.deadlines.services import calendar_for
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
+from motcua.portal.qr import qr_path
 
 from .conftest import client_for
 
@@ -175,11 +176,15 @@ def test_another_wards_applicants_are_not_revealed(world):
 def test_the_global_search_box_opens_a_scanned_code_or_tracking_url(world):
     code = world.receive(clock.now()).code
     client = client_for(world.specialist)
-    for typed in (code, f" {code} ", f"http://testserver/tra-cuu/{code}"):
+    dossier = Dossier.objects.get(code=code)
+    slip_qr = f"http://testserver{qr_path(dossier)}"
+    for typed in (code, f" {code} ", f"http://testserver/tra-cuu/{code}", slip_qr):
         response = client.get(reverse("backoffice:search"), {"q": typed})
         assert response["Location"] == reverse("backoffice:dossier", args=[code])
-    other = client_for(world.other_reception).get(
-        reverse("backoffice:search"), {"q": code}
-    )
-    assert other.status_code == 200
-    assert reverse("backoffice:dossier", args=[code]) not in other.content.decode()
+    for typed in (code, slip_qr):  # the slip's QR link opens nothing elsewhere
+        other = client_for(world.other_reception).get(
+            reverse("backoffice:search"), {"q": typed}
+        )
+        assert other.status_code == 200
+        html = other.content.decode()
+        assert reverse("backoffice:dossier", args=[code]) not in html

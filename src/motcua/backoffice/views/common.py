@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 from motcua.deadlines.engine import UNIT_LABELS_VI, Unit
+from motcua.portal.qr import code_from_qr_url
 
 from ..access import Desk
 from ..queues import queue_counts, visible_queues
@@ -56,8 +57,12 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def code_from_scan(text: str) -> str:
-    """What a scanner typed: a dossier code, or a tracking URL ending in one."""
+    """What a scanner typed: a dossier code, a slip's signed QR link, or an
+    older tracking URL ending in the code."""
     text = (text or "").strip()
+    from_qr = code_from_qr_url(text)
+    if from_qr is not None:
+        return from_qr
     if "/" in text:
         parts = [p for p in text.split("?")[0].split("/") if p]
         text = parts[-1] if parts else ""

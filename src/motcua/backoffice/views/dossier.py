@@ -23,6 +23,7 @@ from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.workflow import Action
+from motcua.portal.qr import qr_path
 from motcua.privacy.services import record_read
 from motcua.signing.services import verify_pdf
 from motcua.slips.services import applicable_kinds
@@ -45,10 +46,11 @@ def _load(request: HttpRequest, code: str) -> Dossier:
     return dossier
 
 
-def _qr(request: HttpRequest, code: str) -> str:
-    url = request.build_absolute_uri(reverse("portal:dossier", kwargs={"code": code}))
+def _qr(request: HttpRequest, dossier: Dossier) -> str:
+    """The same signed link as the slips' QR code (``portal.qr``)."""
+    url = request.build_absolute_uri(qr_path(dossier))
     return segno.make(url, error="m").svg_inline(
-        scale=3, title=_("Mã QR tra cứu hồ sơ %(code)s") % {"code": code}
+        scale=3, title=_("Mã QR tra cứu hồ sơ %(code)s") % {"code": dossier.code}
     )
 
 
@@ -108,7 +110,7 @@ def render_dossier(
             "calls": dossier.call_records.select_related("by")[:5],
             "actions": _forms(request, dossier, bound),
             "error": error,
-            "qr": _qr(request, dossier.code),
+            "qr": _qr(request, dossier),
             "slips": [(k, url) for k, url in slips if url],
             "signatures": _signatures(dossier),
             "note_form": note_form or InternalNoteForm(),
