@@ -119,6 +119,20 @@ def test_one_address_trying_many_codes_is_slowed_down():
         assert check(dossier.code, ID_LAST4, spray).status_code == 200
 
 
+def test_citizens_behind_one_address_are_not_slowed_by_their_own_right_answers():
+    world = s.world_with("2018")
+    dossier = s.received(world)
+    operator = "192.0.2.80"  # a mobile operator's shared address
+    with clock.frozen_at(T0):
+        for _ in range(TRACK_ADDRESS.free * 2):
+            assert check(dossier.code, ID_LAST4, operator).status_code == 200
+        assert throttle.failures(TRACK_ADDRESS, operator) == 0
+        # a wrong answer still counts, and a right one does not wipe it
+        assert check(dossier.code, "0000", operator).status_code == 404
+        assert check(dossier.code, ID_LAST4, operator).status_code == 200
+        assert throttle.failures(TRACK_ADDRESS, operator) == 1
+
+
 def test_unknown_codes_are_counted_the_same_so_the_delay_reveals_nothing():
     world = s.world_with("2018")
     real = s.received(world)

@@ -184,6 +184,9 @@ def track(code: str, factor: str, *, address: str) -> TrackedDossier | None:
     if not _matches(dossier, clean_factor(factor)) or dossier is None:
         return None
     throttle.clear([(TRACK_CODE, code)])  # the owner is back: forget the guesses
+    # A right answer does not use up the address's free tries (many citizens
+    # share one operator's address), but does not wipe its failures either.
+    throttle.release([(TRACK_ADDRESS, address)])
     return public_status(dossier)
 
 
