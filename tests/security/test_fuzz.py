@@ -6,6 +6,7 @@ deeply nested input. Deterministic (``derandomize``) so a failure reproduces."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +15,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from motcua.backoffice.actions import SPECS as ACTION_SPECS
 from motcua.backoffice.forms import DeskForm
+from motcua.core import clock
 from motcua.dossiers import services
 from tests.dossiers.builders import World, build_world
 
@@ -135,3 +138,29 @@ def test_dossier_actions_never_fail_on_random_json(world, action, body):
 )
 def test_the_token_endpoint_never_fails_anonymously(world, body):
     _fine(_post_json(_client(), "/api/v1/auth/token/", body))
+
+
+BACKOFFICE_FIELDS = [
+    "reason", "note", "items", "new_due_at", "override", "assignee", "agency",
+    "amount", "result_summary", "expected_version", "question", "answer",
+    "return_method", "returned_to_name", "returned_to_id_number", "text", "kind",
+]  # fmt: skip
+DATES = st.sampled_from(
+    ["9999-12-31T23:59", "0001-01-01T00:00", "2100-12-31T23:59", "31/12/9999 23:59",
+     "2025-02-30T10:00", "1999-12-31 08:00"]
+)  # fmt: skip
+
+
+@FUZZ
+@given(
+    who=st.sampled_from(["reception", "specialist", "leader"]),
+    action=st.sampled_from(sorted(str(a) for a in ACTION_SPECS)),
+    data=st.dictionaries(
+        st.sampled_from(BACKOFFICE_FIELDS), st.one_of(TEXT, DATES), max_size=6
+    ),
+)  # fmt: skip
+def test_back_office_actions_never_fail_on_random_forms(world, who, action, data):
+    if not hasattr(world, "_fuzzed"):
+        world._fuzzed = world.processing(clock.now() - timedelta(days=1))
+    url = f"/can-bo/ho-so/{world._fuzzed.code}/thao-tac/{action}/"
+    _fine(_client(getattr(world, who)).post(url, data))
