@@ -382,3 +382,42 @@ def test_a_broken_multipart_body_is_a_400(world):
     )  # no boundary
     assert response.status_code == 400
     assert "request.unreadable" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"due_before": "0001-01-01T00:00:00+14:00"},
+     {"due_before": "9999-12-31T23:59:59-12:00"},
+     {"received_from": "0001-01-01"}, {"received_to": "9999-12-31"}],
+)  # fmt: skip
+def test_dossier_list_filters_at_the_ends_of_time_are_400(world, params):
+    response = _lenient(world.leader).get("/api/v1/dossiers/", params)
+    _json_error(response, "filter.invalid")
+
+
+@pytest.mark.parametrize(
+    "start", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "9999-12-31"]
+)
+def test_the_calendar_at_the_ends_of_time_is_400(start):
+    response = _lenient().get(
+        "/api/v1/calendar/due", {"start": start, "unit": "working_days", "duration": 3}
+    )
+    _json_error(response, "calendar.out_of_range")
+
+
+def test_an_extension_to_year_9999_is_refused_and_changes_nothing(world):
+    import json
+    from datetime import timedelta
+
+    from motcua.core import clock
+
+    dossier = world.processing(clock.now() - timedelta(days=1))
+    for when in ("9999-12-31T23:59:00+07:00", "9999-12-31T23:59:59-12:00"):
+        response = _lenient(world.leader).post(
+            f"/api/v1/dossiers/{dossier.code}/extend/",
+            json.dumps({"new_due_at": when, "reason": "Chậm"}),
+            content_type="application/json",
+        )
+        assert response.status_code == 400, response.content
+    dossier.refresh_from_db()
+    assert not dossier.extended and dossier.due_at.year < 2100

@@ -548,6 +548,11 @@ class Calendar:
                 "deadline.extension_not_later",
                 "Ngày hẹn mới phải sau hạn giải quyết hiện tại.",
             )
+        # The new date must be a day of the calendar (year 9999 is not).
+        try:
+            self._day(new_due_at.astimezone(self.tz).date())
+        except OverflowError:
+            raise _out_of_range(self.first_year, self.last_year) from None
         notice = self.elapsed(now, deadline.due_at)
         if not override and notice < timedelta(hours=WORKING_DAY_HOURS):
             raise DeadlineError(

@@ -19,9 +19,20 @@ def parse_start(value: str | None) -> datetime:
             "calendar.invalid_start",
             f"Thời điểm «{value}» không đúng định dạng ISO, ví dụ 2025-04-25T15:30.",
         ) from None
-    if start.tzinfo is None:
-        return start.replace(tzinfo=VN_TZ)
-    return start.astimezone(VN_TZ)
+    try:
+        local = (
+            start.replace(tzinfo=VN_TZ)
+            if start.tzinfo is None
+            else (start.astimezone(VN_TZ))
+        )
+    except OverflowError:  # 9999-12-31T23:00-12:00 is past year 9999 in Vietnam
+        local = None
+    if local is None or not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise DeadlineError(
+            "calendar.out_of_range",
+            f"Thời điểm nằm ngoài phạm vi lịch làm việc ({FIRST_YEAR}–{LAST_YEAR}).",
+        )
+    return local
 
 
 def parse_year(value: str | None) -> int:

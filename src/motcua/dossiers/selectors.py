@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import user_roles, visible_agencies
 from motcua.core import clock
+from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ
@@ -188,6 +189,7 @@ def _date(value: str, name: str) -> date:
         parsed = None
     if parsed is None:
         raise _invalid(f"Tham số {name} phải là ngày dạng YYYY-MM-DD.")
+    _in_years(parsed, name)
     return parsed
 
 
@@ -210,7 +212,14 @@ def _instant(value: str, name: str) -> datetime:
             f"Tham số {name} phải là ngày (YYYY-MM-DD) hoặc ngày giờ có múi giờ, "
             "ví dụ 2025-06-05T17:00:00+07:00."
         )
+    _in_years(parsed.date(), name)
     return parsed
+
+
+def _in_years(day: date, name: str) -> None:
+    """Dates outside the calendar's years overflow in date arithmetic."""
+    if not in_supported_years(day):
+        raise _invalid(f"Tham số {name}: {years_message()}")
 
 
 def _limit(value: str | None) -> int:
