@@ -164,3 +164,40 @@ def test_back_office_actions_never_fail_on_random_forms(world, who, action, data
         world._fuzzed = world.processing(clock.now() - timedelta(days=1))
     url = f"/can-bo/ho-so/{world._fuzzed.code}/thao-tac/{action}/"
     _fine(_client(getattr(world, who)).post(url, data))
+
+
+INSTANTS = st.sampled_from(
+    ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2025-06-02",
+     "2025-06-02T09:00:00+07:00", "2025-06-02 09:00:00 07:00", "1999-12-31",
+     "2101-01-01", "0000-00-00", "2025-W23", "+002025-06-02"]
+)  # fmt: skip
+GET_PAGES = {
+    "/api/v1/dossiers/": ["status", "channel", "overdue", "due_before",
+                          "received_from", "received_to", "q", "ordering",
+                          "agency", "procedure", "field", "assignee", "cursor",
+                          "limit"],
+    "/can-bo/hang-doi/don-vi/": ["q", "status", "overdue", "ordering", "cursor"],
+    "/can-bo/tim/": ["q"],
+    "/api/v1/reports/bieu06": ["agency", "from", "to", "subtree", "group_by"],
+    "/bao-cao/bieu-06/xlsx": ["agency", "from", "to", "subtree", "group_by"],
+    "/danh-gia/": ["co-quan", "ky"],
+    "/can-bo/ky-so/lich-truc/": ["tuan", "co-quan"],
+    "/api/v1/calendar/due": ["start", "unit", "duration", "agency"],
+    "/api/v1/calendar/days": ["year", "agency"],
+    "/can-bo/phieu/so-theo-doi/": ["agency", "from", "to", "format"],
+}  # fmt: skip
+
+
+@FUZZ
+@given(
+    page=st.sampled_from(sorted(GET_PAGES)),
+    data=st.data(),
+)
+def test_lists_reports_and_calendars_never_fail_on_random_parameters(world, page, data):
+    names = GET_PAGES[page]
+    params = data.draw(
+        st.dictionaries(
+            st.sampled_from(names), st.one_of(TEXT, INSTANTS), max_size=len(names)
+        )
+    )
+    _fine(_client(world.leader).get(page, params))
