@@ -51,12 +51,35 @@ def test_after_signing_in_an_admin_lands_on_the_vietnamese_totp_setup(world, cli
     name = world.admin.username
     client.post(reverse("account_login"), {"login": name, "password": f"pw-{name}"})
     r = client.get(HOME, follow=True)
-    # allauth asks for the password again before enabling two factors.
+    # Just signed in: the first app is set up without typing the password again.
+    assert [url for url, _ in r.redirect_chain] == [reverse("mfa_activate_totp")]
+    html = r.content.decode()
+    assert "Bật ứng dụng xác thực" in html and 'id="totp-qr"' in html
+
+
+def test_setting_up_the_first_app_long_after_signing_in_asks_the_password(
+    world, client
+):
+    name = world.admin.username
+    client.post(reverse("account_login"), {"login": name, "password": f"pw-{name}"})
+    session = client.session
+    records = session["account_authentication_methods"]
+    records[-1]["at"] -= 3600  # signed in an hour ago
+    session["account_authentication_methods"] = records
+    session.save()
+    r = client.get(HOME, follow=True)
     assert r.redirect_chain[0][0] == reverse("mfa_activate_totp")
     assert "Xác nhận truy cập" in r.content.decode()
     r = client.post(r.redirect_chain[-1][0], {"password": f"pw-{name}"}, follow=True)
     html = r.content.decode()
     assert "Bật ứng dụng xác thực" in html and 'id="totp-qr"' in html
+
+
+def test_removing_an_app_still_asks_for_the_password_again(world):
+    activate_totp(world.admin)
+    r = client_for(world.admin).get(reverse("mfa_deactivate_totp"))
+    assert r.status_code == 302
+    assert r["Location"].startswith(reverse("account_reauthenticate"))
 
 
 def test_other_staff_may_use_totp_but_need_not(world):
