@@ -3,7 +3,7 @@
 #   make install   create .venv, install the project + dev deps, compile translations
 #   make demo      migrate, collect static files, load demo data, serve on :8000
 #   make test      the whole test suite on SQLite, then on a throwaway PostgreSQL
-#   make lint      ruff (lint + format check) and mypy
+#   make lint      ruff (lint + format check), mypy and import rules (lint-imports)
 #   make bench     deadline engine benchmark
 #
 # Variables: PYTEST_ARGS (extra pytest arguments, e.g. PYTEST_ARGS='-k due -x'),
@@ -90,6 +90,7 @@ lint: install
 	echo "== ruff check"; $(VENV)/bin/ruff check src tests bench || status=1; \
 	echo "== ruff format --check"; $(VENV)/bin/ruff format --check src tests bench || status=1; \
 	echo "== mypy"; $(VENV)/bin/mypy $(MYPY_PACKAGES) || status=1; \
+	echo "== lint-imports"; $(VENV)/bin/lint-imports --no-cache || status=1; \
 	exit $$status
 
 bench: install
