@@ -219,10 +219,12 @@ def test_subtree_sums_the_agencies_below(world):
     world.admin.is_superuser = True
     world.admin.save()
     params = {"agency": world.district.code, "from": MAR, "to": END}
-    plain = client.get("/api/v1/reports/bieu06", params).json()
+    plain = client.get("/api/v1/reports/bieu06", {**params, "subtree": "false"}).json()
+    default = client.get("/api/v1/reports/bieu06", params).json()
     deep = client.get("/api/v1/reports/bieu06", {**params, "subtree": "true"}).json()
     assert plain["totals"]["received"]["total"] == 0
     assert deep["totals"]["received"]["total"] == 2
+    assert default["totals"] == deep["totals"]  # a parent includes its sub-units
 
 
 def test_group_by_procedure_rows_sum_to_totals(world):

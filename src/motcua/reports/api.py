@@ -96,7 +96,12 @@ QUERY = [
     OpenApiParameter("agency", str, required=True, description="Mã cơ quan"),
     OpenApiParameter("from", str, required=True, description="Từ ngày YYYY-MM-DD"),
     OpenApiParameter("to", str, required=True, description="Đến ngày YYYY-MM-DD"),
-    OpenApiParameter("subtree", bool, description="Gồm các đơn vị trực thuộc"),
+    OpenApiParameter(
+        "subtree",
+        bool,
+        description="Gồm số liệu của các đơn vị trực thuộc (mặc định: có, nếu "
+        "cơ quan có đơn vị trực thuộc và người dùng xem được tất cả)",
+    ),
     OpenApiParameter("group_by", str, enum=["field", "procedure"]),
 ]
 ERRORS = {

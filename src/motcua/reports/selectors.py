@@ -89,9 +89,12 @@ def _date(value: str | None, name: str) -> date:
     return day
 
 
-def _flag(value: str | None) -> bool:
+def _flag(value: str | None) -> bool | None:
+    """``subtree`` as given; ``None`` when not given (the default applies)."""
     value = (value or "").strip().lower()
-    if value in ("", "0", "false", "no", "off"):
+    if not value:
+        return None
+    if value in ("0", "false", "no", "off"):
         return False
     if value in ("1", "true", "yes", "on"):
         return True
@@ -119,11 +122,23 @@ def parse_query(params: Any, user: Any) -> ReportQuery:
             "report.invalid_group_by",
             "Chỉ nhóm theo lĩnh vực (field) hoặc thủ tục (procedure).",
         )
-    query = ReportQuery(
-        agency, date_from, date_to, _flag(params.get("subtree")), group_by
-    )
+    subtree = _flag(params.get("subtree"))
+    if subtree is None:
+        subtree = default_subtree(user, agency)
+    query = ReportQuery(agency, date_from, date_to, subtree, group_by)
     _check_permission(user, query)
     return query
+
+
+def default_subtree(user: Any, agency: Agency) -> bool:
+    """A parent agency's report includes its sub-units unless asked otherwise
+    (a city's or district's own dossiers are few; its figures are its wards'),
+    when the user may read every one of them; an agency without sub-units, or a
+    reader who sees only the agency itself, gets the agency's own figures."""
+    if not Agency.objects.filter(parent=agency).exists():
+        return False
+    hidden = agency_subtree(agency).exclude(pk__in=visible_agencies(user).values("pk"))
+    return not hidden.exists()
 
 
 def _add_years(day: date, years: int) -> date:

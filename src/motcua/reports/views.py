@@ -25,6 +25,7 @@ from .selectors import (
     bieu06,
     cell_dossiers,
     cell_value,
+    default_subtree,
     parse_query,
 )
 
@@ -48,15 +49,27 @@ def _cells(query: ReportQuery, figures: dict[str, Any], key: str = "") -> list:
     return out
 
 
+def _subtree_ticked(request: HttpRequest, agencies: Any) -> bool:
+    """The box as sent (the form sends ``false`` then, when ticked, ``true``);
+    unsent, the default of the chosen agency (``selectors.default_subtree``)."""
+    sent = request.GET.get("subtree", "")
+    if sent:
+        return sent in ("1", "true", "on", "yes")
+    code = request.GET.get("agency", "")
+    agency = agencies.filter(code=code).first() if code else agencies.first()
+    return agency is not None and default_subtree(request.user, agency)
+
+
 def _form(request: HttpRequest) -> dict[str, Any]:
     today = clock.now().astimezone(VN_TZ).date()
+    agencies = visible_agencies(request.user).order_by("code")
     return {
-        "agencies": visible_agencies(request.user).order_by("code"),
+        "agencies": agencies,
         "values": {
             "agency": request.GET.get("agency", ""),
             "from": request.GET.get("from", today.replace(day=1).isoformat()),
             "to": request.GET.get("to", today.isoformat()),
-            "subtree": request.GET.get("subtree", "") in ("1", "true", "on", "yes"),
+            "subtree": _subtree_ticked(request, agencies),
             "group_by": request.GET.get("group_by", "field"),
         },
     }
