@@ -15,7 +15,7 @@ from motcua.backoffice.queues import queue_counts, queue_page
 from motcua.backoffice.timeleft import remaining, span_text
 from motcua.core import clock
 from motcua.deadlines.services import calendar_for
-from motcua.dossiers import services
+from motcua.dossiers import services, timing
 
 from ..dossiers.builders import vn
 from .conftest import client_for
@@ -93,11 +93,15 @@ def test_a_queue_the_role_does_not_see_is_404(world):
 def test_remaining_time_reads_in_working_days_and_hours(world):
     calendar = calendar_for(world.ward)
     monday = vn(2025, 6, 2, 8)
-    badge = remaining(calendar, monday, vn(2025, 6, 4, 11))
+    badge = remaining(calendar, monday, vn(2025, 6, 4, 11), timing.WITHIN)
     assert badge.text == "còn 2 ngày 3 giờ" and badge.tone == "ok"
-    soon = remaining(calendar, monday, vn(2025, 6, 2, 15))
+    soon = remaining(calendar, monday, vn(2025, 6, 2, 15), timing.DUE_SOON)
     assert soon.tone == "soon"
-    late = remaining(calendar, vn(2025, 6, 2, 13), vn(2025, 6, 2, 8))
+    # Past the due moment but still on the due day: not overdue (one rule,
+    # motcua.dossiers.timing), the badge says it is due today.
+    today = remaining(calendar, vn(2025, 6, 2, 13), vn(2025, 6, 2, 8), timing.WITHIN)
+    assert today.text == "đến hạn hôm nay" and today.tone == "soon"
+    late = remaining(calendar, vn(2025, 6, 3, 13), vn(2025, 6, 2, 8), timing.OVERDUE)
     assert late.text.startswith("quá hạn") and late.tone == "late"
     assert span_text(timedelta(minutes=45)) == "45 phút"
 

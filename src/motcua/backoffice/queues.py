@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Role
 from motcua.core import clock
+from motcua.deadlines.engine import WORKING_DAY
 from motcua.deadlines.services import calendar_for
-from motcua.dossiers import selectors
+from motcua.dossiers import selectors, timing
 from motcua.dossiers.models import Dossier, Step
 from motcua.dossiers.workflow import Status
 
@@ -71,7 +72,7 @@ def conditions(desk: Desk, now: datetime) -> dict[str, Q]:
     """The condition of each queue for ``desk`` at ``now``."""
     agency: Agency = desk.agency
     here = Q(agency=agency)
-    soon = calendar_for(agency).add_working_time(now, timedelta(hours=8))
+    soon = calendar_for(agency).add_working_time(now, WORKING_DAY)
     mine = _active_steps().filter(assignee_id=desk.user.pk)
     approval = (
         _active_steps()
@@ -82,8 +83,8 @@ def conditions(desk: Desk, now: datetime) -> dict[str, Q]:
     return {
         "cua-toi": Q(Exists(mine)),
         "don-vi": working,
-        "sap-den-han": working & Q(due_at__gte=now, due_at__lte=soon),
-        "qua-han": working & Q(due_at__lt=now),
+        "sap-den-han": here & timing.due_soon_q(now, soon),
+        "qua-han": here & timing.overdue_q(now),
         "cho-bo-sung": here & Q(status=Status.WAITING_SUPPLEMENT),
         "cho-duyet": Q(status=Status.PROCESSING) & Q(Exists(approval)),
         "cho-tra": here & Q(status=Status.RESULT_READY),
@@ -158,19 +159,12 @@ def leader_board(desk: Desk, now: datetime | None = None) -> dict[str, Any]:
     here = Dossier.objects.filter(agency=desk.agency)
     totals = here.aggregate(
         received=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
-        due_today=Count(
-            "pk",
-            filter=Q(status__in=WORKING, due_at__gte=now, due_at__lt=end),
-        ),
-        overdue=Count("pk", filter=Q(status__in=WORKING, due_at__lt=now)),
+        due_today=Count("pk", filter=timing.due_today_q(now)),
+        overdue=Count("pk", filter=timing.overdue_q(now)),
         ready=Count("pk", filter=Q(status=Status.RESULT_READY)),
     )
     late_steps = (
-        Step.objects.filter(
-            state=Step.State.ACTIVE,
-            due_at__lt=now,
-            dossier__status__in=WORKING,
-        )
+        Step.objects.filter(timing.step_overdue_q(now))
         .filter(Q(dossier__agency=desk.agency) | Q(agency=desk.agency))
         .values("name", unit=F("agency__name"))
         .annotate(n=Count("pk"))

@@ -36,6 +36,7 @@ LAST_YEAR = 2100
 _US = 1_000_000
 _HOUR = 3600 * _US
 WORKING_DAY_HOURS = 8  # "1 ngày làm việc = 8 giờ làm việc" (common practice)
+WORKING_DAY = timedelta(hours=WORKING_DAY_HOURS)  # the one working-day length
 SAME_DAY_CUTOFF = time(15, 0)  # Decree 61/2018 Art. 18: "sau 15 giờ"
 
 

@@ -26,6 +26,7 @@ from motcua.core.errors import DomainError
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ
 
+from . import timing
 from .models import Channel, Consultation, Dossier, DossierFile, Event, Step
 from .workflow import TRANSITIONS, Action, Status, allowed_actions
 
@@ -279,7 +280,7 @@ def _assigned(user: Any, assignee: str) -> Exists:
 
 
 def _overdue() -> Q:
-    return Q(status__in=WORKING_STATUSES, due_at__lt=clock.now())
+    return timing.overdue_q(clock.now())
 
 
 _EQUALS = (

@@ -17,8 +17,8 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Component, Procedure
 from motcua.core import clock
 from motcua.core.api import ErrorSerializer
-from motcua.deadlines.engine import VN_TZ
 
+from . import timing
 from .models import (
     Applicant,
     Channel,
@@ -29,7 +29,7 @@ from .models import (
     Event,
     Step,
 )
-from .selectors import WORKING_STATUSES, actions_for
+from .selectors import actions_for
 from .workflow import DVCQG_STATUS, Action, Status
 
 MAX_ID = 2**63 - 1
@@ -366,11 +366,7 @@ class DossierListSerializer(serializers.ModelSerializer):
         return {"code": number, "name": name}
 
     def get_overdue(self, dossier: Dossier) -> bool:
-        return bool(
-            dossier.status in WORKING_STATUSES
-            and dossier.due_at is not None
-            and dossier.due_at < clock.now()
-        )
+        return timing.is_overdue(dossier, clock.now())
 
 
 class DossierComponentSerializer(serializers.ModelSerializer):
@@ -407,17 +403,11 @@ class DossierFileSerializer(serializers.ModelSerializer):
 
 
 def step_timing(step: Step) -> str:
-    """A step against its budget: open while active; late when it ended after its
-    due time, early when it ended on an earlier day, otherwise on time."""
+    """``open`` while active, else the step against its own budget
+    (:func:`motcua.dossiers.timing.step_timing`; ``""`` without a budget)."""
     if step.ended_at is None:
         return "open"
-    if step.due_at is None:
-        return "on_time"
-    if step.ended_at > step.due_at:
-        return "late"
-    if step.ended_at.astimezone(VN_TZ).date() < step.due_at.astimezone(VN_TZ).date():
-        return "early"
-    return "on_time"
+    return timing.step_timing(step)
 
 
 class DossierStepSerializer(serializers.ModelSerializer):
@@ -452,7 +442,9 @@ class DossierStepSerializer(serializers.ModelSerializer):
         return _username_of(step.ended_by)
 
     @extend_schema_field(
-        serializers.CharField(help_text="open, early, on_time hoặc late.")
+        serializers.CharField(
+            help_text="open, early, on_time, late; rỗng nếu bước không có hạn riêng."
+        )
     )
     def get_timing(self, step: Step) -> str:
         return step_timing(step)

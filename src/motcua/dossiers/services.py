@@ -28,7 +28,7 @@ from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ, Deadline, DeadlineError
 from motcua.deadlines.services import calendar_for, pinned_calendars
 
-from . import observers
+from . import observers, timing
 from . import steps as step_ops
 from .applicants import ANONYMOUS_NAME, ApplicantInput, clean_applicant
 from .codes import next_code, reserve_code
@@ -533,15 +533,9 @@ def dossier_refuse(
 
 # ------------------------------------------------------------ settlement
 def timing_of(finished_at: datetime, due_at: datetime | None) -> str:
-    """Early / on time / late: the finish *date* against the (original) due *date*
-    (Circular 01/2020/TT-VPCP, Biểu 06); no due date counts as on time."""
-    if due_at is None:
-        return Dossier.Timing.ON_TIME
-    done = finished_at.astimezone(VN_TZ).date()
-    due = due_at.astimezone(VN_TZ).date()
-    if done < due:
-        return Dossier.Timing.EARLY
-    return Dossier.Timing.ON_TIME if done == due else Dossier.Timing.LATE
+    """Early / on time / late of a settled dossier against its original due
+    date: :func:`motcua.dossiers.timing.timing` (the one definition)."""
+    return timing.timing(finished_at, due_at)
 
 
 def _settle(act: _Act, outcome: str) -> None:

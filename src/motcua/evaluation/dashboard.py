@@ -16,8 +16,8 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from motcua.agencies.models import Agency
 from motcua.deadlines.engine import VN_TZ
+from motcua.dossiers import timing
 from motcua.dossiers.models import Channel, Dossier, Step
-from motcua.dossiers.workflow import OPEN
 
 from .models import Rating
 from .periods import Period, month
@@ -110,16 +110,18 @@ def today_figures(agencies: QuerySet[Agency], now: datetime) -> Today:
     day = now.astimezone(VN_TZ).date()
     start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
     dossiers = Dossier.objects.filter(agency__in=agencies)
-    open_ = dossiers.filter(status__in=OPEN)
-    counts = open_.aggregate(
-        due_today=Count("id", filter=Q(due_at__gte=now, due_at__lt=end)),
-        overdue=Count("id", filter=Q(due_at__lt=now)),
+    # One rule (motcua.dossiers.timing): waiting for a supplement or a payment
+    # is never overdue; overdue = its original due day is before today.
+    counts = dossiers.aggregate(
+        due_today=Count("id", filter=timing.due_today_q(now)),
+        overdue=Count("id", filter=timing.overdue_q(now)),
     )
     received = dossiers.filter(received_at__gte=start, received_at__lt=end).count()
     # Overdue dossiers by the unit holding their active step.
     by_unit = (
         Step.objects.filter(
-            state=Step.State.ACTIVE, dossier__in=open_.filter(due_at__lt=now)
+            state=Step.State.ACTIVE,
+            dossier__in=dossiers.filter(timing.overdue_q(now)),
         )
         .values("agency__name")
         .annotate(n=Count("dossier", distinct=True))

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from motcua.deadlines.engine import VN_TZ
+from motcua.dossiers.timing import day_timing
 from motcua.dossiers.workflow import OPEN, PAUSED, Status
 
 from .models import EndKind
@@ -67,10 +68,8 @@ def state_after(to_status: str, snapshot: dict[str, Any]) -> State:
 
 
 def timing(end: date, due: date | None) -> str:
-    """Early / on time / late by date; no due date counts as on time."""
-    if due is None or end == due:
-        return "on_time"
-    return "early" if end < due else "late"
+    """Early / on time / late by date: :func:`motcua.dossiers.timing.day_timing`."""
+    return day_timing(end, due)
 
 
 @dataclass

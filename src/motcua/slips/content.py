@@ -17,6 +17,7 @@ from typing import Any
 from motcua.catalog.models import Component
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.dossiers import timing
 from motcua.dossiers.models import Channel, Dossier, Event, Step
 from motcua.dossiers.workflow import Action, Status
 
@@ -204,23 +205,18 @@ class ControlRow:
 EARLY, ON_TIME, LATE = "Trước hạn", "Đúng hạn", "Quá hạn"
 
 
-def step_timing(step: Step, dossier_due: datetime | None) -> str:
-    """Early / on time / late against the step's budget: late when finished after
-    its due moment, early when finished on an earlier day. A step without budget
-    (the hand-over of the result) is measured against the dossier's due date."""
+def step_timing(step: Step) -> str:
+    """Early / on time / late against the step's own budget
+    (:func:`motcua.dossiers.timing.step_timing`); a step without a budget of its
+    own (the hand-over of the result) has no timing — left blank."""
     if step.state == Step.State.CANCELLED:
         return "Đã hủy"
     if step.ended_at is None:
         return "Đang xử lý"
-    due = step.due_at if step.budget_hours else dossier_due
-    if due is None:
-        return ON_TIME
-    if step.budget_hours and step.ended_at > due:
-        return LATE
-    done_day, due_day = fmt.local(step.ended_at).date(), fmt.local(due).date()
-    if done_day != due_day:
-        return EARLY if done_day < due_day else LATE
-    return ON_TIME
+    return _STEP_RESULT[timing.step_timing(step)]
+
+
+_STEP_RESULT = {timing.EARLY: EARLY, timing.ON_TIME: ON_TIME, timing.LATE: LATE, "": ""}
 
 
 def _handler(step: Step) -> str:
@@ -259,7 +255,7 @@ def control_rows(dossier: Dossier) -> list[ControlRow]:
                 handed_at=step.started_at,
                 due_at=step.due_at,
                 ended_at=step.ended_at,
-                result=step_timing(step, dossier.due_at),
+                result=step_timing(step),
                 note=note,
             )
         )
