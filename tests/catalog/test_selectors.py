@@ -41,6 +41,28 @@ def test_no_version_in_force_after_a_closed_range(make_version):
         selectors.version_in_force(version.procedure, date(2025, 3, 1))
 
 
+def test_overlapping_versions_latest_start_then_highest_number(make_version):
+    """One tie-break for the desk, the API and the catalogue: the version that
+    started last wins, then the highest number (overlaps come from old data)."""
+    first = make_version()
+    procedure = first.procedure
+    # Overlaps the checks refuse, written as an older import could have left them.
+    same_start = type(first).objects.filter(pk=first.pk).get()
+    same_start.pk = None
+    same_start.number = first.number + 1
+    same_start.save()
+    later = type(first).objects.get(pk=same_start.pk)
+    later.pk = None
+    later.number = first.number + 2
+    later.effective_from = date(2025, 5, 1)
+    later.save()
+    type(first).objects.filter(pk=first.pk).update(effective_to=None)
+    assert selectors.version_in_force(procedure, date(2025, 3, 1)) == same_start
+    assert selectors.version_in_force(procedure, date(2025, 6, 1)) == later
+    by_code = selectors.version_in_force_by_code(procedure.code, date(2025, 3, 1))
+    assert by_code == same_start
+
+
 def test_today_follows_the_clock_in_vietnam_time():
     with clock.frozen_at(datetime(2025, 6, 30, 17, 30, tzinfo=UTC)):
         assert selectors.today() == date(2025, 7, 1)  # 00:30 in Hà Nội

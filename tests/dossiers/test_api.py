@@ -93,11 +93,11 @@ def test_the_desk_receives_a_dossier_and_gets_code_due_date_and_steps():
     assert "snapshot" not in data["events"][0]["payload"]
     assert data["events"][0]["payload"]["legal_time"]["unit"] == "working_days"
     assert data["lock_version"] == 1
+    # The desk, once the specialist's step is open: what the services accept
+    # from it (no supplement or refusal after reception, no forwarding of the
+    # specialist's step).
     assert data["allowed_actions"] == [
-        "request_supplement",
-        "refuse",
         "assign",
-        "forward",
         "request_payment",
         "record_payment",
         "finish",

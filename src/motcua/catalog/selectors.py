@@ -33,10 +33,18 @@ def in_force_at(at: date, prefix: str = "") -> Q:
     )
 
 
+# When ranges overlap (data imported before the overlap check), the version that
+# started last wins, then the highest number. One tie-break for every caller.
+IN_FORCE_ORDER = ("-effective_from", "-number")
+
+
 def version_in_force(procedure: Procedure, at: date) -> ProcedureVersion:
-    """The version of ``procedure`` whose effective range contains ``at``."""
+    """The version of ``procedure`` in force on ``at``: ``effective_from <= at``
+    and ``effective_to`` empty or after ``at`` (a version ending on ``at`` is
+    out); among several, ``IN_FORCE_ORDER``. Raises 400
+    ``catalog.no_version_in_force`` when there is none."""
     version = (
-        procedure.versions.filter(in_force_at(at)).order_by("-effective_from").first()
+        procedure.versions.filter(in_force_at(at)).order_by(*IN_FORCE_ORDER).first()
     )
     if version is None:
         raise DomainError(
@@ -107,8 +115,14 @@ def get_field(code: str) -> Field:
 
 
 def version_in_force_by_code(code: str, at: date | None = None) -> ProcedureVersion:
-    """The version in force of the active procedure ``code`` (404 otherwise)."""
-    version = versions_in_force(at).filter(procedure__code=code).first()
+    """The version in force of the active procedure ``code`` (404 otherwise),
+    by the same rule as ``version_in_force``."""
+    version = (
+        versions_in_force(at)
+        .filter(procedure__code=code)
+        .order_by(*IN_FORCE_ORDER)
+        .first()
+    )
     if version is None:
         raise NotFound(
             "catalog.unknown_procedure",

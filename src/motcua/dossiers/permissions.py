@@ -1,22 +1,32 @@
-"""Who may write on a dossier at all — one rule for every screen and the API.
+"""Who may write on a dossier, and who may take which action now — one rule for
+every screen, the API and the services (ARCHITECTURE principle 8).
 
 A monitor (Giám sát) reads only. Before a write looks at its data, it checks
 that the actor holds a writing role (``WRITING_ROLES``) in an agency where the
 dossier is worked on: the agency that received it, one that handled a step, or
 one that was consulted. The service then applies the finer rule of the action
-(which role, which step, which field)."""
+(which role, which step, which field).
+
+``allowed_actions`` (the buttons, the API's ``allowed_actions``) and
+``check_action`` (called by every service) both come from ``refusal``: the
+workflow table (status and roles), the dossier's active steps (their agency and
+role) and the actor's memberships. A button shown is never refused with 403 or
+409; a button hidden is."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from motcua.agencies.models import WRITING_ROLES, Agency
+from motcua.agencies.models import WRITING_ROLES, Agency, Role
 from motcua.agencies.selectors import has_role, memberships
-from motcua.core.errors import DomainError
+from motcua.core.errors import Conflict, DomainError
 
-from .models import Dossier
+from . import steps as step_ops
+from .models import Consultation, Dossier, Step
+from .workflow import TRANSITIONS, Action, Status
 
 READ_ONLY_CODE = "auth.forbidden"
 
@@ -64,3 +74,221 @@ def require_writer(actor: Any) -> None:
     nowhere (the agency is checked again by the service)."""
     if not writes_anywhere(actor):
         raise _read_only()
+
+
+# ------------------------------------------------- may this person act now
+A = Action
+# Actions taken on an active step: the role is checked in the step's agency.
+STEP_ACTIONS = frozenset({A.ASSIGN, A.FORWARD, A.SUBMIT, A.APPROVE, A.SEND_BACK})
+# Not offered as buttons: online submission creates the dossier, files have
+# their own endpoint, anonymisation is the retention purge's (privacy).
+NOT_BUTTONS = frozenset({A.SUBMIT_ONLINE, A.ATTACH_FILE, A.ANONYMISE})
+
+
+def _label(value: str, choices: Any) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def forbidden(agency: Agency) -> DomainError:
+    return DomainError(
+        READ_ONLY_CODE,
+        "Bạn không có quyền thực hiện thao tác này với hồ sơ của cơ quan "
+        f"{agency.name}.",
+        status=403,
+    )
+
+
+def invalid_transition(action: str, status: str) -> Conflict:
+    return Conflict(
+        "dossier.invalid_transition",
+        f"Không thể «{_label(action, Action)}» hồ sơ đang ở trạng thái "
+        f"«{_label(status, Status)}».",
+    )
+
+
+class _Held:
+    """``has_role`` answers for one actor, memoised per (agency, roles, field)."""
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+        self.cache: dict[tuple[int, frozenset[str], int | None], bool] = {}
+
+    def __call__(
+        self, agency: Agency, roles: Iterable[str], field_id: int | None
+    ) -> bool:
+        key = (agency.pk, frozenset(roles), field_id)
+        if key not in self.cache:
+            self.cache[key] = self.actor is not None and has_role(
+                self.actor, agency, key[1], field_id=field_id
+            )
+        return self.cache[key]
+
+
+def active_steps(dossier: Dossier) -> list[Step]:
+    """The dossier's active steps (from the prefetch when loaded)."""
+    return [s for s in dossier.steps.all() if s.state == Step.State.ACTIVE]
+
+
+def step_roles(action: str, step: Step) -> frozenset[str]:
+    """Who may take a step action on ``step`` (in the step's agency): the step's
+    own role or the leader forward and submit; the leader approves and sends
+    back; assigning a leader's step is the leader's, other steps may also be
+    assigned by the desk or the unit."""
+    if action in (A.FORWARD, A.SUBMIT):
+        return frozenset({step.role, Role.LEADER})
+    if action in (A.APPROVE, A.SEND_BACK):
+        return frozenset({Role.LEADER})
+    if step.role == Role.LEADER:
+        return frozenset({Role.LEADER})
+    return TRANSITIONS[A.ASSIGN].roles
+
+
+def desk_roles(action: str, dossier: Dossier) -> frozenset[str]:
+    """Who may take a dossier-level action (in the dossier's agency): the
+    table's roles; before reception, supplements and refusals are the desk's,
+    after it the unit's (specialist; a leader may also refuse)."""
+    if action == A.REQUEST_SUPPLEMENT:
+        pre = dossier.received_at is None
+        return frozenset({Role.RECEPTION} if pre else {Role.SPECIALIST})
+    if action == A.REFUSE and dossier.received_at is not None:
+        return frozenset({Role.SPECIALIST, Role.LEADER})
+    if action == A.REFUSE:
+        return frozenset({Role.RECEPTION})
+    return TRANSITIONS[action].roles
+
+
+def _step_state_refusal(action: str, dossier: Dossier, step: Step) -> Conflict | None:
+    """409 when the step cannot take the action whoever asks."""
+    if action in (A.APPROVE, A.SEND_BACK) and step.role != Role.LEADER:
+        return Conflict(
+            "dossier.not_awaiting_approval", "Hồ sơ chưa được trình lãnh đạo phê duyệt."
+        )
+    if action == A.SUBMIT:
+        specs = step_ops.workflow_of(dossier.procedure_version)
+        following = step_ops.next_position(specs, step.position)
+        if following is None or {s.role for s in specs if s.position == following} != {
+            Role.LEADER
+        }:
+            return Conflict(
+                "dossier.no_approval_step",
+                "Bước tiếp theo của quy trình không phải bước lãnh đạo phê duyệt.",
+            )
+    if action == A.SEND_BACK and not (
+        dossier.steps.filter(position__lt=step.position, state=Step.State.DONE)
+        .exclude(role=Role.RECEPTION)
+        .exists()
+    ):
+        return Conflict(
+            "dossier.nothing_to_send_back", "Không có bước xử lý để trả lại."
+        )
+    return None
+
+
+def refusal(
+    actor: Any,
+    dossier: Dossier,
+    action: str,
+    *,
+    step: Step | None = None,
+    consultation: Consultation | None = None,
+    held: _Held | None = None,
+) -> DomainError | None:
+    """Why ``actor`` may not take ``action`` on ``dossier`` now (403 for the
+    person, 409 for the dossier's state), or ``None``. ``step`` (step actions)
+    and ``consultation`` (answers) narrow the check to that one; without them
+    any active step or unanswered consultation will do. Input checks (reasons,
+    dates, amounts, the 3-day supplement window) stay with the service."""
+    held = held or _Held(actor)
+    if action in STEP_ACTIONS:
+        return _step_refusal(held, dossier, action, step)
+    transition = TRANSITIONS[action]
+    if action == A.ANSWER_CONSULT:
+        if dossier.status not in transition.sources:
+            return invalid_transition(action, dossier.status)
+        return _answer_refusal(held, dossier, consultation)
+    if not held(dossier.agency, desk_roles(action, dossier), dossier.field_id):
+        return forbidden(dossier.agency)
+    if dossier.status not in transition.sources:
+        return invalid_transition(action, dossier.status)
+    return _state_refusal(action, dossier)
+
+
+def _state_refusal(action: str, dossier: Dossier) -> Conflict | None:
+    """409 when the dossier's data, beyond its status, rules the action out."""
+    if action == A.RECEIVE and dossier.received_at is not None:
+        return Conflict(
+            "dossier.already_received",
+            "Hồ sơ đang chờ bổ sung sau khi đã tiếp nhận; dùng «Bổ sung hồ sơ».",
+        )
+    if action == A.RECORD_PAYMENT and dossier.payment_status == Dossier.Payment.PAID:
+        return Conflict("dossier.already_paid", "Hồ sơ đã được ghi nhận nộp phí.")
+    return None
+
+
+def _step_refusal(
+    held: _Held, dossier: Dossier, action: str, step: Step | None
+) -> DomainError | None:
+    if dossier.status not in TRANSITIONS[action].sources:
+        return invalid_transition(action, dossier.status)
+    first: DomainError | None = None
+    for candidate in [step] if step is not None else active_steps(dossier):
+        roles = step_roles(action, candidate)
+        if not held(candidate.agency, roles, dossier.field_id):
+            first = first or forbidden(candidate.agency)
+            continue
+        state = _step_state_refusal(action, dossier, candidate)
+        if state is None:
+            return None
+        first = first or state
+    return first or forbidden(dossier.agency)
+
+
+def _answer_refusal(
+    held: _Held, dossier: Dossier, consultation: Consultation | None
+) -> DomainError | None:
+    roles = TRANSITIONS[A.ANSWER_CONSULT].roles
+    asked = (
+        [consultation]
+        if consultation is not None
+        else [c for c in dossier.consultations.all() if c.answered_at is None]
+    )
+    mine = [c for c in asked if held(c.agency, roles, None)]
+    if not mine:
+        return forbidden(asked[0].agency if asked else dossier.agency)
+    if all(c.answered_at is not None for c in mine):
+        return Conflict(
+            "dossier.consult_answered", "Yêu cầu xin ý kiến này đã được trả lời."
+        )
+    return None
+
+
+def check_action(
+    actor: Any,
+    dossier: Dossier,
+    action: str,
+    *,
+    step: Step | None = None,
+    consultation: Consultation | None = None,
+) -> None:
+    """Raise the 403 or 409 of ``refusal``; the services call this."""
+    error = refusal(actor, dossier, action, step=step, consultation=consultation)
+    if error is not None:
+        raise error
+
+
+def allowed_actions(actor: Any, dossier: Dossier) -> list[str]:
+    """The actions ``actor`` may take on ``dossier`` now, in the table's order:
+    exactly those ``check_action`` lets through (buttons only, see
+    ``NOT_BUTTONS``). Expects ``steps`` and ``consultations`` prefetched
+    (``dossier_for``) to stay within a few queries."""
+    held = _Held(actor)
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if action not in NOT_BUTTONS
+        and dossier.status in transition.sources
+        and refusal(actor, dossier, action, held=held) is None
+    ]

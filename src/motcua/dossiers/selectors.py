@@ -18,27 +18,22 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
-from motcua.agencies.models import Agency, Role
-from motcua.agencies.selectors import user_roles, visible_agencies
+from motcua.agencies.selectors import visible_agencies
 from motcua.core import clock
 from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ
 
-from . import timing
+from . import permissions, timing
 from .models import Channel, Consultation, Dossier, DossierFile, Event, Step
-from .workflow import TRANSITIONS, Action, Status, allowed_actions
+from .workflow import Status
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 ORDERINGS = ("-id", "due_at")
 # "Overdue" counts dossiers someone is working on (the clock runs, nothing paused).
 WORKING_STATUSES = (Status.RECEIVED, Status.PROCESSING)
-# Actions whose role is checked in the agency handling the active step.
-STEP_ACTIONS = frozenset(
-    {Action.ASSIGN, Action.FORWARD, Action.SUBMIT, Action.APPROVE, Action.SEND_BACK}
-)
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
@@ -109,44 +104,10 @@ def dossier_for(user: Any, code: str) -> Dossier | None:
 
 
 def actions_for(user: Any, dossier: Dossier) -> list[str]:
-    """The actions ``user`` may try now: the table allows the current status and
-    they hold one of its roles where it is checked (the dossier's agency, the
-    agency of an active step, or of a pending consultation). A hint for the UI;
-    the service remains the judge (fields, deadlines, guards). Expects the
-    dossier's ``steps`` and ``consultations`` loaded (``dossier_for``)."""
-    status = dossier.status
-    # Online submission is an outcome of creating; files have their own endpoint;
-    # anonymisation is the retention purge's (privacy), not a screen's.
-    candidates = [
-        a
-        for a in allowed_actions(status)
-        if a not in (Action.SUBMIT_ONLINE, Action.ATTACH_FILE, Action.ANONYMISE)
-    ]
-    if not candidates:
-        return []
-    cache: dict[int, set[str]] = {}
-
-    def roles_in(agency: Agency) -> set[str]:
-        if agency.pk not in cache:
-            cache[agency.pk] = user_roles(user, agency)
-        return cache[agency.pk]
-
-    step_agencies = [s.agency for s in dossier.steps.all() if s.state == "active"]
-    asked = [c.agency for c in dossier.consultations.all() if c.answered_at is None]
-    allowed = []
-    for action in candidates:
-        roles = TRANSITIONS[action].roles
-        if action in STEP_ACTIONS:
-            places = step_agencies
-            if action in (Action.FORWARD, Action.SUBMIT):
-                roles = roles | {Role.LEADER}
-        elif action == Action.ANSWER_CONSULT:
-            places = asked
-        else:
-            places = [dossier.agency]
-        if any(roles_in(agency) & roles for agency in places):
-            allowed.append(action)
-    return allowed
+    """The actions ``user`` may take now: ``permissions.allowed_actions``, the
+    same rule the services apply. Expects the dossier's ``steps`` and
+    ``consultations`` loaded (``dossier_for``)."""
+    return permissions.allowed_actions(user, dossier)
 
 
 # --------------------------------------------------------------- filters

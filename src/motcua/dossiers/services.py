@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -22,13 +22,14 @@ from django.db import transaction
 from motcua.agencies.models import Agency, Counter, Role
 from motcua.agencies.selectors import has_role
 from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.catalog.selectors import version_in_force
 from motcua.core import clock
 from motcua.core.errors import Conflict, DomainError
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ, Deadline, DeadlineError
 from motcua.deadlines.services import calendar_for, pinned_calendars
 
-from . import observers, timing
+from . import observers, permissions, timing
 from . import steps as step_ops
 from .applicants import ANONYMOUS_NAME, ApplicantInput, clean_applicant
 from .codes import next_code, reserve_code
@@ -96,28 +97,18 @@ def _invalid(code: str, message: str) -> DomainError:
     return DomainError(code, message)
 
 
-def _label(value: str, choices: Any) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def _require_role(
     actor: Any,
     agency: Agency,
     roles: Sequence[str] | frozenset[str],
     field_id: int | None,
 ) -> None:
+    """Before a dossier exists (creation) or for an input-dependent power (the
+    administrator's override); everything else goes through ``_check``."""
     if _trusted.get():
         return
     if actor is None or not has_role(actor, agency, roles, field_id=field_id):
-        raise DomainError(
-            "auth.forbidden",
-            "Bạn không có quyền thực hiện thao tác này với hồ sơ của cơ quan "
-            f"{agency.name}.",
-            status=403,
-        )
+        raise permissions.forbidden(agency)
 
 
 def _require_text(value: str, code: str, what: str) -> str:
@@ -169,13 +160,11 @@ def _begin(
     dossier: Dossier,
     expected_version: int | None,
     *,
-    roles: Sequence[str] | None = None,
-    role_agency: Agency | None = None,
     check_roles: bool = True,
 ) -> _Act:
-    """Lock the dossier, then check version, role and the transition table.
-    Step actions pass ``check_roles=False`` and check the role in the agency that
-    handles the step (another agency for inter-agency processing)."""
+    """Lock the dossier, then check the version and ``permissions.check_action``
+    (role, then the transition table). Step actions pass ``check_roles=False``:
+    the table is checked here, the person once the step is known (``_check``)."""
     locked = (
         Dossier.objects.select_for_update()
         .select_related("agency", "procedure_version", "applicant")
@@ -186,40 +175,21 @@ def _begin(
             "dossier.changed",
             "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại rồi thực hiện lại.",
         )
-    transition = TRANSITIONS[action]
     if check_roles:
-        _require_role(
-            actor,
-            role_agency or locked.agency,
-            roles or transition.roles,
-            locked.field_id,
-        )
-    if locked.status not in transition.sources:
-        raise Conflict(
-            "dossier.invalid_transition",
-            f"Không thể «{_label(action, Action)}» hồ sơ đang ở trạng thái "
-            f"«{_label(locked.status, Status)}».",
-        )
+        _check(actor, locked, action)
+    if locked.status not in TRANSITIONS[action].sources:
+        raise permissions.invalid_transition(action, locked.status)
     return _Act(action, actor, locked, clock.now(), locked.status)
 
 
+def _check(actor: Any, dossier: Dossier, action: str, **where: Any) -> None:
+    """The one rule of who may act (``permissions.check_action``); a trusted
+    replay of history is not checked."""
+    if not _trusted.get():
+        permissions.check_action(actor, dossier, action, **where)
+
+
 # ------------------------------------------------------------ creation
-def _version_in_force(procedure: Procedure, day: date) -> ProcedureVersion:
-    version = (
-        procedure.versions.filter(effective_from__lte=day)
-        .exclude(effective_to__lte=day)
-        .order_by("-effective_from", "-number")
-        .first()
-    )
-    if version is None:
-        raise _invalid(
-            "catalog.no_version_in_force",
-            f"Thủ tục {procedure.code} không có phiên bản có hiệu lực "
-            f"ngày {day:%d/%m/%Y}.",
-        )
-    return version
-
-
 def _clean_applicant(data: ApplicantInput) -> ApplicantInput:
     """The one check of an applicant's details (desk, API, online, import):
     the historical import keeps older ID formats rather than refusing them."""
@@ -255,7 +225,7 @@ def _create(data: DossierInput, actor: Any, now: datetime, status: str) -> Dossi
             f"Thủ tục {procedure.code} không được thực hiện tại {data.agency.name}.",
         )
     local_day = now.astimezone(VN_TZ).date()
-    version = _version_in_force(procedure, local_day)
+    version = version_in_force(procedure, local_day)
     applicant = _applicant(_clean_applicant(data.applicant), data.agency)
     if data.code:
         if Dossier.objects.filter(code=data.code).exists():
@@ -388,11 +358,6 @@ def dossier_receive(
         _receive_now(act, data.due_at)
         return act.commit(payload=_receive_payload(act.dossier))
     act = _begin(A.RECEIVE, actor, dossier, expected_version)
-    if act.dossier.received_at is not None:
-        raise Conflict(
-            "dossier.already_received",
-            "Hồ sơ đang chờ bổ sung sau khi đã tiếp nhận; dùng «Bổ sung hồ sơ».",
-        )
     _receive_now(act)
     return act.commit(payload=_receive_payload(act.dossier))
 
@@ -428,9 +393,7 @@ def dossier_request_supplement(
     act = _begin(A.REQUEST_SUPPLEMENT, actor, dossier, expected_version)
     d = act.dossier
     if d.received_at is None:
-        _require_role(actor, d.agency, [Role.RECEPTION], d.field_id)
         return act.commit(reason=reason, payload=payload | {"stage": "reception"})
-    _require_role(actor, d.agency, [Role.SPECIALIST], d.field_id)
     started = d.clock_started_at or d.received_at
     if calendar_for(d.agency).elapsed(started, act.now) > SUPPLEMENT_WINDOW:
         raise _invalid(
@@ -519,12 +482,10 @@ def dossier_refuse(
     act = _begin(A.REFUSE, actor, dossier, expected_version)
     d = act.dossier
     if d.received_at is None:
-        _require_role(actor, d.agency, [Role.RECEPTION], d.field_id)
         d.ended_at = act.now
         return act.commit(
             target=S.NOT_RECEIVED, reason=reason, payload={"stage": "reception"}
         )
-    _require_role(actor, d.agency, [Role.SPECIALIST, Role.LEADER], d.field_id)
     _settle(act, Dossier.Outcome.REFUSED)
     return act.commit(
         target=S.RESULT_READY, reason=reason, payload={"stage": "processing"}
@@ -677,7 +638,7 @@ def dossier_assign(
     act = _begin(A.ASSIGN, actor, dossier, expected_version, check_roles=False)
     d = act.dossier
     step = _pick_step(d, actor, step_id)
-    _require_role(actor, step.agency, TRANSITIONS[A.ASSIGN].roles, d.field_id)
+    _check(actor, d, A.ASSIGN, step=step)
     if assignee is None:
         raise _invalid("dossier.assignee_required", "Cần chọn cán bộ được phân công.")
     _check_assignee(assignee, step, d)
@@ -709,7 +670,7 @@ def _step_action(
 ) -> tuple[_Act, Step]:
     act = _begin(action, actor, dossier, expected, check_roles=False)
     step = _pick_step(act.dossier, actor, step_id)
-    _require_role(actor, step.agency, [step.role, Role.LEADER], act.dossier.field_id)
+    _check(actor, act.dossier, action, step=step)
     return act, step
 
 
@@ -752,31 +713,12 @@ def dossier_submit(
 ) -> Dossier:
     """The specialist submits the draft result to the leader (Art. 19(2))."""
     act, step = _step_action(A.SUBMIT, actor, dossier, step_id, expected_version)
-    specs = step_ops.workflow_of(act.dossier.procedure_version)
-    following = step_ops.next_position(specs, step.position)
-    if following is None or {s.role for s in specs if s.position == following} != {
-        Role.LEADER
-    }:
-        raise Conflict(
-            "dossier.no_approval_step",
-            "Bước tiếp theo của quy trình không phải bước lãnh đạo phê duyệt.",
-        )
     opened = _advance(act, step, assignee=assignee)
     return act.commit(
         step=step,
         reason=(note or "").strip(),
         payload=_opened(opened, assignee),
     )
-
-
-def _leader_step(act: _Act, step_id: int | None) -> Step:
-    step = _pick_step(act.dossier, act.actor, step_id)
-    if step.role != Role.LEADER:
-        raise Conflict(
-            "dossier.not_awaiting_approval", "Hồ sơ chưa được trình lãnh đạo phê duyệt."
-        )
-    _require_role(act.actor, step.agency, [Role.LEADER], act.dossier.field_id)
-    return step
 
 
 @transaction.atomic
@@ -789,8 +731,7 @@ def dossier_approve(
     expected_version: int | None = None,
 ) -> Dossier:
     """The leader approves and signs the result (Art. 19(2))."""
-    act = _begin(A.APPROVE, actor, dossier, expected_version, check_roles=False)
-    step = _leader_step(act, step_id)
+    act, step = _step_action(A.APPROVE, actor, dossier, step_id, expected_version)
     opened = _advance(act, step)
     act.dossier.signed_by = actor if getattr(actor, "pk", None) else None
     act.dossier.signed_at = act.now
@@ -812,8 +753,7 @@ def dossier_send_back(
 ) -> Dossier:
     """The leader sends the draft back to the specialist to process again."""
     reason = _require_text(reason, "dossier.reason_required", "lý do trả lại")
-    act = _begin(A.SEND_BACK, actor, dossier, expected_version, check_roles=False)
-    step = _leader_step(act, step_id)
+    act, step = _step_action(A.SEND_BACK, actor, dossier, step_id, expected_version)
     step_ops.close(step, act.now, actor, Step.State.SENT_BACK)
     previous = (
         act.dossier.steps.filter(position__lt=step.position, state=Step.State.DONE)
@@ -907,11 +847,7 @@ def dossier_answer_consult(
         raise _invalid(
             "dossier.unknown_consultation", "Không tìm thấy yêu cầu xin ý kiến."
         )
-    _require_role(actor, consultation.agency, TRANSITIONS[A.ANSWER_CONSULT].roles, None)
-    if consultation.answered_at is not None:
-        raise Conflict(
-            "dossier.consult_answered", "Yêu cầu xin ý kiến này đã được trả lời."
-        )
+    _check(actor, act.dossier, A.ANSWER_CONSULT, consultation=consultation)
     consultation.answer = answer
     consultation.answered_by = actor if getattr(actor, "pk", None) else None
     consultation.answered_at = act.now
@@ -951,8 +887,6 @@ def dossier_record_payment(
     due date moved by the working time waited."""
     act = _begin(A.RECORD_PAYMENT, actor, dossier, expected_version)
     d = act.dossier
-    if d.payment_status == Dossier.Payment.PAID:
-        raise Conflict("dossier.already_paid", "Hồ sơ đã được ghi nhận nộp phí.")
     d.payment_status = Dossier.Payment.PAID
     target = None
     waited = timedelta(0)
