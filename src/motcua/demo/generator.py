@@ -21,7 +21,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.core.errors import DomainError
-from motcua.deadlines.engine import VN_TZ, Calendar
+from motcua.deadlines.engine import VN_TZ, WORKING_DAY, Calendar
 from motcua.deadlines.services import calendar_for
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier
@@ -265,7 +265,8 @@ def _day_starts(
     rng: random.Random, calendar: Calendar, day: date, n: int
 ) -> list[datetime]:
     opening = datetime.combine(day, time(0), tzinfo=VN_TZ)
-    minutes = sorted(rng.randrange(0, 8 * 60) for _ in range(n))
+    day_minutes = int(WORKING_DAY.total_seconds() // 60)
+    minutes = sorted(rng.randrange(0, day_minutes) for _ in range(n))
     return [
         calendar.add_working_time(opening, timedelta(minutes=m, seconds=1))
         for m in minutes
