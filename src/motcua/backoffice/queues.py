@@ -18,11 +18,9 @@ from motcua.deadlines.engine import WORKING_DAY
 from motcua.deadlines.services import calendar_for
 from motcua.dossiers import selectors, timing
 from motcua.dossiers.models import Dossier, Step
-from motcua.dossiers.workflow import Status
+from motcua.dossiers.workflow import WORKING, Status
 
 from .access import Desk
-
-WORKING = (Status.RECEIVED, Status.PROCESSING)
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,6 @@ from .workflow import Status
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 ORDERINGS = ("-id", "due_at")
-# "Overdue" counts dossiers someone is working on (the clock runs, nothing paused).
-WORKING_STATUSES = (Status.RECEIVED, Status.PROCESSING)
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 

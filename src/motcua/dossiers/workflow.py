@@ -11,6 +11,7 @@ else decides whether a transition is allowed.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from django.db import models
@@ -46,26 +47,19 @@ DVCQG_STATUS = {
     Status.RETURNED: (10, "done"),
 }
 
-# The legal clock runs in these states; it is paused while waiting for the
-# applicant; it has ended in the others.
-OPEN = frozenset(
-    {
-        Status.RECEIVED,
-        Status.PROCESSING,
-        Status.WAITING_SUPPLEMENT,
-        Status.WAITING_PAYMENT,
-    }
-)
-ENDED = frozenset(
-    {
-        Status.NOT_RECEIVED,
-        Status.WITHDRAWN,
-        Status.STOPPED,
-        Status.RESULT_READY,
-        Status.RETURNED,
-    }
-)
+# Status groups: the one definition for services, screens, slips and reports.
+# The legal clock runs while someone works on the dossier (WORKING); it is paused
+# while waiting for the applicant (PAUSED); together they are OPEN (unfinished).
+# ENDED: the clock has stopped for good, with or without a result (FINISHED: a
+# result exists, waiting or handed over); CLOSED: nothing more will happen.
+WORKING = frozenset({Status.RECEIVED, Status.PROCESSING})
 PAUSED = frozenset({Status.WAITING_SUPPLEMENT, Status.WAITING_PAYMENT})
+OPEN = WORKING | PAUSED
+FINISHED = frozenset({Status.RESULT_READY, Status.RETURNED})
+CLOSED = frozenset(
+    {Status.RETURNED, Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED}
+)
+ENDED = CLOSED | FINISHED
 
 
 class Action(models.TextChoices):
@@ -106,13 +100,10 @@ class Transition:
 S, A = Status, Action
 NEW = "new"  # the dossier does not exist yet: the action creates it
 RCP, SPC, LDR, ADM = Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN
-WORKING: set[str] = {S.RECEIVED, S.PROCESSING}
-UNFINISHED: set[str] = WORKING | {S.WAITING_SUPPLEMENT, S.WAITING_PAYMENT}
-CLOSED: set[str] = {S.RETURNED, S.NOT_RECEIVED, S.WITHDRAWN, S.STOPPED}
 
 
 def _t(
-    sources: set[str], target: str | None, roles: set[str], article: str
+    sources: AbstractSet[str], target: str | None, roles: set[str], article: str
 ) -> Transition:
     return Transition(frozenset(sources), target, frozenset(roles), article)
 
@@ -144,11 +135,11 @@ TRANSITIONS: dict[str, Transition] = {
     A.RECORD_PAYMENT:     _t(WORKING | {S.WAITING_PAYMENT}, None, {RCP}, "Đ.22"),
     A.FINISH:             _t(WORKING, S.RESULT_READY, {RCP, SPC, LDR}, "Đ.19(2)(d)"),
     A.RETURN_RESULT:      _t({S.RESULT_READY},        S.RETURNED, {RCP}, "Đ.20"),
-    A.WITHDRAW:           _t({S.SUBMITTED} | UNFINISHED, S.WITHDRAWN, {RCP}, "Đ.21"),
-    A.STOP:               _t(UNFINISHED,              S.STOPPED, {LDR}, "Đ.19"),
-    A.EXTEND:             _t(UNFINISHED,              None, {LDR, ADM}, "Đ.19(8)(c)"),
+    A.WITHDRAW:           _t({S.SUBMITTED} | OPEN,    S.WITHDRAWN, {RCP}, "Đ.21"),
+    A.STOP:               _t(OPEN,                    S.STOPPED, {LDR}, "Đ.19"),
+    A.EXTEND:             _t(OPEN,                    None, {LDR, ADM}, "Đ.19(8)(c)"),
     # scans at reception, drafts and results later (Decree 45/2020/NĐ-CP Art. 10)
-    A.ATTACH_FILE:        _t({S.SUBMITTED, S.RESULT_READY} | UNFINISHED,
+    A.ATTACH_FILE:        _t({S.SUBMITTED, S.RESULT_READY} | OPEN,
                              None, {RCP, SPC, LDR}, "NĐ 45/2020 Đ.10"),
     # personal data kept no longer than needed (Decree 13/2023/NĐ-CP Art. 16)
     A.ANONYMISE:          _t(CLOSED, None, {ADM}, "NĐ 13/2023 Đ.16"),

@@ -17,13 +17,13 @@ from motcua.agencies.selectors import has_role
 from motcua.core import clock
 from motcua.core.errors import Conflict, DomainError
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import Status
+from motcua.dossiers.workflow import FINISHED
 
 from .circular01 import INDICATORS
 from .models import EvaluatorScore, Rating
 from .periods import Period
 
-RATEABLE = {Status.RETURNED, Status.RESULT_READY}
+RATEABLE = FINISHED  # a result exists: waiting at the desk or handed over
 # The monitor (Giám sát) reads only (issue 8): evaluator points are entered by
 # the agency administrator.
 EVALUATOR_ROLES = (Role.AGENCY_ADMIN,)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import Status
+from motcua.dossiers.workflow import ENDED, PAUSED, Status
 from motcua.security import throttle
 from motcua.security.throttle import HOUR, Policy
 from motcua.slips.formatting import initials
@@ -53,15 +53,6 @@ NEXT_STEP = {
     Status.NOT_RECEIVED: "Không có – hồ sơ không được tiếp nhận",
     Status.WITHDRAWN: "Không có – hồ sơ đã được rút",
     Status.STOPPED: "Không có – hồ sơ đã dừng giải quyết",
-}
-PAUSED_OR_ENDED = {
-    Status.WAITING_SUPPLEMENT,
-    Status.WAITING_PAYMENT,
-    Status.RESULT_READY,
-    Status.RETURNED,
-    Status.NOT_RECEIVED,
-    Status.WITHDRAWN,
-    Status.STOPPED,
 }
 
 
@@ -146,7 +137,7 @@ def _find(code: str, typed: str) -> Dossier | None:
 
 
 def _next_step(dossier: Dossier) -> str:
-    if dossier.status not in PAUSED_OR_ENDED:
+    if dossier.status not in PAUSED | ENDED:
         active = [s.name for s in dossier.steps.all() if s.state == "active"]
         if active:
             return "; ".join(dict.fromkeys(active))
