@@ -23,6 +23,7 @@ from django.db.models.functions import TruncMonth
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.selectors import in_force_at
 from motcua.deadlines.engine import VN_TZ
 from motcua.dossiers.models import Dossier, DossierFile
 
@@ -276,8 +277,8 @@ def _catalogue_rate(agencies: QuerySet[Agency], period: Period, good: Q) -> Rows
     the end of the period), the same for every month of the period."""
     day = period.last
     versions = ProcedureVersion.objects.filter(
-        effective_from__lte=day, procedure__is_active=True
-    ).exclude(effective_to__lte=day)
+        in_force_at(day), procedure__is_active=True
+    )
     rows = (
         versions.filter(procedure__agencies__in=agencies)
         .values("procedure__agencies")

@@ -22,6 +22,7 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import subtree as agency_subtree
 from motcua.agencies.selectors import visible_agencies
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.selectors import IN_FORCE_ORDER
 from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
@@ -266,7 +267,7 @@ def _names(group_by: str, ids: list[int]) -> dict[int, tuple[str, str]]:
     names: dict[int, str] = {}
     for pk, name in (
         ProcedureVersion.objects.filter(procedure_id__in=ids)
-        .order_by("procedure_id", "-effective_from", "-number")
+        .order_by("procedure_id", *IN_FORCE_ORDER)  # the latest version's name
         .values_list("procedure_id", "name")
     ):
         names.setdefault(pk, name)
