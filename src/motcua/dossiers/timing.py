@@ -61,6 +61,11 @@ def day_timing(done: date, due: date | None) -> str:
     return EARLY if done < due else LATE
 
 
+def first_overdue_day(due: date) -> date:
+    """The first day at whose end a dossier due on ``due`` counts as overdue."""
+    return due + timedelta(days=1)
+
+
 def is_late_at(now: datetime, due_at: datetime | None) -> bool:
     """Finishing at ``now`` would be late."""
     return timing(now, due_at) == LATE

@@ -18,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext, gettext_noop
 
-from motcua.deadlines.engine import VN_TZ
+from motcua.dossiers.timing import LATE
+from motcua.dossiers.timing import timing as finish_timing
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -183,10 +184,10 @@ def steps_points(steps: Iterable[tuple[datetime, datetime]]) -> int | None:
     for ended, due in steps:
         if ended <= due:
             points = 2
-        elif ended.astimezone(VN_TZ).date() == due.astimezone(VN_TZ).date():
-            points = 1
-        else:
+        elif finish_timing(ended, due) == LATE:  # the one date rule
             return 0
+        else:
+            points = 1
         worst = points if worst is None else min(worst, points)
     return worst
 

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from motcua.deadlines.engine import VN_TZ
-from motcua.dossiers.timing import day_timing
+from motcua.dossiers.timing import day_timing, first_overdue_day
 from motcua.dossiers.workflow import OPEN, PAUSED, Status
 
 from .models import EndKind
@@ -149,7 +149,7 @@ def contributions(timeline: Timeline | None) -> Counter[tuple[date, str]]:
             if interval.end is not None:
                 out[(interval.end, "paused")] -= 1
         elif interval.due_day is not None:
-            overdue_from = max(interval.start, interval.due_day + ONE_DAY)
+            overdue_from = max(interval.start, first_overdue_day(interval.due_day))
             if interval.end is None or overdue_from < interval.end:
                 out[(overdue_from, "overdue")] += 1
                 if interval.end is not None:
