@@ -9,9 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Counter
+from motcua.core.names import display_name
 from motcua.dossiers.models import Applicant, Dossier
-
-from .templatetags.backoffice import vn_name
 
 OUTCOMES = (
     ("receive", _("Tiếp nhận")),
@@ -120,7 +119,7 @@ class SupplementForm(ReasonForm):
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return vn_name(obj)  # family name first, as officers say it
+        return display_name(obj)  # family name first, as officers say it
 
 
 class AssignForm(forms.Form):

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from motcua.agencies.models import Agency
+from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
 from motcua.core.text import fold
 from motcua.deadlines.engine import WORKING_DAY_HOURS, Unit
@@ -209,7 +210,7 @@ def default_step_data(unit: str, value: Decimal | int) -> list[StepData]:
 
 
 def _vn_date(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
+    return vn_date(d)
 
 
 def check_effective_range(

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+from motcua.deadlines.engine import VN_TZ
 
 _frozen: ContextVar[datetime | None] = ContextVar("motcua_frozen_now", default=None)
 
@@ -18,6 +20,11 @@ def now() -> datetime:
     """The current instant, aware (UTC unless a frozen instant was given)."""
     frozen = _frozen.get()
     return frozen if frozen is not None else datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in Vietnam (the calendar day of ``now()`` in Hà Nội)."""
+    return now().astimezone(VN_TZ).date()
 
 
 @contextmanager

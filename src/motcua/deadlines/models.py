@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.dates import vn_date
+
 
 class CalendarOverride(models.Model):
     """A date an administrator declares a day off or a working day, with a reason
@@ -50,4 +52,4 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         kind = _("làm việc") if self.working else _("nghỉ")
-        return f"{self.date:%d/%m/%Y} ({kind}): {self.reason}"
+        return f"{vn_date(self.date)} ({kind}): {self.reason}"

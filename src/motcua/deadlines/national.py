@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import holidays
 
+from motcua.core.dates import vn_date
+
 from .engine import FIRST_YEAR, LAST_YEAR, CalendarDay, Source
 
 _DATE_IN_NAME = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
@@ -45,8 +47,9 @@ def national_days(
         if not first_year <= workday.year <= last_year:
             continue
         day_off = swapped.get(workday)
-        suffix_vi = f" (cho ngày nghỉ {day_off:%d/%m/%Y})" if day_off else ""
-        suffix_en = f" (for the day off on {day_off:%d/%m/%Y})" if day_off else ""
+        off = vn_date(day_off)
+        suffix_vi = f" (cho ngày nghỉ {off})" if day_off else ""
+        suffix_en = f" (for the day off on {off})" if day_off else ""
         days.append(
             CalendarDay(
                 workday,

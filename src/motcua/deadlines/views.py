@@ -32,7 +32,6 @@ from .engine import (
     FIRST_YEAR,
     LAST_YEAR,
     UNIT_LABELS_VI,
-    VN_TZ,
     Calendar,
     CalendarDay,
     DeadlineError,
@@ -175,7 +174,7 @@ def exception_rows(calendar: Calendar, year: int) -> list[ExceptionRow]:
 
 
 def _today() -> date:
-    return clock.now().astimezone(VN_TZ).date()
+    return clock.today()
 
 
 def _year_url(year: int, agency: Agency | None) -> str:

@@ -20,7 +20,6 @@ from django.core.validators import validate_email
 
 from motcua.core import clock
 from motcua.core.errors import DomainError
-from motcua.deadlines.engine import VN_TZ
 
 from .models import Applicant
 
@@ -143,7 +142,7 @@ def _clean_email(email: str) -> str:
 def _check_birth_date(birth_date: date | None) -> None:
     if birth_date is None:
         return
-    today = clock.now().astimezone(VN_TZ).date()
+    today = clock.today()
     if birth_date > today:
         raise _invalid(
             "applicant.birth_date_in_future",

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 
 from motcua.agencies.models import Agency
 from motcua.core import clock
+from motcua.core.names import display_name
 from motcua.deadlines.engine import VN_TZ, Calendar
 from motcua.deadlines.services import calendar_for
 from motcua.dossiers.models import Dossier, Step
@@ -231,7 +232,7 @@ def bottlenecks(agencies: QuerySet[Agency], period: Period) -> Bottlenecks:
     users = get_user_model().objects.in_bulk(list(by_officer))
     for pk, h in by_officer.items():
         user = users.get(pk)
-        h.label = (user.get_full_name() or user.get_username()) if user else h.label
+        h.label = display_name(user) if user else h.label
     lost, late_count = lost_time(agencies, period, calendars)
     return Bottlenecks(
         _sorted(by_step), _sorted(by_unit), _sorted(by_officer), lost, late_count

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
-from motcua.core.dates import MAX_YEAR, MIN_YEAR
+from motcua.core.dates import MAX_YEAR, MIN_YEAR, vn_date
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import VN_TZ
 
@@ -80,7 +80,7 @@ class Period:
             }
         if self.kind == "year":
             return _("Năm %(year)s") % {"year": self.year}
-        return f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
+        return f"{vn_date(self.first)} – {vn_date(self.last)}"
 
     def months(self) -> Iterator[Period]:
         y, m = self.first.year, self.first.month

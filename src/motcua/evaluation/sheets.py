@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from motcua.agencies.models import Agency
+from motcua.core.names import display_name
 from motcua.core.spreadsheets import SafeBook
 
 from .dashboard import figures
@@ -44,9 +45,7 @@ HELD_HEADERS = [
 
 
 def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    return str(user.get_full_name() or user.get_username())
+    return display_name(user)
 
 
 def monthly_sheet(agency: Agency, agencies: QuerySet[Agency], period: Period) -> bytes:

@@ -33,7 +33,6 @@ from motcua.agencies.selectors import (
 )
 from motcua.core import clock
 from motcua.core.errors import DomainError, NotFound
-from motcua.deadlines.engine import VN_TZ
 
 from . import circular01, dashboard, index766, performance, scoring, sheets
 from .periods import Period, current_month, current_quarter, parse_period
@@ -69,7 +68,7 @@ def handles_domain_errors(view: View) -> View:
 
 
 def _today() -> Any:
-    return clock.now().astimezone(VN_TZ).date()
+    return clock.today()
 
 
 def _param(request: HttpRequest, name: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from motcua.core.dates import vn_date
 from motcua.dossiers.models import Dossier, Event
 
 from .figures import Timeline, advance, contributions, local_day, state_after
@@ -126,7 +127,7 @@ def _describe_bucket(key: BucketKey) -> str:
     agency_id, procedure_id, field_id, grain, bucket = key
     return (
         f"ô tổng hợp cơ quan #{agency_id}, thủ tục #{procedure_id}, "
-        f"lĩnh vực #{field_id}, {grain} {bucket:%d/%m/%Y}"
+        f"lĩnh vực #{field_id}, {grain} {vn_date(bucket)}"
     )
 
 
@@ -176,12 +177,12 @@ def verify() -> tuple[Totals, list[str]]:
 def _summary(timeline: Timeline | None) -> str:
     if timeline is None:
         return "(không có)"
-    parts = [f"nhận {timeline.received_day:%d/%m/%Y}"]
+    parts = [f"nhận {vn_date(timeline.received_day)}"]
     if timeline.end_day:
-        parts.append(f"kết thúc {timeline.end_day:%d/%m/%Y} {timeline.end_kind}")
+        parts.append(f"kết thúc {vn_date(timeline.end_day)} {timeline.end_kind}")
         if timeline.timing:
             parts.append(timeline.timing)
     if timeline.due_day:
-        parts.append(f"hạn {timeline.due_day:%d/%m/%Y}")
+        parts.append(f"hạn {vn_date(timeline.due_day)}")
     parts.append(f"{len(timeline.intervals)} khoảng")
     return "[" + ", ".join(parts) + "]"

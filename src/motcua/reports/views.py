@@ -61,7 +61,7 @@ def _subtree_ticked(request: HttpRequest, agencies: Any) -> bool:
 
 
 def _form(request: HttpRequest) -> dict[str, Any]:
-    today = clock.now().astimezone(VN_TZ).date()
+    today = clock.today()
     agencies = visible_agencies(request.user).order_by("code")
     return {
         "agencies": agencies,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
 from motcua.core.dates import in_supported_years, years_message
+from motcua.core.names import display_name
 from motcua.dossiers.models import Dossier, DossierFile
 
 from .models import DutyRota
@@ -28,7 +29,7 @@ def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
 
 class LeaderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class CertificateUploadForm(forms.Form):

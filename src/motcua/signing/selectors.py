@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import memberships
 from motcua.core import clock
-from motcua.deadlines.engine import VN_TZ
 
 from .models import DutyRota, LeaderCertificate, Signature, TrustedRoot
 
@@ -20,7 +19,7 @@ SESSION_ORDER: dict[str, int] = {"morning": 0, "afternoon": 1}
 
 def today() -> dt.date:
     """Today in Vietnam, from the injected clock."""
-    return clock.now().astimezone(VN_TZ).date()
+    return clock.today()
 
 
 def is_system_admin(user: Any) -> bool:

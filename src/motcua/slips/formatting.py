@@ -8,7 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from motcua.deadlines.engine import UNIT_LABELS_VI, VN_TZ, Unit
+from motcua.core.dates import local, vn_date, vn_time
+from motcua.core.names import display_name
+from motcua.deadlines.engine import UNIT_LABELS_VI, Unit
 
 # "UBND phường Hòa Cường Nam" → "Hòa Cường Nam" for the place-and-date line.
 _PLACE_PREFIX = re.compile(
@@ -16,23 +18,6 @@ _PLACE_PREFIX = re.compile(
     r"(thành phố|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã|đặc khu)?\s*",
     re.IGNORECASE,
 )
-
-
-def local(value: datetime) -> datetime:
-    return value.astimezone(VN_TZ) if value.tzinfo is not None else value
-
-
-def vn_date(value: date | None) -> str:
-    """``02/06/2025`` (empty for no date)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = local(value)
-    return f"{value:%d/%m/%Y}"
-
-
-def vn_time(value: datetime | None) -> str:
-    return "" if value is None else f"{local(value):%H:%M}"
 
 
 def vn_datetime(value: datetime | None) -> str:
@@ -70,11 +55,8 @@ def legal_time(unit: str, value: Decimal) -> str:
 
 
 def person_name(user: Any) -> str:
-    """A staff member's name as printed on a slip."""
-    if user is None:
-        return ""
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return (full or getattr(user, "username", "") or "").strip()
+    """A staff member's name as printed on a slip: Vietnamese order."""
+    return display_name(user)
 
 
 def initials(name: str) -> str:

@@ -8,6 +8,8 @@ from django import template
 from django.utils.html import format_html
 
 from motcua.agencies.selectors import is_staff_member
+from motcua.core.dates import vn_time_date
+from motcua.core.names import display_name
 
 register = template.Library()
 
@@ -30,21 +32,14 @@ def badge(value: Any) -> str:
 
 @register.filter
 def vn_name(user: Any) -> str:
-    """A person's name in Vietnamese order: family name first ("Trần Thị Thu")."""
-    if user is None:
-        return ""
-    full = f"{user.last_name} {user.first_name}".strip()
-    return full or user.get_username()
+    """A person's name in Vietnamese order (``core.names.display_name``)."""
+    return display_name(user)
 
 
 @register.filter
 def short_dt(value: Any) -> str:
     """``09:24 29/10/2026`` (Vietnam time), for dense tables."""
-    if value is None:
-        return ""
-    from motcua.deadlines.engine import VN_TZ
-
-    return f"{value.astimezone(VN_TZ):%H:%M %d/%m/%Y}"
+    return vn_time_date(value)
 
 
 @register.filter

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_GET,
@@ -212,7 +211,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "q": q,
         "found": found,
         "version": version,
-        "duty": duty_for(d.agency, timezone.localdate(clock.now())),
+        "duty": duty_for(d.agency, clock.today()),
         "max_mb": settings.MOTCUA_MAX_UPLOAD_BYTES // (1024 * 1024),
     }
     if version is None:

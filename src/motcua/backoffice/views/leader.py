@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from motcua.agencies.models import Role
@@ -36,6 +35,6 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "board": leader_board(desk, now),
             "waiting": waiting,
-            "duty": duty_for(desk.agency, timezone.localdate(now)),
+            "duty": duty_for(desk.agency, clock.today()),
         },
     )

@@ -6,6 +6,8 @@ Usable from Python (views) and templates::
     {% load motcua_dates %}
     {{ dossier.due_at|vn_datetime }}   → 17:00 thứ Bảy, 26/04/2025
     {{ day|vn_date }}                  → 26/04/2025
+    {{ moment|vn_date_time }}          → 26/04/2025 17:00
+    {{ moment|vn_time_date }}          → 17:00 26/04/2025
     {{ day|weekday_name|capfirst }}    → Thứ Bảy
 """
 
@@ -17,7 +19,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.deadlines.engine import VN_TZ
+from motcua.core import dates
 
 register = template.Library()
 
@@ -57,8 +59,7 @@ MONTH_NAMES = (
 )
 
 
-def _local(value: datetime) -> datetime:
-    return value.astimezone(VN_TZ) if value.tzinfo is not None else value
+_local = dates.local
 
 
 @register.filter
@@ -74,11 +75,19 @@ def weekday_name(value: date | None) -> str:
 @register.filter
 def vn_date(value: date | None) -> str:
     """``26/04/2025``."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = _local(value)
-    return f"{value:%d/%m/%Y}"
+    return dates.vn_date(value)
+
+
+@register.filter
+def vn_date_time(value: datetime | None) -> str:
+    """``29/10/2026 09:24`` (Vietnam time), for tables."""
+    return dates.vn_date_time(value)
+
+
+@register.filter
+def vn_time_date(value: datetime | None) -> str:
+    """``09:24 29/10/2026`` (Vietnam time), as on the official forms."""
+    return dates.vn_time_date(value)
 
 
 @register.filter
@@ -99,7 +108,7 @@ def vn_datetime(value: datetime | None) -> str:
         return ""
     local = _local(value)
     return _("%(time)s %(weekday)s, %(date)s") % {
-        "time": f"{local:%H:%M}",
+        "time": dates.vn_time(local),
         "weekday": weekday_name(local),
         "date": vn_date(local),
     }

@@ -15,9 +15,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.timezone import localtime
 
 from motcua.core import clock
+from motcua.core.dates import vn_date_time
 from motcua.core.errors import DomainError
 
 
@@ -89,6 +89,6 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         self.stdout.write(issued.key)
         self.stderr.write(
-            f"Hết hạn: {localtime(issued.token.expires_at):%d/%m/%Y %H:%M}. "
+            f"Hết hạn: {vn_date_time(issued.token.expires_at)}. "
             "Khóa chỉ hiện một lần; hãy lưu vào nơi an toàn."
         )
