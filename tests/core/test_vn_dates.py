@@ -9,6 +9,7 @@ from django.template import Context, Template
 
 from motcua.core import clock
 from motcua.core.dates import vn_date, vn_date_time, vn_time, vn_time_date
+from motcua.privacy.models import ReadLog
 
 # 17:30 UTC on 28/02 is 00:30 on 01/03 in Hà Nội (UTC+7).
 LATE_EVENING_UTC = datetime(2026, 2, 28, 17, 30, tzinfo=UTC)
@@ -34,3 +35,8 @@ def test_templates_use_the_same_functions():
         Context({"t": LATE_EVENING_UTC})
     )
     assert rendered == "01/03/2026 00:30|00:30 01/03/2026|01/03/2026"
+
+
+def test_a_read_log_line_reads_in_vietnam_time():
+    line = ReadLog(at=LATE_EVENING_UTC, username="canbo1", what="view")
+    assert str(line) == "01/03/2026 00:30 canbo1 view"

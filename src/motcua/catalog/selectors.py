@@ -13,16 +13,16 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from motcua.agencies.models import Agency
 from motcua.core import clock
+from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.text import fold
-from motcua.deadlines.engine import VN_TZ
 
 from .models import Field, Procedure, ProcedureVersion
 
 
 def today() -> date:
     """Today in Việt Nam, from the injected clock."""
-    return clock.now().astimezone(VN_TZ).date()
+    return clock.today()
 
 
 def in_force_at(at: date, prefix: str = "") -> Q:
@@ -50,7 +50,7 @@ def version_in_force(procedure: Procedure, at: date) -> ProcedureVersion:
         raise DomainError(
             "catalog.no_version_in_force",
             f"Thủ tục {procedure.code} không có phiên bản có hiệu lực vào ngày "
-            f"{at.strftime('%d/%m/%Y')}.",
+            f"{vn_date(at)}.",
         )
     return version
 

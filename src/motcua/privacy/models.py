@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.dates import vn_date_time
+
 
 class ReadLogImmutable(Exception):
     """Raised on any attempt to change or delete a read-log row."""
@@ -95,7 +97,8 @@ class ReadLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.what}"
+        # Vietnam time: the stored instant is UTC, read by officers in Hà Nội.
+        return f"{vn_date_time(self.at)} {self.username} {self.what}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
