@@ -270,6 +270,10 @@ def test_once_at_the_leader_the_specialist_no_longer_works_the_step():
     with pytest.raises(DomainError) as refused, world.at(LATER):
         services.dossier_assign(world.specialist, dossier, assignee=world.specialist)
     assert refused.value.status == 403
+    # Nor does the specialist settle it behind the leader's back.
+    assert mine == set()
+    for action in (A.FINISH, A.REFUSE, A.REQUEST_SUPPLEMENT, A.REQUEST_PAYMENT):
+        assert _outcome(world, world.specialist, dossier, action).status == 403
 
 
 @pytest.mark.django_db

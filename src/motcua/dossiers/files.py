@@ -17,17 +17,15 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 
-from motcua.agencies.models import Role
-from motcua.agencies.selectors import has_role
 from motcua.core import clock
 from motcua.core.errors import DomainError
 
-from . import services
+from . import permissions, services
 from .models import Dossier, DossierComponent, DossierFile
+from .workflow import Action
 
 log = logging.getLogger(__name__)
 
-UPLOAD_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER)
 KINDS = (DossierFile.Kind.SCAN, DossierFile.Kind.RESULT)
 # Magic numbers → (content type, extension).
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -83,13 +81,7 @@ def dossier_file_upload(
     """Attach a scan or a result (Decree 45/2020/NĐ-CP Art. 10: dossiers are
     digitised at reception) — by the desk, a specialist or a leader of the
     dossier's agency."""
-    if not has_role(actor, dossier.agency, UPLOAD_ROLES, field_id=dossier.field_id):
-        raise DomainError(
-            "auth.forbidden",
-            "Bạn không có quyền đính kèm tệp vào hồ sơ của cơ quan "
-            f"{dossier.agency.name}.",
-            status=403,
-        )
+    permissions.check_action(actor, dossier, Action.ATTACH_FILE)
     if kind not in KINDS:
         raise DomainError("file.invalid_kind", "Loại tệp phải là scan hoặc result.")
     component = _component(dossier, component_id)

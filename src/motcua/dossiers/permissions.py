@@ -160,6 +160,33 @@ def desk_roles(action: str, dossier: Dossier) -> frozenset[str]:
     return TRANSITIONS[action].roles
 
 
+def at_the_unit(dossier: Dossier) -> bool:
+    """Whether the dossier is with the specialists of its agency: one of its
+    steps there with the specialist's role is active, or it has no steps at all.
+    Once submitted to the leader (or handed to another agency, or back at the
+    desk) the specialist no longer works it."""
+    steps = list(dossier.steps.all())
+    return not steps or any(
+        s.state == Step.State.ACTIVE
+        and s.role == Role.SPECIALIST
+        and s.agency_id == dossier.agency_id
+        for s in steps
+    )
+
+
+def _works_it_now(held: _Held, dossier: Dossier, action: str) -> bool:
+    """A specialist takes dossier-level actions only while the dossier is at
+    the unit (``at_the_unit``); the desk, the leader and the administrator at
+    any stage the table allows."""
+    roles = desk_roles(action, dossier)
+    others = roles - {Role.SPECIALIST}
+    if action == A.ATTACH_FILE or Role.SPECIALIST not in roles:
+        return True  # files (drafts, scans) are not "working the dossier"
+    if others and held(dossier.agency, others, dossier.field_id):
+        return True
+    return at_the_unit(dossier)
+
+
 def _step_state_refusal(action: str, dossier: Dossier, step: Step) -> Conflict | None:
     """409 when the step cannot take the action whoever asks."""
     if action in (A.APPROVE, A.SEND_BACK) and step.role != Role.LEADER:
@@ -213,6 +240,8 @@ def refusal(
         return forbidden(dossier.agency)
     if dossier.status not in transition.sources:
         return invalid_transition(action, dossier.status)
+    if not _works_it_now(held, dossier, action):
+        return forbidden(dossier.agency)
     return _state_refusal(action, dossier)
 
 
