@@ -10,7 +10,6 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.security.throttle import client_address
@@ -22,10 +21,11 @@ View = Callable[..., HttpResponse]
 
 
 def _private(view: View) -> View:
-    """Tracking answers are never stored by a browser or proxy, never indexed,
-    and the QR token never leaves the site in a ``Referer`` (``same-origin``:
-    with ``no-referrer`` browsers post the form with ``Origin: null``, which the
-    CSRF check refuses)."""
+    """Tracking answers are never indexed, and the QR token never leaves the
+    site in a ``Referer`` (``same-origin``: with ``no-referrer`` browsers post
+    the form with ``Origin: null``, which the CSRF check refuses). ``no-store``
+    comes from the site-wide headers middleware (``core.headers``), like every
+    page under ``/tra-cuu/``."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
@@ -34,7 +34,7 @@ def _private(view: View) -> View:
         response["Referrer-Policy"] = "same-origin"
         return response
 
-    return never_cache(wrapped)
+    return wrapped
 
 
 def _page(
