@@ -111,6 +111,18 @@ def _stale(policy: Policy, row: AttemptCounter, now: datetime) -> bool:
     )
 
 
+def _wait(policy: Policy, row: AttemptCounter, now: datetime) -> float:
+    """Seconds ``row`` still has to wait (0 when an attempt may go ahead)."""
+    if row.blocked_until is None or _stale(policy, row, now):
+        return 0.0
+    return max(0.0, (row.blocked_until - now).total_seconds())
+
+
+def _refusal(waits: Sequence[float]) -> Decision | None:
+    longest = max(waits, default=0.0)
+    return Decision(False, max(1, math.ceil(longest))) if longest > 0 else None
+
+
 def attempt(
     pairs: Sequence[tuple[Policy, str]], now: datetime | None = None
 ) -> Decision:
@@ -119,15 +131,9 @@ def attempt(
     now = now or clock.now()
     with transaction.atomic():
         rows = [(policy, _row(policy, key)) for policy, key in pairs if key]
-        waits = [
-            (row.blocked_until - now).total_seconds()
-            for policy, row in rows
-            if row.blocked_until
-            and row.blocked_until > now
-            and not _stale(policy, row, now)
-        ]
-        if waits:
-            return Decision(False, max(1, math.ceil(max(waits))))
+        refusal = _refusal([_wait(policy, row, now) for policy, row in rows])
+        if refusal is not None:
+            return refusal
         for policy, row in rows:
             row.failures = 1 if _stale(policy, row, now) else row.failures + 1
             row.last_failure_at = now
@@ -174,16 +180,9 @@ def check(pairs: Sequence[tuple[Policy, str]], now: datetime | None = None) -> D
         row = AttemptCounter.objects.filter(
             scope=policy.scope, key=_digest(policy.scope, key)
         ).first()
-        if (
-            row is not None
-            and row.blocked_until
-            and row.blocked_until > now
-            and not _stale(policy, row, now)
-        ):
-            waits.append((row.blocked_until - now).total_seconds())
-    if waits:
-        return Decision(False, max(1, math.ceil(max(waits))))
-    return Decision(True)
+        if row is not None:
+            waits.append(_wait(policy, row, now))
+    return _refusal(waits) or Decision(True)
 
 
 def failures(policy: Policy, key: str, now: datetime | None = None) -> int:
