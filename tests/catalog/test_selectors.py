@@ -65,7 +65,7 @@ def test_overlapping_versions_latest_start_then_highest_number(make_version):
 
 def test_today_follows_the_clock_in_vietnam_time():
     with clock.frozen_at(datetime(2025, 6, 30, 17, 30, tzinfo=UTC)):
-        assert selectors.today() == date(2025, 7, 1)  # 00:30 in Hà Nội
+        assert clock.today() == date(2025, 7, 1)  # 00:30 in Hà Nội
 
 
 def test_procedures_offered_by_an_agency(make_version, agency):

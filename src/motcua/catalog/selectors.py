@@ -20,11 +20,6 @@ from motcua.core.text import fold
 from .models import Field, Procedure, ProcedureVersion
 
 
-def today() -> date:
-    """Today in Việt Nam, from the injected clock."""
-    return clock.today()
-
-
 def in_force_at(at: date, prefix: str = "") -> Q:
     """Condition "the version is in force on ``at``" (``prefix`` for a relation)."""
     return Q(**{f"{prefix}effective_from__lte": at}) & (
@@ -67,7 +62,7 @@ def procedures_offered(agency: Agency) -> QuerySet[Procedure]:
 def versions_in_force(at: date | None = None) -> QuerySet[ProcedureVersion]:
     """Versions in force on ``at`` (today) of active procedures, ready to list:
     procedure, field, components and offering agencies loaded in fixed queries."""
-    at = at or today()
+    at = at or clock.today()
     return (
         ProcedureVersion.objects.filter(in_force_at(at), procedure__is_active=True)
         .select_related("procedure__field")

@@ -173,10 +173,6 @@ def exception_rows(calendar: Calendar, year: int) -> list[ExceptionRow]:
     return rows
 
 
-def _today() -> date:
-    return clock.today()
-
-
 def _year_url(year: int, agency: Agency | None) -> str:
     query = {"year": year} | ({"agency": agency.code} if agency else {})
     return f"{reverse('calendar:year')}?{urlencode(query)}"
@@ -184,7 +180,7 @@ def _year_url(year: int, agency: Agency | None) -> str:
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """The working calendar of a year, nationally or for one agency."""
-    today = _today()
+    today = clock.today()
     form = CalendarYearForm(
         {
             "year": request.GET.get("year") or str(today.year),

@@ -144,8 +144,3 @@ TRANSITIONS: dict[str, Transition] = {
     # personal data kept no longer than needed (Decree 13/2023/NĐ-CP Art. 16)
     A.ANONYMISE:          _t(CLOSED, None, {ADM}, "NĐ 13/2023 Đ.16"),
 }  # fmt: skip
-
-
-def allowed_actions(status: str) -> list[str]:
-    """Actions whose table row allows starting from ``status``."""
-    return [a for a, t in TRANSITIONS.items() if status in t.sources]

@@ -67,10 +67,6 @@ def handles_domain_errors(view: View) -> View:
     return wrapper
 
 
-def _today() -> Any:
-    return clock.today()
-
-
 def _param(request: HttpRequest, name: str) -> str:
     return str(request.GET.get(name, "") or "")[:100]
 
@@ -160,7 +156,7 @@ def _chart(
 @handles_domain_errors
 def board(request: HttpRequest) -> HttpResponse:
     """The leaders' board: today, trends by week and month, rates."""
-    today = _today()
+    today = clock.today()
     scope = _scope(request, current_month(today))
     now = clock.now()
     today_figures = dashboard.today_figures(scope.agencies, now)
@@ -203,7 +199,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def public(request: HttpRequest) -> HttpResponse:
     """Public transparency figures of an agency for a period: counts and rates
     only, no personal data; no login."""
-    today = _today()
+    today = clock.today()
     agencies = public_agencies()
     code = _param(request, "co-quan").strip()
     agency = agencies.filter(code=code).first() if code else None
@@ -235,7 +231,10 @@ def public(request: HttpRequest) -> HttpResponse:
 def circular01_page(request: HttpRequest) -> HttpResponse:
     """Circular 01/2018 scores of an agency and its staff for a quarter or year."""
     scope = _scope(
-        request, current_quarter(_today()), LEADING_ROLES, kinds=("quarter", "year")
+        request,
+        current_quarter(clock.today()),
+        LEADING_ROLES,
+        kinds=("quarter", "year"),
     )
     may_enter = can_enter_scores(request.user, scope.agency)
     if request.method == "POST":
@@ -274,7 +273,7 @@ def circular01_page(request: HttpRequest) -> HttpResponse:
 @handles_domain_errors
 def index766_page(request: HttpRequest) -> HttpResponse:
     """The 766 index of the agency's subtree, month by month and per unit."""
-    scope = _scope(request, current_month(_today()))
+    scope = _scope(request, current_month(clock.today()))
     report = index766.index_report(scope.agency, scope.agencies, scope.period)
     # xgettext:no-python-format
     title = _("Chỉ số theo tháng (% số điểm có thể tính)")
@@ -295,7 +294,7 @@ def index766_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 @handles_domain_errors
 def staff_page(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request, current_month(_today()), LEADING_ROLES)
+    scope = _scope(request, current_month(clock.today()), LEADING_ROLES)
     rows = performance.staff_performance(scope.agencies, scope.period)
     return render(
         request,
@@ -308,7 +307,7 @@ def staff_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 @handles_domain_errors
 def bottlenecks_page(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request, current_month(_today()), LEADING_ROLES)
+    scope = _scope(request, current_month(clock.today()), LEADING_ROLES)
     result = performance.bottlenecks(scope.agencies, scope.period)
     chart = _chart(
         "c-lost", "bar", _("Hồ sơ quá hạn: giờ làm việc vượt định mức theo khâu"),
@@ -327,7 +326,9 @@ def bottlenecks_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 @handles_domain_errors
 def monthly_sheet(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request, current_month(_today()), LEADING_ROLES, kinds=("month",))
+    scope = _scope(
+        request, current_month(clock.today()), LEADING_ROLES, kinds=("month",)
+    )
     content = sheets.monthly_sheet(scope.agency, scope.agencies, scope.period)
     response = HttpResponse(
         content,

@@ -10,16 +10,10 @@ from django.db.models import QuerySet
 
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import memberships
-from motcua.core import clock
 
 from .models import DutyRota, LeaderCertificate, Signature, TrustedRoot
 
 SESSION_ORDER: dict[str, int] = {"morning": 0, "afternoon": 1}
-
-
-def today() -> dt.date:
-    """Today in Vietnam, from the injected clock."""
-    return clock.today()
 
 
 def is_system_admin(user: Any) -> bool:

@@ -31,7 +31,7 @@ from motcua.dossiers.services import dossier_approve
 from . import crypto
 from .models import DutyRota, LeaderCertificate, Signature, TrustedRoot
 from .pdf import SignatureReport, sign_pdf, verify_pdf
-from .selectors import active_certificate, duty_for, is_system_admin, today
+from .selectors import active_certificate, duty_for, is_system_admin
 
 __all__ = [
     "SignatureReport",
@@ -353,7 +353,7 @@ def duty_set(
         raise DomainError(
             "signing.invalid_session", "Buổi trực phải là sáng hoặc chiều."
         )
-    if not isinstance(date, dt.date) or date < today():
+    if not isinstance(date, dt.date) or date < clock.today():
         raise DomainError(
             "signing.duty_in_past", "Không sửa lịch trực ký của ngày đã qua."
         )
@@ -392,7 +392,7 @@ def duty_set(
 def duty_remove(actor: Any, entry: DutyRota) -> None:
     """Remove a half-day from the rota (not for days already past)."""
     _require(actor, entry.agency, DUTY_ROLES, "sửa lịch trực ký")
-    if entry.date < today():
+    if entry.date < clock.today():
         raise DomainError(
             "signing.duty_in_past", "Không sửa lịch trực ký của ngày đã qua."
         )

@@ -201,7 +201,7 @@ def _week_start(request: HttpRequest) -> dt.date:
                 "duty.invalid_week", _("Tuần không hợp lệ. ") + years_message()
             )
         return day
-    return selectors.today()
+    return clock.today()
 
 
 @login_required
@@ -252,7 +252,7 @@ def duty_week(request: HttpRequest) -> HttpResponse:
         "sessions": DutyRota.Session,
         "previous_week": (days[0] - dt.timedelta(days=7)).isoformat(),
         "next_week": (days[0] + dt.timedelta(days=7)).isoformat(),
-        "today": selectors.today(),
+        "today": clock.today(),
     }
     return render(request, "signing/duty_week.html", context, status=status)
 
