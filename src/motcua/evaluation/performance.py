@@ -23,6 +23,7 @@ from motcua.core import clock
 from motcua.core.names import display_name
 from motcua.deadlines.engine import VN_TZ, Calendar
 from motcua.deadlines.services import calendar_for
+from motcua.dossiers import timing
 from motcua.dossiers.models import Dossier, Step
 
 from .models import Rating
@@ -50,6 +51,23 @@ class Calendars:
         return calendar.elapsed(start, end)
 
 
+@dataclass(frozen=True)
+class StepFacts:
+    """The fields :mod:`motcua.dossiers.timing` reads of a step (rows come as
+    plain tuples, not model instances)."""
+
+    state: str
+    ended_at: datetime | None
+    due_at: datetime | None
+    budget_hours: Decimal
+    dossier: Any = None
+
+
+@dataclass(frozen=True)
+class DossierFacts:
+    status: str
+
+
 def hours(delta: timedelta) -> Decimal:
     return (Decimal(delta.total_seconds()) / HOUR).quantize(Decimal("0.01"))
 
@@ -65,21 +83,34 @@ class OfficerMonth:
     user: Any
     month: Month
     steps: int = 0
-    on_time: int = 0
+    on_time: int = 0  # early or on time (slip 05's "Trước hạn" + "Đúng hạn")
     late: int = 0
     dossiers: set[int] = field(default_factory=set)
     working: timedelta = timedelta(0)
     ratings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add_step(self, dossier_id: int, found: str, working: timedelta) -> None:
+        """One ended step, with its ``timing.step_timing`` (``""``: none)."""
+        self.steps += 1
+        self.dossiers.add(dossier_id)
+        self.on_time += found in (timing.EARLY, timing.ON_TIME)
+        self.late += found == timing.LATE
+        self.working += working
 
     @property
     def mean_hours(self) -> Decimal | None:
         return hours(self.working / self.steps) if self.steps else None
 
     @property
+    def timed(self) -> int:
+        """Steps with a budget of their own: the hand-over has no timing."""
+        return self.on_time + self.late
+
+    @property
     def on_time_rate(self) -> Decimal | None:
-        if not self.steps:
+        if not self.timed:
             return None
-        return (Decimal(self.on_time * 100) / self.steps).quantize(Decimal("0.1"))
+        return (Decimal(self.on_time * 100) / self.timed).quantize(Decimal("0.1"))
 
     @property
     def ratings_total(self) -> int:
@@ -91,9 +122,11 @@ class OfficerMonth:
 
 
 def staff_performance(agencies: QuerySet[Agency], period: Period) -> list[OfficerMonth]:
-    """Per officer and month: steps ended (on time / late against the step's
-    due time), distinct dossiers, mean working time per step, and the ratings of
-    the dossiers they handled (by the rating's month)."""
+    """Per officer and month: steps ended, early or on time / late by the one
+    rule (:func:`motcua.dossiers.timing.step_timing`: the end day against the
+    step's due day; a step without a budget has no timing), distinct dossiers,
+    mean working time per step, and the ratings of the dossiers they handled
+    (by the rating's month)."""
     steps = Step.objects.filter(
         agency__in=agencies,
         state__in=ENDED_STATES,
@@ -101,7 +134,7 @@ def staff_performance(agencies: QuerySet[Agency], period: Period) -> list[Office
         ended_at__lt=period.end,
     ).values_list(
         "assignee_id", "ended_by_id", "agency_id", "dossier_id",
-        "started_at", "ended_at", "due_at", "budget_hours",
+        "started_at", "ended_at", "due_at", "budget_hours", "state",
     )  # fmt: skip
     calendars = Calendars()
     rows: dict[tuple[int, Month], OfficerMonth] = {}
@@ -112,18 +145,17 @@ def staff_performance(agencies: QuerySet[Agency], period: Period) -> list[Office
             rows[key] = OfficerMonth(officer, month)
         return rows[key]
 
-    for assignee, ended_by, agency_id, dossier_id, started, ended, due, budget in steps:
+    for (
+        assignee, ended_by, agency_id, dossier_id, started, ended, due, budget, state,
+    ) in steps:  # fmt: skip
         officer = assignee or ended_by
         if officer is None or ended is None:
             continue
-        r = row(officer, _month(ended))
-        r.steps += 1
-        r.dossiers.add(dossier_id)
-        if due is None or not budget or ended <= due:
-            r.on_time += 1
-        else:
-            r.late += 1
-        r.working += calendars.elapsed(agency_id, started, ended)
+        row(officer, _month(ended)).add_step(
+            dossier_id,
+            timing.step_timing(StepFacts(state, ended, due, budget)),
+            calendars.elapsed(agency_id, started, ended),
+        )
     ratings = Rating.objects.filter(
         agency__in=agencies, at__gte=period.start, at__lt=period.end
     )
@@ -212,19 +244,23 @@ def bottlenecks(agencies: QuerySet[Agency], period: Period) -> Bottlenecks:
         .exclude(ended_at__gte=period.end)
         .values_list(
             "name", "agency_id", "agency__name", "assignee_id", "started_at",
-            "ended_at", "due_at", "budget_hours",
+            "ended_at", "due_at", "budget_hours", "state", "dossier__status",
         )
     )  # fmt: skip
     calendars = Calendars()
     by_step: dict[str, Held] = {}
     by_unit: dict[int, Held] = {}
     by_officer: dict[int, Held] = {}
-    for name, agency_id, agency_name, assignee, started, ended, due, budget in rows:
+    for (
+        name, agency_id, agency_name, assignee, started, ended, due, budget, state,
+        status,
+    ) in rows:  # fmt: skip
         active = ended is None
         end = ended if ended is not None else cut
         held = calendars.elapsed(agency_id, started, end)
-        # A step without a budget (handing over the result) is never late.
-        late = bool(budget) and due is not None and end > due
+        late = step_late(
+            StepFacts(state, ended, due, budget, DossierFacts(status)), cut
+        )
         by_step.setdefault(name, Held(name)).add(held, late, active)
         by_unit.setdefault(agency_id, Held(agency_name)).add(held, late, active)
         if assignee is not None:
@@ -237,6 +273,15 @@ def bottlenecks(agencies: QuerySet[Agency], period: Period) -> Bottlenecks:
     return Bottlenecks(
         _sorted(by_step), _sorted(by_unit), _sorted(by_officer), lost, late_count
     )
+
+
+def step_late(step: Any, cut: datetime) -> bool:
+    """Late by the one rule (:mod:`motcua.dossiers.timing`): an ended step whose
+    end day is after its due day, or a step still active at ``cut`` that is
+    overdue then; a step without a budget (handing over the result) never is."""
+    if step.ended_at is not None:
+        return timing.step_timing(step) == timing.LATE
+    return timing.step_state_at(step, cut) == timing.OVERDUE
 
 
 def lost_time(
