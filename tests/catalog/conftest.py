@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,3 +48,13 @@ def make_version(field: Field) -> Callable[..., ProcedureVersion]:
         )
 
     return make
+
+
+@pytest.fixture
+def write_json(tmp_path: Path):
+    def write(doc: dict[str, Any], name: str = "catalogue.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return write

@@ -39,7 +39,8 @@ def test_list_needs_no_login_and_shows_the_published_facts(client, ward):
     }
     assert first["agencies"] == ["000.01.01.H17"]
     assert first["result_documents"] == ["Giấy khai sinh"]
-    assert first["level"] == "commune" and first["version"] == 1
+    # version 1 is the 2016–2020 period of the same procedure (Thông tư 15/2015)
+    assert first["level"] == "commune" and first["version"] == 2
 
 
 def test_time_value_is_an_int_when_whole(client, ward):
@@ -98,16 +99,21 @@ def test_detail(client, ward):
 
 def test_detail_unknown_or_not_yet_in_force_is_404(client, ward):
     assert client.get(f"{URL}9.999999/").json()["code"] == "catalog.unknown_procedure"
-    with clock.frozen_at(datetime(2024, 6, 1, tzinfo=UTC)):
+    with clock.frozen_at(datetime(2015, 6, 1, tzinfo=UTC)):  # before Luật Hộ tịch
         response = client.get(f"{URL}1.000656/")
     assert response.status_code == 404
 
 
 def test_only_versions_in_force_today_are_listed(client, ward):
-    with clock.frozen_at(datetime(2024, 12, 31, 16, 59, tzinfo=UTC)):
-        assert client.get(URL).json()["count"] == 0  # 23:59 in Việt Nam
-    with clock.frozen_at(datetime(2024, 12, 31, 17, 0, tzinfo=UTC)):
-        assert client.get(URL).json()["count"] == 23  # 00:00 on 1 January
+    # The reference catalogue's earliest periods: hòa giải tranh chấp đất đai
+    # from 01/07/2014 (Luật Đất đai 2013), chứng thực from 10/04/2015, hộ tịch
+    # from 01/01/2016; the rest from their own legal bases (docs/catalogue.md).
+    with clock.frozen_at(datetime(2015, 12, 31, 16, 59, tzinfo=UTC)):
+        assert client.get(URL).json()["count"] == 6  # 23:59 in Việt Nam
+    with clock.frozen_at(datetime(2015, 12, 31, 17, 0, tzinfo=UTC)):
+        assert client.get(URL).json()["count"] == 15  # 00:00 on 1 January 2016
+    with clock.frozen_at(datetime(2025, 1, 1, 3, 0, tzinfo=UTC)):
+        assert client.get(URL).json()["count"] == 23
 
 
 def test_schema_documents_the_endpoint(client, db):

@@ -66,16 +66,6 @@ def document(*procedures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def write_json(tmp_path: Path):
-    def write(doc: dict[str, Any], name: str = "catalogue.json") -> Path:
-        path = tmp_path / name
-        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        return path
-
-    return write
-
-
 def messages(report) -> list[str]:
     return [str(issue) for issue in report.issues]
 
@@ -105,7 +95,7 @@ BAD_ROWS = [
     ({"online_level": "half"}, "online_level: «half» không hợp lệ"),
     ({"aliases": "sổ đỏ"}, "aliases: phải là một danh sách"),
     ({"agencies": ["999.99.99.H99"]}, "agencies: không có cơ quan nào mang mã"),
-    ({"effective_from": "01-01-2025"}, "effective_from: «01-01-2025» không phải"),
+    ({"effective_from": "01/13/2025"}, "effective_from: «01/13/2025» không phải"),
     ({"colour": "red"}, "khóa không hợp lệ «colour»."),
     (
         {"components": [{"name": "Tờ khai", "kind": "photo"}]},
@@ -188,7 +178,9 @@ def test_duplicate_codes_and_bad_fields_are_reported(db, write_json):
     report = import_catalogue_file(write_json(doc))
     assert messages(report) == [
         "lĩnh vực/mục 2: code: không được để trống.",
-        "mục 2 (1.001193): thủ tục «1.001193» bị lặp lại.",
+        "mục 2 (1.001193): thủ tục «1.001193» bị lặp lại với thời gian hiệu lực "
+        "trùng nhau (mỗi giai đoạn một mục; «effective_to» của giai đoạn trước là "
+        "ngày bắt đầu của giai đoạn sau).",
     ]
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from motcua.catalog.exporting import catalogue_document, dumps
 from motcua.catalog.importing import REFERENCE_CATALOGUE
@@ -15,7 +16,7 @@ def test_reference_catalogue_loads_cleanly(agency):
     assert report.ok
     assert Field.objects.count() == 5
     assert Procedure.objects.count() == 23
-    assert ProcedureVersion.objects.count() == 23
+    assert ProcedureVersion.objects.count() == 38  # 23 procedures, 15 earlier periods
     assert Procedure.objects.filter(agencies=ward).count() == 23
 
 
@@ -23,8 +24,8 @@ def test_reference_catalogue_is_idempotent(agency):
     ward = agency()
     load_reference_catalogue([ward])
     report = load_reference_catalogue([ward])
-    assert (report.unchanged, report.versions_created) == (23, 0)
-    assert ProcedureVersion.objects.count() == 23
+    assert (report.unchanged, report.versions_created) == (38, 0)
+    assert ProcedureVersion.objects.count() == 38
 
 
 def test_reference_catalogue_budgets_fit_and_every_procedure_has_steps(db):
@@ -43,12 +44,13 @@ def test_reference_catalogue_budgets_fit_and_every_procedure_has_steps(db):
 
 def test_reference_catalogue_file_is_in_export_form(db):
     load_reference_catalogue()
-    assert dumps(catalogue_document()) == REFERENCE_CATALOGUE.read_text("utf-8")
+    document = catalogue_document(history=True)
+    assert dumps(document) == REFERENCE_CATALOGUE.read_text("utf-8")
 
 
 def test_reference_catalogue_aliases_people_use(db):
     load_reference_catalogue()
-    at = ProcedureVersion.objects.first().effective_from
+    at = date(2025, 7, 1)
 
     def codes(q: str) -> list[str]:
         return [v.procedure.code for v in search_procedures(q, at=at)]
@@ -66,5 +68,4 @@ def test_reference_catalogue_copies_the_facts():
     assert by_code["1.001193"]["time"] == {"value": 0, "unit": "same_day"}
     assert by_code["1.013967"]["time"] == {"value": 30, "unit": "calendar_days"}
     assert by_code["2.000815"]["fee_amount"] == 2000
-    assert all(p["effective_from"] == "2025-01-01" for p in data["procedures"])
     assert all(p["agencies"] == [] for p in data["procedures"])

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Counter
+from motcua.core.dates import input_formats
 from motcua.core.names import display_name
 from motcua.dossiers.models import Applicant, Dossier
 
@@ -218,7 +219,7 @@ class ReturnForm(forms.Form):
 class ExtendForm(forms.Form):
     new_due_at = forms.DateTimeField(
         label=_("Ngày giờ hẹn trả mới"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        input_formats=input_formats("DATETIME"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     reason = forms.CharField(

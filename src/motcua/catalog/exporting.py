@@ -132,15 +132,30 @@ def latest_versions() -> list[ProcedureVersion]:
     return sorted(chosen, key=lambda v: v.procedure.code)
 
 
-def catalogue_document() -> dict[str, Any]:
-    """The whole catalogue as one JSON-ready document."""
+def all_versions() -> list[ProcedureVersion]:
+    """Every version of every procedure, by code then start date (a history)."""
+    return list(
+        ProcedureVersion.objects.select_related("procedure__field")
+        .prefetch_related(
+            "components",
+            "procedure__agencies",
+            Prefetch("steps", StepTemplate.objects.select_related("unit")),
+        )
+        .order_by("procedure__code", "effective_from", "number")
+    )
+
+
+def catalogue_document(*, history: bool = False) -> dict[str, Any]:
+    """The whole catalogue as one JSON-ready document: the latest version of
+    each procedure, or with ``history`` every version (one record a period)."""
+    versions = all_versions() if history else latest_versions()
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "fields": [
             {"code": f.code, "name": f.name} for f in Field.objects.order_by("code")
         ],
-        "procedures": [version_record(v) for v in latest_versions()],
+        "procedures": [version_record(v) for v in versions],
     }
 
 
@@ -148,11 +163,11 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_catalogue_file(path: str | Path) -> int:
+def export_catalogue_file(path: str | Path, *, history: bool = False) -> int:
     """Write the catalogue to ``path`` (.json or .xlsx); returns the number of
-    procedures written."""
+    records written (with ``history``: every version)."""
     path = Path(path)
-    document = catalogue_document()
+    document = catalogue_document(history=history)
     suffix = path.suffix.lower()
     if suffix == ".json":
         path.write_text(dumps(document), encoding="utf-8")

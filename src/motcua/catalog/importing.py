@@ -5,22 +5,33 @@ invalid, unless ``skip_invalid`` (then the valid procedures are imported and the
 others reported). ``dry_run`` validates and rehearses the writes, then rolls back.
 Re-importing the same content creates nothing; changed content becomes a new
 version effective from the record's ``effective_from``.
+
+A procedure's history: one code may have several records with ranges that do not
+overlap (``effective_to`` set on all but the last), one per period of its legal
+basis. A record matches the stored version with the same ``effective_from``
+(the last record: else the version starting latest). An earlier period that ends
+before every stored version is added before them; a record with the content of
+its match and an earlier start moves that version's start back when nothing lies
+in between (the start was a compilation date, not a legal one).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from motcua.agencies.models import Agency
+from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
 
 from .exporting import content, data_record, version_record
-from .models import Field, Procedure
+from .models import Field, Procedure, ProcedureVersion
 from .rows import (
     Context,
     Issue,
@@ -45,6 +56,7 @@ class ImportReport:
     fields_updated: int = 0
     procedures_created: int = 0
     versions_created: int = 0
+    starts_moved: int = 0
     unchanged: int = 0
     skipped: int = 0
     issues: list[Issue] = field(default_factory=list)
@@ -59,7 +71,8 @@ class ImportReport:
         return (
             f"{verb}: {self.fields_created} lĩnh vực mới, {self.fields_updated} lĩnh "
             f"vực đổi tên, {self.procedures_created} thủ tục mới, "
-            f"{self.versions_created} phiên bản mới, {self.unchanged} không đổi, "
+            f"{self.versions_created} phiên bản mới, {self.starts_moved} phiên bản "
+            f"lùi ngày hiệu lực, {self.unchanged} không đổi, "
             f"{self.skipped} bỏ qua, {len(self.issues)} lỗi."
         )
 
@@ -137,37 +150,96 @@ def _validate_fields(rows: list[Row], issues: list[Issue]) -> dict[str, str]:
 def _validate_procedures(
     raws: list[RawProcedure], context: Context, report: ImportReport
 ) -> list[ProcedureRecord]:
-    records: list[ProcedureRecord] = []
-    seen: set[str] = set()
+    """Valid records, each code's periods in date order; a code repeated with
+    overlapping ranges (or an open range before another) is an issue."""
+    by_code: dict[str, list[ProcedureRecord]] = {}
     for raw in raws:
         result = validate_procedure(raw, context)
         if isinstance(result, list):
             report.issues.extend(result)
             report.skipped += 1
-        elif result.code in seen:
-            report.issues.append(
-                Issue(result.location, f"thủ tục «{result.code}» bị lặp lại.")
-            )
+            continue
+        periods = by_code.setdefault(result.code, [])
+        if any(_overlap(result, other) for other in periods):
+            report.issues.append(_repeated(result))
             report.skipped += 1
         else:
-            seen.add(result.code)
-            records.append(result)
+            periods.append(result)
+    records: list[ProcedureRecord] = []
+    for periods in by_code.values():
+        periods.sort(key=lambda r: r.data.effective_from)
+        records.extend(periods)
     return records
 
 
-def _apply(record: ProcedureRecord, context: Context, report: ImportReport) -> None:
-    procedure = Procedure.objects.filter(code=record.code).first()
-    latest = None
-    if procedure is not None:
-        latest = (
-            procedure.versions.select_related("procedure__field")
-            .prefetch_related("components", "steps__unit")
-            .order_by("-number")
-            .first()
+def _overlap(a: ProcedureRecord, b: ProcedureRecord) -> bool:
+    a_end, b_end = a.data.effective_to, b.data.effective_to
+    return (a_end is None or b.data.effective_from < a_end) and (
+        b_end is None or a.data.effective_from < b_end
+    )
+
+
+def _repeated(record: ProcedureRecord) -> Issue:
+    return Issue(
+        record.location,
+        f"thủ tục «{record.code}» bị lặp lại với thời gian hiệu lực trùng nhau "
+        "(mỗi giai đoạn một mục; «effective_to» của giai đoạn trước là ngày bắt "
+        "đầu của giai đoạn sau).",
+    )
+
+
+def _match(
+    procedure: Procedure | None, record: ProcedureRecord, last: bool
+) -> tuple[ProcedureVersion | None, list[ProcedureVersion]]:
+    """The stored version this record describes, and all stored versions."""
+    if procedure is None:
+        return None, []
+    versions = list(
+        procedure.versions.select_related("procedure__field").prefetch_related(
+            "components", "steps__unit"
         )
+    )
+    start = record.data.effective_from
+    same_start = [v for v in versions if v.effective_from == start]
+    if same_start:
+        return same_start[0], versions
+    if last and versions:
+        return max(versions, key=lambda v: (v.effective_from, v.number)), versions
+    return None, versions
+
+
+def _move_start_back(version: ProcedureVersion, start: date) -> bool:
+    """Start ``version`` on ``start`` if no other version lies in between."""
+    between = (
+        version.procedure.versions.exclude(pk=version.pk)
+        .filter(effective_from__lt=version.effective_from)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=start))
+    )
+    if between.exists():
+        return False
+    version.effective_from = start
+    version.save(update_fields=["effective_from"])
+    return True
+
+
+def _apply(
+    record: ProcedureRecord, context: Context, report: ImportReport, last: bool
+) -> None:
+    procedure = Procedure.objects.filter(code=record.code).first()
+    match, versions = _match(procedure, record, last)
     incoming = content(data_record(record.code, record.field_code, record.data))
-    if latest is not None and content(version_record(latest)) == incoming:
-        report.unchanged += 1
+    start = record.data.effective_from
+    if match is not None and content(version_record(match)) == incoming:
+        if start >= match.effective_from:
+            report.unchanged += 1
+        elif _move_start_back(match, start):
+            report.starts_moved += 1
+        else:
+            raise DomainError(
+                "catalog.version_overlap",
+                f"không lùi được ngày hiệu lực của phiên bản {match.number} về "
+                f"{vn_date(start)}: đã có phiên bản khác trong khoảng đó.",
+            )
     else:
         version = procedure_version_create(
             code=record.code,
@@ -176,11 +248,12 @@ def _apply(record: ProcedureRecord, context: Context, report: ImportReport) -> N
         )
         procedure = version.procedure
         report.versions_created += 1
-        report.procedures_created += latest is None
+        report.procedures_created += not versions
     assert procedure is not None
     if record.agency_codes:
         procedure.agencies.add(*(context.agencies[c] for c in record.agency_codes))
-    report.procedure_codes.append(record.code)
+    if record.code not in report.procedure_codes:
+        report.procedure_codes.append(record.code)
 
 
 def _write_fields(valid: dict[str, str], report: ImportReport) -> None:
@@ -217,10 +290,11 @@ def import_catalogue(
         return report
     with transaction.atomic():
         _write_fields(valid_fields, report)
-        for record in records:
+        for n, record in enumerate(records):
+            last = n + 1 == len(records) or records[n + 1].code != record.code
             try:
                 with transaction.atomic():
-                    _apply(record, context, report)
+                    _apply(record, context, report, last)
             except DomainError as exc:
                 report.issues.append(Issue(record.location, exc.message))
                 report.skipped += 1

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from motcua.core.dates import parse_date
 from motcua.core.errors import DomainError
 from motcua.core.text import fold
 from motcua.deadlines.engine import (
@@ -177,12 +178,9 @@ def iso_date(value: Any, *, required: bool = True) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    raw = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
+    parsed = parse_date(str(value))
+    if parsed is not None:
+        return parsed
     raise RowError(f"«{value}» không phải là ngày (YYYY-MM-DD hoặc dd/mm/yyyy).")
 
 

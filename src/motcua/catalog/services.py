@@ -209,10 +209,6 @@ def default_step_data(unit: str, value: Decimal | int) -> list[StepData]:
 # --- effective dates ----------------------------------------------------------------
 
 
-def _vn_date(d: date) -> str:
-    return vn_date(d)
-
-
 def check_effective_range(
     procedure: Procedure,
     effective_from: date,
@@ -243,8 +239,8 @@ def check_effective_range(
         if starts_before_end and ends_after_start:
             raise DomainError(
                 "catalog.version_overlap",
-                f"Thời gian hiệu lực từ {_vn_date(effective_from)} trùng với phiên "
-                f"bản {other.number} (hiệu lực từ {_vn_date(other.effective_from)}) "
+                f"Thời gian hiệu lực từ {vn_date(effective_from)} trùng với phiên "
+                f"bản {other.number} (hiệu lực từ {vn_date(other.effective_from)}) "
                 f"của thủ tục {procedure.code}.",
             )
 

@@ -6,6 +6,11 @@ the language of the page: ``vn_date``, ``vn_time``, ``vn_date_time``
 forms). Templates use the same functions through ``{% load motcua_dates %}``;
 Django's ``vi`` format module (``config/formats``) says the same for forms.
 
+**Reading.** What people type is read with the ``vi`` format module's input
+formats whatever the page's language (an English page must not read 09/03 as
+9 March's US twin): ``input_formats("DATE")`` for form fields and
+``parse_date`` for values outside forms (files, query strings).
+
 **The span of years.** Dates typed by people (report periods, the signing
 rota's week, evaluation periods) must fall in these years: outside them date
 arithmetic overflows (year 0001 minus one day, year 9999 plus a week) and no
@@ -28,7 +33,9 @@ __all__ = [
     "MIN_YEAR",
     "TIME_FORMAT",
     "in_supported_years",
+    "input_formats",
     "local",
+    "parse_date",
     "vn_date",
     "vn_date_time",
     "vn_time",
@@ -38,6 +45,24 @@ __all__ = [
 
 DATE_FORMAT = "%d/%m/%Y"
 TIME_FORMAT = "%H:%M"
+
+
+def input_formats(kind: str = "DATE") -> list[str]:
+    """The Vietnamese input formats: ``kind`` is ``DATE`` or ``DATETIME``."""
+    from django.utils.formats import get_format
+
+    return list(get_format(f"{kind}_INPUT_FORMATS", lang="vi"))
+
+
+def parse_date(text: str) -> date | None:
+    """A typed date (``26/04/2025``, ``26-04-2025`` or ``2025-04-26``), or None."""
+    raw = text.strip()
+    for pattern in input_formats("DATE"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def local(value: datetime) -> datetime:

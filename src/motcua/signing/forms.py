@@ -10,14 +10,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
-from motcua.core.dates import in_supported_years, years_message
+from motcua.core.dates import in_supported_years, input_formats, years_message
 from motcua.core.names import display_name
 from motcua.dossiers.models import Dossier, DossierFile
 
 from .models import DutyRota
 from .selectors import leaders_of
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 User = get_user_model()
 
 
@@ -71,7 +70,7 @@ class TrustedRootForm(forms.Form):
 
 
 class DutyForm(forms.Form):
-    date = forms.DateField(label=_("Ngày"), input_formats=DATE_FORMATS)
+    date = forms.DateField(label=_("Ngày"), input_formats=input_formats("DATE"))
     session = forms.ChoiceField(label=_("Buổi"), choices=DutyRota.Session.choices)
     leader = LeaderChoiceField(label=_("Lãnh đạo trực"), queryset=User.objects.none())
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)

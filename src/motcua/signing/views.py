@@ -27,13 +27,12 @@ from django.views.decorators.http import require_POST, require_safe
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import has_role, user_roles, visible_agencies
 from motcua.core import clock
-from motcua.core.dates import in_supported_years, years_message
+from motcua.core.dates import in_supported_years, parse_date, years_message
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier, DossierFile
 
 from . import selectors, services
 from .forms import (
-    DATE_FORMATS,
     ApproveSignForm,
     CertificateUploadForm,
     DutyForm,
@@ -190,12 +189,8 @@ def trusted_root_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _week_start(request: HttpRequest) -> dt.date:
     """The day named by ``?tuan=`` (today when absent or unreadable); a day
     outside the supported years is 400 ``duty.invalid_week``."""
-    raw = request.GET.get("tuan", "")
-    for fmt in DATE_FORMATS:
-        try:
-            day = dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
+    day = parse_date(request.GET.get("tuan", ""))
+    if day is not None:
         if not in_supported_years(day):
             raise DomainError(
                 "duty.invalid_week", _("Tuần không hợp lệ. ") + years_message()
