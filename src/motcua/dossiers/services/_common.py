@@ -1,0 +1,198 @@
+"""What every dossier service shares: the input dataclasses, the runner that
+locks the dossier, checks who may act and appends the event (``_begin``,
+``_Act``), the role checks, the trusted replay of history, and the steps used by
+more than one topic (settling a result, resuming after a pause).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from motcua.agencies.models import Agency, Counter
+from motcua.agencies.selectors import has_role
+from motcua.catalog.models import Procedure
+from motcua.core import clock
+from motcua.core.errors import Conflict, DomainError
+from motcua.deadlines.services import pinned_calendars
+
+from .. import observers, permissions, timing
+from .. import steps as step_ops
+from ..applicants import ApplicantInput
+from ..history import append_event
+from ..models import Dossier, Event, Step
+from ..workflow import TRANSITIONS, Action, Status
+
+A, S = Action, Status
+_trusted: ContextVar[bool] = ContextVar("motcua_trusted_replay", default=False)
+
+
+@contextmanager
+def trusted_replay() -> Iterator[None]:
+    """Role checks off, for the historical import only: it replays what older
+    systems already decided, attributed to the people named in the file (who may
+    have left or changed role since). Calendars and workflows are read once."""
+    token = _trusted.set(True)
+    try:
+        with bulk_work():
+            yield
+    finally:
+        _trusted.reset(token)
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Many actions in a row (import, demo): reuse calendars and workflows."""
+    with pinned_calendars(), step_ops.cached_workflows():
+        yield
+
+
+# ----------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class ComponentInput:
+    name: str
+    kind: str = "original"
+    count: int = 1
+    received: bool = True
+    template_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DossierInput:
+    agency: Agency
+    procedure: Procedure
+    channel: str
+    applicant: ApplicantInput
+    components: Sequence[ComponentInput] = field(default_factory=tuple)
+    counter: Counter | None = None
+    code: str | None = None  # historical import: keep the older system's code
+    due_at: datetime | None = None  # historical import: keep the recorded due date
+
+
+# ----------------------------------------------------------------- errors
+def _invalid(code: str, message: str) -> DomainError:
+    return DomainError(code, message)
+
+
+def _require_role(
+    actor: Any,
+    agency: Agency,
+    roles: Sequence[str] | frozenset[str],
+    field_id: int | None,
+) -> None:
+    """Before a dossier exists (creation) or for an input-dependent power (the
+    administrator's override); everything else goes through ``_check``."""
+    if _trusted.get():
+        return
+    if actor is None or not has_role(actor, agency, roles, field_id=field_id):
+        raise permissions.forbidden(agency)
+
+
+def _require_text(value: str, code: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _invalid(code, f"Cần nhập {what}.")
+    return value
+
+
+# ------------------------------------------------------------- the runner
+@dataclass
+class _Act:
+    action: str
+    actor: Any
+    dossier: Dossier
+    now: datetime
+    from_status: str
+
+    def commit(
+        self,
+        *,
+        target: str | None = None,
+        step: Step | None = None,
+        reason: str = "",
+        payload: dict[str, Any] | None = None,
+    ) -> Dossier:
+        new_status = target or TRANSITIONS[self.action].target
+        if new_status:
+            self.dossier.status = new_status
+        self.dossier.lock_version += 1
+        self.dossier.save()
+        event = append_event(
+            self.dossier,
+            action=self.action,
+            actor=self.actor,
+            at=self.now,
+            from_status=self.from_status,
+            step_id=step.pk if step else None,
+            reason=reason,
+            payload=payload,
+        )
+        observers.notify(self.dossier, event)
+        return self.dossier
+
+
+def _begin(
+    action: str,
+    actor: Any,
+    dossier: Dossier,
+    expected_version: int | None,
+    *,
+    check_roles: bool = True,
+) -> _Act:
+    """Lock the dossier, then check the version and ``permissions.check_action``
+    (role, then the transition table). Step actions pass ``check_roles=False``:
+    the table is checked here, the person once the step is known (``_check``)."""
+    locked = (
+        Dossier.objects.select_for_update()
+        .select_related("agency", "procedure_version", "applicant")
+        .get(pk=dossier.pk)
+    )
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise Conflict(
+            "dossier.changed",
+            "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại rồi thực hiện lại.",
+        )
+    if check_roles:
+        _check(actor, locked, action)
+    if locked.status not in TRANSITIONS[action].sources:
+        raise permissions.invalid_transition(action, locked.status)
+    return _Act(action, actor, locked, clock.now(), locked.status)
+
+
+def _check(actor: Any, dossier: Dossier, action: str, **where: Any) -> None:
+    """The one rule of who may act (``permissions.check_action``); a trusted
+    replay of history is not checked."""
+    if not _trusted.get():
+        permissions.check_action(actor, dossier, action, **where)
+
+
+# ------------------------------------------------------------ pauses
+def _status_before_pause(dossier: Dossier, action: str) -> str:
+    event = (
+        Event.objects.filter(dossier=dossier, action=action).order_by("-seq").first()
+    )
+    return event.from_status if event else S.PROCESSING
+
+
+# ------------------------------------------------------------ settlement
+def timing_of(finished_at: datetime, due_at: datetime | None) -> str:
+    """Early / on time / late of a settled dossier against its original due
+    date: :func:`motcua.dossiers.timing.timing` (the one definition)."""
+    return timing.timing(finished_at, due_at)
+
+
+def _settle(act: _Act, outcome: str) -> None:
+    d, now = act.dossier, act.now
+    step_ops.close_all(d, now, act.actor, Step.State.DONE)
+    specs = step_ops.workflow_of(d.procedure_version)
+    hand_over = step_ops.return_position(specs)
+    if hand_over is not None and not d.steps.filter(position=hand_over).exists():
+        step_ops.open_position(d, specs, hand_over, now)
+    d.outcome = outcome
+    d.finished_at = d.ended_at = now
+    d.paused_at = None
+    d.timing = timing_of(now, d.original_due_at)

@@ -1,0 +1,339 @@
+"""Reception: online submission, reception at the desk, supplements, refusal
+(Decree 61/2018/NĐ-CP Art. 14–19); creating the dossier and its applicant.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from motcua.agencies.models import Agency, Role
+from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.selectors import version_in_force
+from motcua.core import clock
+from motcua.core.errors import Conflict
+from motcua.core.text import fold
+from motcua.deadlines.engine import VN_TZ, DeadlineError
+from motcua.deadlines.services import calendar_for
+
+from .. import steps as step_ops
+from ..applicants import ApplicantInput, clean_applicant
+from ..codes import next_code, reserve_code
+from ..models import Applicant, Channel, Dossier, DossierComponent
+from ..workflow import NEW, TRANSITIONS
+from ._common import (
+    A,
+    ComponentInput,
+    DossierInput,
+    S,
+    _Act,
+    _begin,
+    _invalid,
+    _require_role,
+    _require_text,
+    _settle,
+    _status_before_pause,
+    _trusted,
+)
+
+SUPPLEMENT_WINDOW = timedelta(hours=3 * 8)  # 3 working days (Art. 19(4))
+
+
+# ------------------------------------------------------------ creation
+def _clean_applicant(data: ApplicantInput) -> ApplicantInput:
+    """The one check of an applicant's details (desk, API, online, import):
+    the historical import keeps older ID formats rather than refusing them."""
+    return clean_applicant(data, legacy=_trusted.get())
+
+
+def _applicant(data: ApplicantInput, agency: Agency) -> Applicant:
+    """The applicant as received with this dossier: always a new row of the
+    dossier's agency. Another dossier's row, even with the same ID number, is
+    neither read nor changed (ARCHITECTURE principle 7)."""
+    return Applicant.objects.create(
+        agency=agency,
+        kind=data.kind,
+        name=data.name,
+        id_kind=data.id_kind,
+        id_number=data.id_number,
+        birth_date=data.birth_date,
+        phone=data.phone,
+        email=data.email,
+        address=data.address,
+        no_contact_reason=data.no_contact_reason,
+        fingerprint_salt=secrets.token_hex(16),
+    )
+
+
+def _create(data: DossierInput, actor: Any, now: datetime, status: str) -> Dossier:
+    if data.channel not in Channel.values:
+        raise _invalid("dossier.invalid_channel", "Kênh nộp hồ sơ không hợp lệ.")
+    procedure = data.procedure
+    if not procedure.agencies.filter(pk=data.agency.pk).exists():
+        raise _invalid(
+            "dossier.procedure_not_offered",
+            f"Thủ tục {procedure.code} không được thực hiện tại {data.agency.name}.",
+        )
+    local_day = now.astimezone(VN_TZ).date()
+    version = version_in_force(procedure, local_day)
+    applicant = _applicant(_clean_applicant(data.applicant), data.agency)
+    if data.code:
+        if Dossier.objects.filter(code=data.code).exists():
+            raise Conflict("dossier.code_taken", f"Mã hồ sơ {data.code} đã tồn tại.")
+        reserve_code(data.agency, data.code)
+        code = data.code
+    else:
+        code = next_code(data.agency, local_day)
+    dossier = Dossier.objects.create(
+        agency=data.agency,
+        code=code,
+        procedure_version=version,
+        procedure=procedure,
+        field_id=procedure.field_id,
+        applicant=applicant,
+        channel=data.channel,
+        status=status,
+        counter=data.counter,
+        submitted_at=now,
+        fee_amount=version.fee_amount,
+        payment_status=(
+            Dossier.Payment.UNPAID
+            if version.fee_amount
+            else Dossier.Payment.NOT_REQUIRED
+        ),
+        search_text=fold(f"{code} {applicant.name}")[:600],
+    )
+    _add_components(dossier, data.components, version)
+    return dossier
+
+
+def _add_components(
+    dossier: Dossier, given: Sequence[ComponentInput], version: ProcedureVersion
+) -> None:
+    if given:
+        rows = [
+            DossierComponent(
+                dossier=dossier,
+                template_id=c.template_id,
+                name=_require_text(c.name, "component.name_required", "tên giấy tờ"),
+                kind=c.kind,
+                count=max(int(c.count), 0),
+                received=c.received,
+            )
+            for c in given
+        ]
+    else:
+        rows = [
+            DossierComponent(
+                dossier=dossier, template=c, name=c.name, kind=c.kind, count=c.count
+            )
+            for c in version.components.all()
+        ]
+    DossierComponent.objects.bulk_create(rows)
+
+
+def _created_event(dossier: Dossier, action: str, actor: Any, now: datetime) -> _Act:
+    """The runner for an action that creates the dossier (from state "new")."""
+    transition = TRANSITIONS[action]
+    if NEW not in transition.sources:  # pragma: no cover - table invariant
+        raise AssertionError(action)
+    return _Act(action, actor, dossier, now, "")
+
+
+def _start_new(
+    action: str,
+    actor: Any,
+    data: DossierInput,
+    status: str,
+    roles: Sequence[str] = (Role.RECEPTION,),
+) -> _Act:
+    """Create the dossier for an action taken at the desk (or online)."""
+    if actor is not None or action != A.SUBMIT_ONLINE:
+        _require_role(actor, data.agency, roles, data.procedure.field_id)
+    now = clock.now()
+    return _created_event(_create(data, actor, now, status), action, actor, now)
+
+
+# ------------------------------------------------------------ reception
+def _receive_now(act: _Act, due_at: datetime | None = None) -> None:
+    dossier, now = act.dossier, act.now
+    version = dossier.procedure_version
+    unit, value = version.time_for(dossier.channel)
+    calendar = calendar_for(dossier.agency)
+    try:
+        due = due_at if due_at is not None else calendar.due(now, unit, value)
+    except DeadlineError as exc:
+        raise _invalid(exc.code, exc.message) from None
+    dossier.received_at = dossier.clock_started_at = now
+    dossier.due_at = dossier.original_due_at = due
+    dossier.received_by = act.actor if getattr(act.actor, "pk", None) else None
+    dossier.paused_at = None
+    specs = step_ops.workflow_of(version)
+    order = step_ops.positions(specs)
+    if not order:
+        return
+    first = order[0]
+    if {s.role for s in specs if s.position == first} == {Role.RECEPTION}:
+        for step in step_ops.open_position(
+            dossier, specs, first, now, assignee=act.actor
+        ):
+            step_ops.close(step, now, act.actor)
+        following = step_ops.next_position(specs, first)
+        if following is not None and following != step_ops.return_position(specs):
+            step_ops.open_position(dossier, specs, following, now)
+    else:
+        step_ops.open_position(dossier, specs, first, now)
+
+
+@transaction.atomic
+def dossier_submit_online(actor: Any, data: DossierInput) -> Dossier:
+    """An online (or postal) submission waiting for the desk (Decree 61 Art. 14)."""
+    act = _start_new(A.SUBMIT_ONLINE, actor, data, S.SUBMITTED)
+    return act.commit()
+
+
+@transaction.atomic
+def dossier_receive(
+    actor: Any,
+    dossier: Dossier | None = None,
+    *,
+    data: DossierInput | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Receive a complete dossier: code, due date, first step (Art. 17(3))."""
+    if dossier is None:
+        if data is None:
+            raise _invalid("dossier.data_required", "Thiếu thông tin hồ sơ.")
+        act = _start_new(A.RECEIVE, actor, data, S.RECEIVED)
+        _receive_now(act, data.due_at)
+        return act.commit(payload=_receive_payload(act.dossier))
+    act = _begin(A.RECEIVE, actor, dossier, expected_version)
+    _receive_now(act)
+    return act.commit(payload=_receive_payload(act.dossier))
+
+
+def _receive_payload(dossier: Dossier) -> dict[str, Any]:
+    unit, value = dossier.procedure_version.time_for(dossier.channel)
+    return {"legal_time": {"unit": unit.value, "value": str(value)}}
+
+
+# ------------------------------------------------------------ supplement
+@transaction.atomic
+def dossier_request_supplement(
+    actor: Any,
+    dossier: Dossier | None = None,
+    *,
+    reason: str,
+    items: Sequence[str] = (),
+    data: DossierInput | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask the applicant to complete the dossier, once and completely: at the desk
+    (slip 02, Art. 17(2)) or by the specialist within 3 working days of reception
+    (Art. 19(4)); after reception the legal clock pauses."""
+    reason = _require_text(
+        reason, "dossier.reason_required", "lý do, nội dung cần bổ sung"
+    )
+    payload = {"items": [str(i).strip() for i in items if str(i).strip()]}
+    if dossier is None:
+        if data is None:
+            raise _invalid("dossier.data_required", "Thiếu thông tin hồ sơ.")
+        act = _start_new(A.REQUEST_SUPPLEMENT, actor, data, S.WAITING_SUPPLEMENT)
+        return act.commit(reason=reason, payload=payload | {"stage": "reception"})
+    act = _begin(A.REQUEST_SUPPLEMENT, actor, dossier, expected_version)
+    d = act.dossier
+    if d.received_at is None:
+        return act.commit(reason=reason, payload=payload | {"stage": "reception"})
+    started = d.clock_started_at or d.received_at
+    if calendar_for(d.agency).elapsed(started, act.now) > SUPPLEMENT_WINDOW:
+        raise _invalid(
+            "dossier.supplement_too_late",
+            "Chỉ được yêu cầu bổ sung trong 03 ngày làm việc kể từ ngày tiếp nhận "
+            "(Điều 19 Nghị định 61/2018/NĐ-CP).",
+        )
+    d.paused_at = act.now
+    d.supplement_count += 1
+    return act.commit(reason=reason, payload=payload | {"stage": "processing"})
+
+
+@transaction.atomic
+def dossier_resubmit(
+    actor: Any, dossier: Dossier, *, note: str = "", expected_version: int | None = None
+) -> Dossier:
+    """The applicant completed the dossier. Before reception it goes back to the
+    desk; after reception the time runs again in full (Art. 19(4), policy
+    ``restart``) or the due date moves by the time waited (policy ``shift``)."""
+    act = _begin(A.RESUBMIT, actor, dossier, expected_version)
+    d = act.dossier
+    if d.received_at is None:
+        return act.commit(target=S.SUBMITTED, reason=note)
+    paused_at = d.paused_at or act.now
+    calendar = calendar_for(d.agency)
+    unit, value = d.procedure_version.time_for(d.channel)
+    policy = d.agency.supplement_policy
+    try:
+        due = calendar.due_after_supplement(
+            policy=policy,
+            unit=unit,
+            duration=value,
+            due_at=d.due_at,
+            paused_at=paused_at,
+            resumed_at=act.now,
+        )
+    except DeadlineError as exc:
+        raise _invalid(exc.code, exc.message) from None
+    waited = calendar.elapsed(paused_at, act.now)
+    if policy == "restart":
+        d.original_due_at = due
+        d.clock_started_at = act.now
+        step_ops.move_due_dates(d, restart_at=act.now, shift=timedelta(0))
+    else:
+        if d.original_due_at is not None:
+            d.original_due_at = calendar.add_working_time(d.original_due_at, waited)
+        step_ops.move_due_dates(d, restart_at=None, shift=waited)
+    d.due_at = due
+    d.paused_at = None
+    target = _status_before_pause(d, A.REQUEST_SUPPLEMENT)
+    return act.commit(
+        target=target,
+        reason=note,
+        payload={"policy": policy, "waited_seconds": int(waited.total_seconds())},
+    )
+
+
+# ------------------------------------------------------------ refusal
+@transaction.atomic
+def dossier_refuse(
+    actor: Any,
+    dossier: Dossier | None = None,
+    *,
+    reason: str,
+    data: DossierInput | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Refuse with the specific reason: at reception → not received (slip 03,
+    Art. 17(2)); after appraisal → a refusal is the result (Art. 19(3))."""
+    reason = _require_text(reason, "dossier.reason_required", "lý do từ chối")
+    if dossier is None:
+        if data is None:
+            raise _invalid("dossier.data_required", "Thiếu thông tin hồ sơ.")
+        act = _start_new(A.REFUSE, actor, data, S.NOT_RECEIVED)
+        act.dossier.ended_at = act.now
+        return act.commit(
+            target=S.NOT_RECEIVED, reason=reason, payload={"stage": "reception"}
+        )
+    act = _begin(A.REFUSE, actor, dossier, expected_version)
+    d = act.dossier
+    if d.received_at is None:
+        d.ended_at = act.now
+        return act.commit(
+            target=S.NOT_RECEIVED, reason=reason, payload={"stage": "reception"}
+        )
+    _settle(act, Dossier.Outcome.REFUSED)
+    return act.commit(
+        target=S.RESULT_READY, reason=reason, payload={"stage": "processing"}
+    )
