@@ -6,6 +6,7 @@ public figures carry no personal data: only counts and rates of an agency.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -117,23 +118,36 @@ def today_figures(agencies: QuerySet[Agency], now: datetime) -> Today:
         overdue=Count("id", filter=timing.overdue_q(now)),
     )
     received = dossiers.filter(received_at__gte=start, received_at__lt=end).count()
-    # Overdue dossiers by the unit holding their active step.
-    by_unit = (
-        Step.objects.filter(
-            state=Step.State.ACTIVE,
-            dossier__in=dossiers.filter(timing.overdue_q(now)),
-        )
-        .values("agency__name")
-        .annotate(n=Count("dossier", distinct=True))
-        .order_by("-n", "agency__name")
-    )
     return Today(
         day=day,
         received=received,
         due_today=counts["due_today"],
         overdue=counts["overdue"],
-        overdue_by_unit=[(r["agency__name"], r["n"]) for r in by_unit],
+        overdue_by_unit=overdue_by_unit(dossiers.filter(timing.overdue_q(now))),
     )
+
+
+def overdue_by_unit(overdue: QuerySet[Dossier]) -> list[tuple[str, int]]:
+    """Overdue dossiers by the unit holding them: the unit of each active step
+    (parallel steps: the dossier counts once at each unit), or the agency
+    itself when no step is active (approved, the result not yet issued) — so
+    every dossier of the "overdue" tile is in the chart."""
+    active = Step.objects.filter(state=Step.State.ACTIVE)
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    held = (
+        active.filter(dossier__in=overdue)
+        .values("agency_id", "agency__name")
+        .annotate(n=Count("dossier", distinct=True))
+    )
+    unheld = (
+        overdue.exclude(pk__in=active.values("dossier_id"))
+        .values("agency_id", "agency__name")
+        .annotate(n=Count("id"))
+    )
+    for r in (*held, *unheld):
+        counts[r["agency_id"], r["agency__name"]] += r["n"]
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0]))
+    return [(name, n) for (_, name), n in ordered]
 
 
 # -------------------------------------------------------------- trends
