@@ -12,7 +12,7 @@ they share is in ``_common``. Callers import from here, never from a topic.
 """
 
 from ..applicants import ApplicantInput
-from ._common import ComponentInput, DossierInput, bulk_work, timing_of, trusted_replay
+from ._common import ComponentInput, DossierInput, bulk_work, trusted_replay
 from .interagency import dossier_answer_consult, dossier_consult
 from .payments import dossier_record_payment, dossier_request_payment
 from .processing import (
@@ -66,6 +66,5 @@ __all__ = [
     "dossier_submit",
     "dossier_submit_online",
     "dossier_withdraw",
-    "timing_of",
     "trusted_replay",
 ]

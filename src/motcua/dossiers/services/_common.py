@@ -15,7 +15,7 @@ from typing import Any
 
 from motcua.agencies.models import Agency, Counter
 from motcua.agencies.selectors import has_role
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core import clock
 from motcua.core.errors import Conflict, DomainError
 from motcua.deadlines.services import pinned_calendars
@@ -71,6 +71,9 @@ class DossierInput:
     counter: Counter | None = None
     code: str | None = None  # historical import: keep the older system's code
     due_at: datetime | None = None  # historical import: keep the recorded due date
+    # Historical import, when no version was in force on the reception day: the
+    # version to follow instead (the importer decides and counts it).
+    version: ProcedureVersion | None = None
 
 
 # ----------------------------------------------------------------- errors
@@ -179,13 +182,9 @@ def _status_before_pause(dossier: Dossier, action: str) -> str:
 
 
 # ------------------------------------------------------------ settlement
-def timing_of(finished_at: datetime, due_at: datetime | None) -> str:
-    """Early / on time / late of a settled dossier against its original due
-    date: :func:`motcua.dossiers.timing.timing` (the one definition)."""
-    return timing.timing(finished_at, due_at)
-
-
 def _settle(act: _Act, outcome: str) -> None:
+    """Close the steps, open the hand-over and record the outcome; early / on
+    time / late against the original due date by ``timing.timing`` (its one home)."""
     d, now = act.dossier, act.now
     step_ops.close_all(d, now, act.actor, Step.State.DONE)
     specs = step_ops.workflow_of(d.procedure_version)
@@ -195,4 +194,4 @@ def _settle(act: _Act, outcome: str) -> None:
     d.outcome = outcome
     d.finished_at = d.ended_at = now
     d.paused_at = None
-    d.timing = timing_of(now, d.original_due_at)
+    d.timing = timing.timing(now, d.original_due_at)
