@@ -5,6 +5,14 @@ event's time (ARCHITECTURE principles 2–3), so the history, due dates and
 on-time figures are exactly those live use would have produced. A line is
 parsed and checked first, then replayed in one savepoint: a bad line leaves
 nothing behind and is reported; the others import. Format: ``docs/import.md``.
+
+Any year since 2015: a line follows the procedure version in force on its
+reception day (the catalogue keeps each period of a procedure's legal basis).
+When none was in force, the line's recorded due date is kept and the earliest
+version gives the steps; without a recorded due date the line is refused unless
+``earliest_version`` is asked for explicitly. Both are counted in the report.
+Resumable: a line whose code was already imported (same agency and reception
+time) is skipped and counted, so a stopped import can simply be run again.
 """
 
 from __future__ import annotations
@@ -20,10 +28,11 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 
 from motcua.agencies.models import Agency
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core import clock
+from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
-from motcua.deadlines.engine import DeadlineError
+from motcua.deadlines.engine import VN_TZ, DeadlineError
 
 from . import services
 from .models import Applicant, Channel, Consultation, Dossier
@@ -161,6 +170,7 @@ class Lookups:
         self._agencies: dict[str, Agency | None] = {}
         self._procedures: dict[str, tuple[Procedure, frozenset[int]] | None] = {}
         self._users: dict[str, Any] = {}
+        self._versions: dict[int, list[ProcedureVersion]] = {}
 
     def agency(self, code: str, where: str) -> Agency:
         if code not in self._agencies:
@@ -187,6 +197,14 @@ class Lookups:
         if found is None:
             raise _bad("unknown_procedure", f"Không có thủ tục mã «{code}».")
         return found
+
+    def versions(self, procedure: Procedure) -> list[ProcedureVersion]:
+        """The procedure's versions, earliest first."""
+        if procedure.pk not in self._versions:
+            self._versions[procedure.pk] = list(
+                procedure.versions.order_by("effective_from", "number")
+            )
+        return self._versions[procedure.pk]
 
     def user(self, username: str, where: str) -> Any:
         if username not in self._users:
@@ -215,12 +233,18 @@ class ParsedEvent:
         return f"sự kiện {self.number} «{self.action}»"
 
 
+# Why a line follows a version that was not in force on its reception day.
+RECORDED_DUE = "recorded_due"  # its recorded due date; the earliest version's steps
+EARLIEST = "earliest"  # no recorded due date: the earliest version, by option
+
+
 @dataclass(frozen=True)
 class ParsedLine:
     data: DossierInput
     received_at: datetime
     actor: Any
     events: tuple[ParsedEvent, ...]
+    fallback: str = ""  # "", RECORDED_DUE or EARLIEST
 
 
 def _check_keys(
@@ -390,7 +414,45 @@ def _events(value: Any, received_at: datetime, lookups: Lookups) -> list[ParsedE
     return events
 
 
-def _dossier_input(obj: dict[str, Any], lookups: Lookups) -> DossierInput:
+def _fallback(
+    procedure: Procedure,
+    received_at: datetime,
+    due_at: datetime | None,
+    lookups: Lookups,
+    earliest_version: bool,
+) -> tuple[ProcedureVersion | None, str]:
+    """The version to follow when none was in force on the reception day."""
+    day = received_at.astimezone(VN_TZ).date()
+    versions = lookups.versions(procedure)
+    if any(
+        v.effective_from <= day and (v.effective_to is None or day < v.effective_to)
+        for v in versions
+    ):
+        return None, ""  # the services pick the version in force
+    if not versions:
+        raise DomainError(
+            "catalog.no_version_in_force",
+            f"Thủ tục {procedure.code} chưa có phiên bản nào trong danh mục.",
+        )
+    if due_at is not None:
+        return versions[0], RECORDED_DUE
+    if earliest_version:
+        return versions[0], EARLIEST
+    raise _bad(
+        "no_version_in_force",
+        f"Thủ tục {procedure.code} không có phiên bản có hiệu lực vào ngày "
+        f"{vn_date(day)} (phiên bản sớm nhất từ {vn_date(versions[0].effective_from)})"
+        " và dòng không ghi hạn trả «due_at»: thêm «due_at» do hệ thống cũ ghi, "
+        "thêm giai đoạn đó vào danh mục, hoặc nhập lại với --earliest-version.",
+    )
+
+
+def _dossier_input(
+    obj: dict[str, Any],
+    lookups: Lookups,
+    received_at: datetime,
+    earliest_version: bool,
+) -> tuple[DossierInput, str]:
     agency = lookups.agency(_text(obj["agency"], "agency"), "agency")
     procedure, offered = lookups.procedure(_text(obj["procedure"], "procedure"))
     if agency.pk not in offered:
@@ -405,18 +467,25 @@ def _dossier_input(obj: dict[str, Any], lookups: Lookups) -> DossierInput:
             f"Kênh nộp «{channel}» không hợp lệ; dùng: {', '.join(Channel.values)}.",
         )
     code = obj.get("code")
-    due_at = obj.get("due_at")
-    return DossierInput(
+    due_at = None if obj.get("due_at") is None else _instant(obj["due_at"], "due_at")
+    version, fallback = _fallback(
+        procedure, received_at, due_at, lookups, earliest_version
+    )
+    data = DossierInput(
         agency=agency,
         procedure=procedure,
         channel=channel,
         applicant=_applicant(obj["applicant"]),
         code=None if code is None else (_text(code, "code", 64).strip() or None),
-        due_at=None if due_at is None else _instant(due_at, "due_at"),
+        due_at=due_at,
+        version=version,
     )
+    return data, fallback
 
 
-def parse_line(text: str, lookups: Lookups) -> ParsedLine:
+def parse_line(
+    text: str, lookups: Lookups, *, earliest_version: bool = False
+) -> ParsedLine:
     """One line, checked without writing anything (raises ``DomainError``)."""
     try:
         obj = json.loads(text)
@@ -427,12 +496,12 @@ def parse_line(text: str, lookups: Lookups) -> ParsedLine:
     if not isinstance(obj, dict):
         raise _bad("not_object", "Mỗi dòng phải là một đối tượng JSON {…}.")
     _check_keys(obj, LINE_KEYS, REQUIRED_LINE_KEYS, "")
-    data = _dossier_input(obj, lookups)
     received_at = _past(_instant(obj["received_at"], "received_at"), "received_at")
+    data, fallback = _dossier_input(obj, lookups, received_at, earliest_version)
     by = obj.get("by")
     actor = lookups.import_user if by is None else lookups.user(_text(by, "by"), "by")
     events = _events(obj.get("events") or [], received_at, lookups)
-    return ParsedLine(data, received_at, actor, tuple(events))
+    return ParsedLine(data, received_at, actor, tuple(events), fallback)
 
 
 # ------------------------------------------------------------ replay
@@ -497,6 +566,9 @@ class ImportReport:
     dry_run: bool
     read: int = 0
     imported: int = 0
+    already: int = 0  # imported by an earlier run (same code): skipped
+    recorded_due: int = 0  # no version in force: recorded due date kept
+    earliest: int = 0  # no version in force, no due date: earliest version
     events: int = 0
     seconds: float = 0.0
     rejections: list[Rejection] = field(default_factory=list)
@@ -511,11 +583,23 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "nhập được (chạy thử, không ghi)" if self.dry_run else "đã nhập"
-        return (
+        text = (
             f"Đọc {self.read} dòng: {verb} {self.imported} hồ sơ, bỏ qua "
-            f"{self.rejected} dòng lỗi; dựng lại {self.events} sự kiện sau tiếp "
-            f"nhận; {self.seconds:.1f} giây ({self.lines_per_second:.0f} dòng/giây)."
+            f"{self.rejected} dòng lỗi"
         )
+        if self.already:
+            text += f", {self.already} hồ sơ đã nhập ở lần trước"
+        text += (
+            f"; dựng lại {self.events} sự kiện sau tiếp nhận; {self.seconds:.1f} "
+            f"giây ({self.lines_per_second:.0f} dòng/giây)."
+        )
+        if self.recorded_due or self.earliest:
+            text += (
+                f" Không có phiên bản thủ tục có hiệu lực vào ngày tiếp nhận: "
+                f"{self.recorded_due} hồ sơ theo hạn trả đã ghi, {self.earliest} "
+                "hồ sơ theo phiên bản sớm nhất (--earliest-version)."
+            )
+        return text
 
 
 def _decode(raw: bytes | str, number: int) -> str:
@@ -545,8 +629,10 @@ class _Run:
         report: ImportReport,
         on_reject: Callable[[Rejection], None] | None,
         on_progress: Callable[[int], None] | None,
+        earliest_version: bool = False,
     ) -> None:
         self.report = report
+        self.earliest_version = earliest_version
         self.on_reject = on_reject
         self.on_progress = on_progress
         self.lookups = Lookups(ensure_import_user())
@@ -562,7 +648,14 @@ class _Run:
 
     def _import(self, number: int, raw: bytes | str) -> None:
         try:
-            parsed = parse_line(_decode(raw, number), self.lookups)
+            parsed = parse_line(
+                _decode(raw, number),
+                self.lookups,
+                earliest_version=self.earliest_version,
+            )
+            if _already_imported(parsed):
+                self.report.already += 1
+                return
             with transaction.atomic():  # a savepoint: a failed line leaves nothing
                 replay(parsed)
         except DomainError as exc:
@@ -572,6 +665,8 @@ class _Run:
         else:
             self.report.imported += 1
             self.report.events += len(parsed.events)
+            self.report.recorded_due += parsed.fallback == RECORDED_DUE
+            self.report.earliest += parsed.fallback == EARLIEST
 
     def reject(self, rejection: Rejection) -> None:
         self.report.rejections.append(rejection)
@@ -579,10 +674,23 @@ class _Run:
             self.on_reject(rejection)
 
 
+def _already_imported(line: ParsedLine) -> bool:
+    """The same dossier (code, agency, reception instant) is already here; the
+    same code on another dossier is still refused by the services."""
+    code = line.data.code
+    return (
+        bool(code)
+        and Dossier.objects.filter(
+            code=code, agency=line.data.agency, received_at=line.received_at
+        ).exists()
+    )
+
+
 def import_lines(
     lines: Iterable[bytes | str],
     *,
     dry_run: bool = False,
+    earliest_version: bool = False,
     batch_size: int = 200,
     on_reject: Callable[[Rejection], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -590,18 +698,20 @@ def import_lines(
     """Import JSON lines (numbered from 1). Lines commit in batches of
     ``batch_size``, each line in its own savepoint. ``dry_run``: the same work in
     one transaction rolled back at the end, so the report is exact (a duplicate
-    code within the file is caught) and nothing is written."""
+    code within the file is caught) and nothing is written. ``earliest_version``:
+    a line with no version in force and no recorded due date follows the
+    procedure's earliest version (otherwise it is refused)."""
     report = ImportReport(dry_run=dry_run)
     started = time.perf_counter()
     if dry_run:
         with transaction.atomic():
-            run = _Run(report, on_reject, on_progress)
+            run = _Run(report, on_reject, on_progress, earliest_version)
             for number, raw in enumerate(lines, start=1):
                 run.line(number, raw)
             transaction.set_rollback(True)
     else:
         with transaction.atomic():
-            run = _Run(report, on_reject, on_progress)
+            run = _Run(report, on_reject, on_progress, earliest_version)
         for chunk in _chunks(enumerate(lines, start=1), batch_size):
             with transaction.atomic():
                 for number, raw in chunk:

@@ -79,7 +79,7 @@ def _create(data: DossierInput, actor: Any, now: datetime, status: str) -> Dossi
             f"Thủ tục {procedure.code} không được thực hiện tại {data.agency.name}.",
         )
     local_day = now.astimezone(VN_TZ).date()
-    version = version_in_force(procedure, local_day)
+    version = data.version or version_in_force(procedure, local_day)
     applicant = _applicant(_clean_applicant(data.applicant), data.agency)
     if data.code:
         if Dossier.objects.filter(code=data.code).exists():

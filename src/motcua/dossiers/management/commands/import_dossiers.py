@@ -1,4 +1,5 @@
-"""``motcua import_dossiers FILE.jsonl [--dry-run] [--progress]`` (docs/import.md)"""
+"""``motcua import_dossiers FILE.jsonl [--dry-run] [--progress] [--earliest-version]``
+(docs/import.md)"""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from motcua.dossiers.importing import Rejection, import_file
 
 
 class ProgressBar:
-    """``[#####.....] 512/1000`` on one line of a stream, redrawn at most every
-    ``interval`` seconds."""
+    """``[#####.....] 512/1000 · 640 dòng/giây · còn 1 giây`` on one line of a
+    stream, redrawn at most every ``interval`` seconds."""
 
     def __init__(self, stream: Any, total: int, width: int = 30) -> None:
         self.stream = stream
@@ -21,6 +22,7 @@ class ProgressBar:
         self.width = width
         self.interval = 0.2
         self._drawn_at = 0.0
+        self._started = time.monotonic()
         self.visible = False
 
     def update(self, done: int, *, force: bool = False) -> None:
@@ -30,14 +32,30 @@ class ProgressBar:
         self._drawn_at = now
         filled = self.width * min(done, self.total) // self.total
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{self.total}", ending="")
+        elapsed = now - self._started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (self.total - done) / rate if rate > 0 else 0.0
+        self.stream.write(
+            f"\r[{bar}] {done}/{self.total} · {rate:,.0f} dòng/giây · còn "
+            f"{_duration(left)}   ",
+            ending="",
+        )
         self.stream.flush()
         self.visible = True
 
     def clear(self) -> None:
         if self.visible:
-            self.stream.write("\r" + " " * (self.width + 30) + "\r", ending="")
+            self.stream.write("\r" + " " * (self.width + 70) + "\r", ending="")
             self.visible = False
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} giây"
+    if seconds < 3600:
+        return f"{seconds // 60} phút {seconds % 60:02d} giây"
+    return f"{seconds // 3600} giờ {seconds % 3600 // 60:02d} phút"
 
 
 def count_lines(path: str) -> int:
@@ -69,6 +87,14 @@ class Command(BaseCommand):
             help="Luôn hiện thanh tiến độ (mặc định: chỉ khi stderr là terminal).",
         )
         parser.add_argument(
+            "--earliest-version",
+            action="store_true",
+            help=(
+                "Dòng không có phiên bản thủ tục có hiệu lực vào ngày tiếp nhận và "
+                "không ghi hạn trả: theo phiên bản sớm nhất (được đếm riêng)."
+            ),
+        )
+        parser.add_argument(
             "--batch-size",
             type=int,
             default=200,
@@ -92,6 +118,7 @@ class Command(BaseCommand):
             report = import_file(
                 path,
                 dry_run=options["dry_run"],
+                earliest_version=options["earliest_version"],
                 batch_size=max(options["batch_size"], 1),
                 on_reject=on_reject,
                 on_progress=bar.update if bar is not None else None,
