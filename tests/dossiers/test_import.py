@@ -413,7 +413,9 @@ def test_the_command_succeeds_when_every_line_imports(tmp_path):
     call_command("import_dossiers", path, "--progress", stdout=out, stderr=err)
     assert "Đọc 2 dòng: đã nhập 2 hồ sơ, bỏ qua 0 dòng lỗi" in out.getvalue()
     assert "dòng/giây" in out.getvalue()
-    assert f"[{'#' * 30}] 3/3" in err.getvalue()  # the progress bar, at its end
+    bar = err.getvalue()
+    assert f"[{'#' * 30}] 3/3 · " in bar  # the progress bar, at its end
+    assert " dòng/giây · còn 0 giây" in bar  # with the rate and the time left
 
 
 # ------------------------------------------------------------ (c) dry run
