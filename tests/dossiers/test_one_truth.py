@@ -228,6 +228,23 @@ def _check_dossier_page(client: Any, d: Dossier, badges: Badges) -> None:
         assert item["timing"] == ("open" if step.ended_at is None else API_STEP[rule])
 
 
+def _check_queue_pages(client: Any, dossiers: list[Dossier], soon: Any) -> None:
+    """The rendered queues *Quá hạn* and *Sắp đến hạn* list exactly the
+    dossiers the rule calls overdue and due soon, each with the rule's badge."""
+    now = clock.now()
+    for slug, state in (("qua-han", t.OVERDUE), ("sap-den-han", t.DUE_SOON)):
+        page = client.get(reverse("backoffice:queue", args=[slug]))
+        assert page.status_code == 200
+        listed = {d.pk: b.tone for d, b in page.context["rows"]}
+        want = {d.pk for d in dossiers if t.state_at(d, now, soon) == state}
+        assert set(listed) == want, slug
+        if state == t.OVERDUE:
+            assert set(listed.values()) <= {"late"}
+        html = page.content.decode()
+        for d in dossiers:
+            assert (f">{d.code}</a>" in html) is (d.pk in want)
+
+
 def _check_slips(d: Dossier) -> None:
     """Slip 05 (2018) / 06 (2025): one row per step, with the rule's timing."""
     if d.received_at is None:
@@ -369,10 +386,12 @@ def test_every_screen_classifies_as_the_one_rule(
         client = client_for(world.leader)
         badges = Badges(now)
         soon = badges.soon_until(world.ward)
+        queues = conditions(desk, now)
         queue = set(
-            Dossier.objects.filter(conditions(desk, now)["qua-han"]).values_list(
-                "pk", flat=True
-            )
+            Dossier.objects.filter(queues["qua-han"]).values_list("pk", flat=True)
+        )
+        soon_queue = set(
+            Dossier.objects.filter(queues["sap-den-han"]).values_list("pk", flat=True)
         )
         api_filter = set(
             selectors.dossiers_visible_to(world.leader)
@@ -384,7 +403,11 @@ def test_every_screen_classifies_as_the_one_rule(
             _check_dossier(d, badges, soon, queue)
             _check_dossier_page(client, d, badges)
             _check_slips(d)
+        _check_queue_pages(client, dossiers, soon)
         assert queue == expected
+        assert soon_queue == {
+            d.pk for d in dossiers if t.state_at(d, now, soon) == t.DUE_SOON
+        }
         assert expected <= api_filter
         board = leader_board(desk, now)
         assert board["totals"]["overdue"] == len(expected)
