@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import openpyxl
 import pytest
 
-from motcua.catalog.exporting import catalogue_document
+from motcua.catalog.exporting import catalogue_document, export_catalogue_file
 from motcua.catalog.importing import import_catalogue_file
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.selectors import version_in_force
+from motcua.core.errors import DomainError
 
 from .test_import_export import document, messages, procedure
 
@@ -96,3 +98,18 @@ def test_a_start_is_not_moved_over_another_period(write_json):
     report = import_catalogue_file(write_json(document(procedure(**earlier))))
     assert not report.ok  # it would overlap 2016–2020: reported, nothing moved
     assert periods()[1][1] == date(2020, 7, 16)
+
+
+def test_history_is_json_only(write_json, tmp_path):
+    import_catalogue_file(write_json(document(procedure(**OLD), procedure(**NEW))))
+    with pytest.raises(DomainError) as caught:
+        export_catalogue_file(tmp_path / "c.xlsx", history=True)
+    assert caught.value.code == "catalog.history_needs_json"
+    assert export_catalogue_file(tmp_path / "c.json", history=True) == 2
+    assert export_catalogue_file(tmp_path / "latest.xlsx") == 1
+    workbook = openpyxl.load_workbook(tmp_path / "latest.xlsx")
+    sheet = workbook.worksheets[1]  # the procedures sheet: add the same row twice
+    sheet.append([cell.value for cell in sheet[2]])
+    workbook.save(tmp_path / "twice.xlsx")
+    report = import_catalogue_file(tmp_path / "twice.xlsx")
+    assert any("có hai dòng" in str(issue) for issue in report.issues)

@@ -277,9 +277,18 @@ def read_workbook(path: Path) -> tuple[list[Row], list[RawProcedure], list[Issue
         ordered: list[RawProcedure] = []
         for row in _read_sheet(workbook, PROCEDURES_SHEET, issues):
             raw = _procedure_record(row)
-            ordered.append(raw)
             code = str(raw.row.data.get("code") or "")
-            procedures.setdefault(code, raw)
+            if code and code in procedures:  # components and steps name the code
+                issues.append(
+                    Issue(
+                        row.location,
+                        f"thủ tục «{code}» có hai dòng; tệp Excel giữ một phiên bản "
+                        "mỗi thủ tục, lịch sử nhiều giai đoạn dùng tệp .json.",
+                    )
+                )
+                continue
+            ordered.append(raw)
+            procedures[code] = raw
         for sheet_name, attr in (
             (COMPONENTS_SHEET, "components"),
             (STEPS_SHEET, "steps"),

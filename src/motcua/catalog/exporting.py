@@ -171,6 +171,12 @@ def export_catalogue_file(path: str | Path, *, history: bool = False) -> int:
     suffix = path.suffix.lower()
     if suffix == ".json":
         path.write_text(dumps(document), encoding="utf-8")
+    elif suffix == ".xlsx" and history:
+        raise DomainError(
+            "catalog.history_needs_json",
+            "Lịch sử nhiều giai đoạn chỉ xuất được ra tệp .json (trong Excel, thành "
+            "phần và bước gắn với mã thủ tục).",
+        )
     elif suffix == ".xlsx":
         from .excel import write_workbook
 
