@@ -21,7 +21,7 @@ STAMP := $(VENV)/.installed
 
 PYTEST_ARGS ?=
 MYPY_PACKAGES := $(addprefix src/motcua/,core deadlines agencies catalog dossiers \
-	reports evaluation slips signing backoffice portal demo security privacy)
+	reports evaluation law slips signing backoffice portal demo security privacy)
 TEST_DBS ?= sqlite postgres
 DEMO_HOST := 127.0.0.1:8000
 # The background task worker arrives with a later issue; `make demo` starts

@@ -75,11 +75,11 @@ def test_register_numbering_runs_through_the_year_in_pdf_and_receipt():
 
 
 def test_register_xlsx_has_one_row_per_dossier_with_continuous_numbers():
-    world = s.world_with("2025")
+    world = s.world_with("2018")
     dossiers = a_year_of_receptions(world)
     data = render_register_xlsx(world.ward, *JUNE, base_url=BASE)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert "(Mẫu số 07)" in sheet.cell(2, 1).value  # 2025 set: form 07
+    assert "(Mẫu số 06)" in sheet.cell(2, 1).value  # June 2025: the 2018 form 06
     header = [c.value for c in sheet[HEADER_ROW + 1]]
     assert header[:3] == ["STT", "Mã hồ sơ", "Tên thủ tục hành chính"]
     rows = [

@@ -1,6 +1,7 @@
 """Every slip of both form sets renders from a dossier brought to its state by
 the real services, with the right code, names, dates, form number and QR code
-(Circular 01/2018/TT-VPCP Art. 9; the 2025 set)."""
+(Circular 01/2018/TT-VPCP Art. 9 for a dossier received in June 2025; Circular
+03/2025/TT-VPCP Annex I for one received in September 2025)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from motcua.slips.services import render_slip
 from . import scenarios as s
 from .pdfs import A5, fonts, page_sizes, qr_codes, text
 
+
+def at(moment) -> str:
+    return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"
+
+
 pytestmark = pytest.mark.django_db
 BASE = "https://motcua.example.vn/"
 
@@ -34,8 +40,21 @@ def render(dossier: Dossier, kind: str) -> tuple[bytes, str]:
     return pdf, text(pdf)
 
 
-def expected_extra(kind: str) -> list[str]:
+def expected_extra(kind: str, form_set: str) -> list[str]:
     """What only that slip says (DOMAIN.md §4 key fields)."""
+    week = s.WEEKS[form_set]
+    due = at(week.at(3))
+    apology = {
+        "2018": [
+            "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+            f"Thời hạn trả kết quả giải quyết hồ sơ: {due}",
+        ],
+        "2025": [
+            "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+            f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {due}",
+            "số định danh cá nhân/tổ chức: 048090001234",
+        ],
+    }[form_set]
     return {
         "receipt": [
             "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
@@ -57,9 +76,8 @@ def expected_extra(kind: str) -> list[str]:
             s.REFUSAL_REASON,
         ],
         "apology": [
-            "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-            "Thời hạn trả kết quả giải quyết hồ sơ: 09:00 ngày 05/06/2025",
-            "17:00 ngày 10/06/2025",
+            *apology,
+            at(week.at(8, 17)),
             s.APOLOGY_REASON,
             "THỦ TRƯỞNG CƠ QUAN",
         ],
@@ -77,6 +95,7 @@ def expected_extra(kind: str) -> list[str]:
 @pytest.mark.parametrize(("form_set", "kind"), CASES)
 def test_every_slip_of_both_sets_renders_with_its_fields(form_set: str, kind: str):
     world = s.world_with(form_set)
+    week = s.WEEKS[form_set]
     dossier = s.SCENARIOS[kind](world)
     pdf, content = render(dossier, kind)
     number = FORM_SETS[form_set].forms[kind].number
@@ -89,12 +108,13 @@ def test_every_slip_of_both_sets_renders_with_its_fields(form_set: str, kind: st
         "UBND PHƯỜNG HÒA CƯỜNG NAM",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "02/06/2025",  # received
-        *expected_extra(kind),
+        f"{week.first:%d/%m/%Y}",  # received
+        *expected_extra(kind, form_set),
     ]:
         assert expected in content, (expected, content)
-    assert "09:00 ngày 02/06/2025" in content  # received at
-    due = "17:00 ngày 10/06/2025" if kind == "apology" else "09:00 ngày 05/06/2025"
+    if not (form_set == "2025" and kind == "apology"):  # that one prints the day
+        assert at(week.first) in content  # received at
+    due = at(week.at(8, 17)) if kind == "apology" else at(week.at(3))
     assert due in content  # the due date
     assert page_sizes(pdf) == {A5}
     used = fonts(pdf)
@@ -107,11 +127,15 @@ def test_every_slip_of_both_sets_renders_with_its_fields(form_set: str, kind: st
     assert "N. V. A." in tracked.content.decode()
 
 
-def test_the_2025_set_names_the_desk_as_since_decree_107_and_has_no_2018_basis():
+def test_the_2025_set_names_the_centre_and_circular_03_and_no_2018_text():
     world = s.world_with("2025")
     content = render(s.received(world), "receipt")[1]
-    assert "BỘ PHẬN MỘT CỬA" in content
-    assert "01/2018/TT-VPCP" not in content
+    assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" in content
+    assert "Ban hành kèm theo Thông tư số 03/2025/TT-VPCP" in content
+    assert "01/2018/TT-VPCP" not in content and "61/2018" not in content
+    assert "Số định danh cá nhân/tổ chức: 048090001234" in content
+    assert "Trường hợp ủy quyền" in content
+    assert "(Chữ ký số, nếu là biểu mẫu điện tử)" in content
     world_2018 = s.world_with("2018")
     content_2018 = render(s.received(world_2018), "receipt")[1]
     assert "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" in content_2018

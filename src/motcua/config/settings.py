@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "motcua.privacy",  # issue 8: personal-data read log, retention, backups
     "motcua.agencies",
     "motcua.deadlines",
+    "motcua.law",  # issue 10: legal rules by period
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.reports",

@@ -48,7 +48,9 @@ def _kind_label(kind: str) -> str:
         return kind
 
 
-def _collect_at(dossier: Dossier) -> str:
+def collect_at(dossier: Dossier) -> str:
+    """Where and how the applicant collects the result ("" = at the desk, which
+    the slip names in the wording of its period)."""
     if dossier.return_method:
         return str(Dossier.ReturnMethod(dossier.return_method).label)
     if dossier.channel == Channel.ONLINE:
@@ -92,7 +94,7 @@ def receipt(dossier: Dossier) -> Context:
         "sets": 1,
         "legal_time": _legal_time(dossier),
         "appointment": _appointment(dossier),
-        "collect_at": _collect_at(dossier),
+        "collect_at": collect_at(dossier),
         "officer": fmt.person_name(dossier.received_by),
     }
 

@@ -15,6 +15,7 @@ from motcua.dossiers.models import Dossier, Step
 from motcua.dossiers.workflow import Status
 
 from . import formatting as fmt
+from .content import collect_at
 from .numbering import entries_before, local_midnight, received_between
 
 MAX_DAYS = 366
@@ -35,6 +36,7 @@ class RegisterRow:
     result_back_at: datetime | None
     returned_at: datetime | None
     returned_to: str
+    delivery: str  # phương thức nhận kết quả (Circular 03/2025 form 07)
     note: str
 
 
@@ -84,6 +86,7 @@ def _row(number: int, dossier: Dossier) -> RegisterRow:
         result_back_at=dossier.finished_at,
         returned_at=dossier.returned_at,
         returned_to=dossier.returned_to_name if dossier.returned_at else "",
+        delivery=collect_at(dossier) or str(Dossier.ReturnMethod.DESK.label),
         note=_note(dossier),
     )
 

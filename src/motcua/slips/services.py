@@ -1,7 +1,10 @@
-"""Official slips as PDF (Circular 01/2018/TT-VPCP Art. 9; the 2025 set), chosen
-per agency by ``Agency.form_set``. Slips are A5 portrait, the register A4
-landscape; each slip carries the dossier code and a QR code with the signed
-link that opens its public tracking page (``motcua.portal.qr``)."""
+"""Official slips as PDF (Circular 01/2018/TT-VPCP Art. 9 until 14/09/2025;
+Circular 03/2025/TT-VPCP Annex I from 15/09/2025). The set, basis line, desk
+name and citations are those of the law in force on the dossier's own law day
+(``motcua.law``, ADR 0014) — never today's, never the agency's. Slips are A5
+portrait, the register A4 landscape; each slip carries the dossier code and a QR
+code with the signed link that opens its public tracking page
+(``motcua.portal.qr``)."""
 
 from __future__ import annotations
 
@@ -15,28 +18,23 @@ from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action, Status
+from motcua.law.selectors import law_day
 from motcua.portal.qr import qr_url
 
 from . import content
 from . import formatting as fmt
-from .forms import (
-    DOSSIER_KINDS,
-    REGISTER,
-    FormSet,
-    FormSpec,
-    form_for,
-    form_set_for,
-)
+from .forms import DOSSIER_KINDS, REGISTER, FormSpec, SlipLaw, slip_law
 from .pdf import font_face_css, html_to_pdf, qr_data_uri, tracking_url
 from .register import register_rows
 from .xlsx import register_workbook
 
 
-def _header(agency: Agency, form_set: FormSet, spec: FormSpec) -> dict[str, Any]:
+def _header(agency: Agency, law: SlipLaw, spec: FormSpec) -> dict[str, Any]:
     parent = agency.parent
     return {
         "font_css": font_face_css(),
-        "form_set": form_set,
+        "law": law,
+        "form_set": law.form_set,
         "form": spec,
         "agency_name": agency.name,
         "parent_name": parent.name if parent else "",
@@ -57,7 +55,7 @@ def applicable_kinds(dossier: Dossier) -> list[str]:
         "stop": dossier.status == Status.STOPPED,
         "control": received,
     }
-    forms = form_set_for(dossier.agency.form_set).forms
+    forms = slip_law(law_day(dossier)).form_set.forms
     return [kind for kind in DOSSIER_KINDS if kind in forms and has[kind]]
 
 
@@ -77,9 +75,10 @@ def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:
         .prefetch_related("components")
         .get(pk=dossier.pk)
     )
-    form_set, spec = form_for(dossier.agency.form_set, kind)
+    law = slip_law(law_day(dossier))
+    spec = law.form(kind)
     context = content.common(dossier) | content.BUILDERS[kind](dossier)
-    context |= _header(dossier.agency, form_set, spec) | {
+    context |= _header(dossier.agency, law, spec) | {
         "tracking_url": tracking_url(base_url),
         "qr": qr_data_uri(qr_url(base_url, dossier)),
     }
@@ -89,10 +88,12 @@ def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:
 def render_register_pdf(
     agency: Agency, date_from: date, date_to: date, *, base_url: str
 ) -> bytes:
-    """The register (Sổ theo dõi hồ sơ) of a period, A4 landscape."""
-    form_set, spec = form_for(agency.form_set, REGISTER)
+    """The register (Sổ theo dõi hồ sơ) of a period, A4 landscape, in the form
+    in force on the period's last day."""
+    law = slip_law(date_to)
+    spec = law.form(REGISTER)
     rows = list(register_rows(agency, date_from, date_to))
-    context = _header(agency, form_set, spec) | {
+    context = _header(agency, law, spec) | {
         "rows": rows,
         "date_from": date_from,
         "date_to": date_to,
@@ -107,6 +108,7 @@ def render_register_xlsx(
     agency: Agency, date_from: date, date_to: date, *, base_url: str = ""
 ) -> bytes:
     """The same register as a spreadsheet (one row per dossier)."""
-    form_set, spec = form_for(agency.form_set, REGISTER)
+    law = slip_law(date_to)
+    spec = law.form(REGISTER)
     rows = register_rows(agency, date_from, date_to)
-    return register_workbook(agency, form_set, spec, date_from, date_to, rows)
+    return register_workbook(agency, law.form_set, spec, date_from, date_to, rows)

@@ -1,0 +1,104 @@
+"""Which legal texts and rules apply: the one home of that question
+(docs/development.md, "One home per rule"; ADR 0014).
+
+A dossier follows the rules in force on its own **law day** — the Vietnam date
+on which it was received (else submitted, else created) — for life: a dossier
+received on 30/06/2025 keeps the 2018 rules, one received on 01/07/2025 follows
+Decree 118/2025/NĐ-CP. Today's date never enters the choice, so a slip reprinted
+a year later says what the first print said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from django.db.models import Q
+
+from motcua.core.dates import local
+
+from .keys import Confidence, RuleKey
+from .models import LegalRule
+
+
+class HasLawDates(Protocol):
+    """A dossier, as far as the law's choice is concerned."""
+
+    received_at: datetime | None
+    submitted_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    value: str
+    valid_from: date | None
+    valid_to: date | None
+    source: str
+    confidence: str
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence == Confidence.CONFIRMED
+
+
+NO_RULE = Rule("", "", None, None, "", Confidence.UNVERIFIED)
+
+
+class Rules:
+    """The rules in force on one day: ``rules["forms.set"]`` is the value
+    (``""`` when no row covers the day), ``rules.rule(key)`` the whole row."""
+
+    def __init__(self, day: date, rows: dict[str, Rule]) -> None:
+        self.day = day
+        self._rows = rows
+
+    def __getitem__(self, key: str) -> str:
+        return self.rule(key).value
+
+    def rule(self, key: str) -> Rule:
+        return self._rows.get(key, NO_RULE)
+
+    def __repr__(self) -> str:
+        return f"Rules({self.day}, {sorted(self._rows)})"
+
+
+def law_day(dossier: HasLawDates) -> date:
+    """The date whose rules the dossier follows for life (Vietnam time)."""
+    moment = dossier.received_at or dossier.submitted_at or dossier.created_at
+    return local(moment).date()
+
+
+def rules_on(day: date) -> Rules:
+    """Every rule in force on ``day`` (one query). Should two rows of one key
+    overlap (the admin form refuses it), the one that starts later wins."""
+    covering = LegalRule.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+    ).order_by("key", "valid_from")
+    rows: dict[str, Rule] = {}
+    for row in covering:  # nulls sort first on SQLite, last on PostgreSQL
+        current = rows.get(row.key)
+        if current and (row.valid_from or date.min) < (current.valid_from or date.min):
+            continue
+        rows[row.key] = Rule(
+            row.key,
+            row.value,
+            row.valid_from,
+            row.valid_to,
+            row.source,
+            row.confidence,
+        )
+    return Rules(day, rows)
+
+
+def rules_for(dossier: HasLawDates) -> Rules:
+    """The rules this dossier follows (those in force on its law day)."""
+    return rules_on(law_day(dossier))
+
+
+def rule_for(key: RuleKey | str, dossier: HasLawDates) -> str:
+    """One rule's value for this dossier."""
+    return rules_for(dossier)[str(key)]
