@@ -137,3 +137,19 @@ def test_an_administrator_moves_a_period_in_the_admin_and_the_choice_follows(
         rule_for(RuleKey.FORM_SET, Received(datetime(2025, 9, 17, 9, tzinfo=VN_TZ)))
         == "2025"
     )
+
+
+def test_should_two_rows_overlap_the_later_start_wins():
+    # The admin form refuses overlaps; rows written another way still give one answer.
+    LegalRule.objects.create(
+        key=RuleKey.DESK_NAME, value="Điểm tiếp nhận", valid_from=date(2026, 1, 1)
+    )
+    assert rules_on(date(2025, 12, 31))[RuleKey.DESK_NAME] == (
+        "Trung tâm Phục vụ hành chính công"
+    )
+    assert rules_on(date(2026, 1, 1))[RuleKey.DESK_NAME] == "Điểm tiếp nhận"
+
+
+def test_a_key_without_a_row_on_that_day_is_empty():
+    assert rules_on(date(2025, 9, 14))[RuleKey.CITE_STOP] == ""
+    assert rules_on(date(2025, 9, 14)).rule("no.such.key").value == ""
