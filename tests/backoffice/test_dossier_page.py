@@ -4,7 +4,7 @@ message (never a 500); the extension rules; internal notes."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -162,6 +162,12 @@ def test_an_extension_is_allowed_once_and_offers_the_apology_slip(world):
     second = _extend(leader, dossier, new_due + timedelta(days=1))
     assert second.status_code == 400
     assert "không được hẹn lại lần thứ hai" in second.content.decode()
+    # The link names the slip as the forms of the dossier's own day do
+    # (Circular 03/2025 for a dossier received from 15/09/2025).
+    assert extended.received_at.date() >= date(2025, 9, 16)
+    page = leader.get(page_url(dossier.code)).content.decode()
+    assert 'id="slip-apology"' in page
+    assert "Mẫu số 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết" in page
 
 
 def test_an_extension_less_than_a_day_before_is_refused_unless_an_admin_overrides(

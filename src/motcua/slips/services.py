@@ -59,6 +59,13 @@ def applicable_kinds(dossier: Dossier) -> list[str]:
     return [kind for kind in DOSSIER_KINDS if kind in forms and has[kind]]
 
 
+def slip_titles(dossier: Dossier) -> list[tuple[str, str, str]]:
+    """``(kind, number, title)`` of each slip the dossier has, as the forms of its
+    own law day name them (the dossier page's links say what the slip prints)."""
+    forms = slip_law(law_day(dossier)).form_set.forms
+    return [(k, forms[k].number, forms[k].title) for k in applicable_kinds(dossier)]
+
+
 def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:
     """One slip of ``dossier`` as PDF bytes; ``DomainError`` ``slip.unknown_kind``
     or ``slip.not_applicable`` when the dossier has no such slip."""

@@ -26,7 +26,7 @@ from motcua.dossiers.workflow import Action
 from motcua.portal.qr import qr_path
 from motcua.privacy.services import record_read
 from motcua.signing.services import verify_pdf
-from motcua.slips.services import applicable_kinds
+from motcua.slips.services import slip_titles
 
 from .. import services
 from ..access import staff_view
@@ -95,8 +95,13 @@ def render_dossier(
     badges = Badges(clock.now())
     steps = [(s, badges.for_step(s)) for s in dossier.steps.all()]
     slips = [
-        (k, reverse("slips:slip", kwargs={"code": dossier.code, "kind": k}))
-        for k in applicable_kinds(dossier)
+        (
+            k,
+            number,
+            title,
+            reverse("slips:slip", kwargs={"code": dossier.code, "kind": k}),
+        )
+        for k, number, title in slip_titles(dossier)
     ]
     return page(
         request,
@@ -111,7 +116,7 @@ def render_dossier(
             "actions": _forms(request, dossier, bound),
             "error": error,
             "qr": _qr(request, dossier),
-            "slips": [(k, url) for k, url in slips if url],
+            "slips": slips,
             "signatures": _signatures(dossier),
             "note_form": note_form or InternalNoteForm(),
             "may_write": services.may_write_on(request.user, dossier),
