@@ -19,6 +19,9 @@ PAGES = {
     "can-bo/": ("staff-definitions", ["Bước đã xử lý", "ngày hạn của bước",
                                      "không tính đúng hạn hay quá hạn"]),
     "khau-cham/": ("bottlenecks-definitions", ["Quá hạn bước", "ngày hạn của bước"]),
+    "cong-khai/": ("public-definitions", ["ngày hẹn trả ban đầu",
+                                          "Gia hạn không làm thay đổi",
+                                          "không gồm hồ sơ rút"]),
 }  # fmt: skip
 
 
