@@ -610,8 +610,9 @@ def test_the_openapi_schema_documents_every_dossier_endpoint():
     schema = json.loads(response.content)
     paths = schema["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/dossiers/"])
-    # not API actions: creation, files, the retention purge, the seal
-    skipped = ("submit_online", "attach_file", "anonymise", "seal")
+    # not API actions: creation, files, the retention purge, the seal, the
+    # merger's transfer (motcua merge_agencies)
+    skipped = ("submit_online", "attach_file", "anonymise", "seal", "transfer")
     for action in [a for a in Action.values if a not in skipped]:
         operation = paths[f"/api/v1/dossiers/{{code}}/{action}/"]["post"]
         assert {"200", "400", "403", "404", "409"} <= set(operation["responses"])

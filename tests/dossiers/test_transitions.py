@@ -89,6 +89,13 @@ def _call(action: str, actor: Any, dossier: Dossier, world: World) -> None:
         Action.ATTACH_FILE: lambda: s.dossier_record_file(
             actor, dossier, dossier_file=DossierFile(dossier=dossier, size=1)
         ),
+        Action.TRANSFER: lambda: s.dossier_transfer(
+            actor,
+            dossier,
+            formers=[dossier.agency],
+            successor=world.other_ward,
+            on=LATER.date(),
+        ),
     }
     calls[action]()
 

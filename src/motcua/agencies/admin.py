@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
 from motcua.deadlines.admin import AgencyOverrideInline
 
@@ -71,11 +72,25 @@ class AgencyAdmin(admin.ModelAdmin):
         "supplement_policy",
         "is_active",
     ]
-    list_filter = ["level", "is_active", "form_set", "supplement_policy"]
+    list_filter = [
+        "level",
+        "is_active",
+        ("merged_into", admin.EmptyFieldListFilter),
+        "form_set",
+        "supplement_policy",
+    ]
     list_select_related = ["parent"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["path", "tree_level", "updated_at"]
+    readonly_fields = [
+        "path",
+        "tree_level",
+        "merged_into",
+        "merged_on",
+        "predecessor_list",
+        "rename_list",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["code", "name", "level", "parent", "is_active"]}),
         (_("Cây cơ quan"), {"fields": ["path", "tree_level"]}),
@@ -83,6 +98,14 @@ class AgencyAdmin(admin.ModelAdmin):
         (
             _("Lịch làm việc và hồ sơ"),
             {"fields": ["working_hours", "supplement_policy", "form_set"]},
+        ),
+        (
+            _("Sáp nhập (ghi bằng lệnh motcua merge_agencies)"),
+            {"fields": ["merged_into", "merged_on", "predecessor_list"]},
+        ),
+        (
+            _("Đổi tên (ghi bằng lệnh motcua rename_agency)"),
+            {"fields": ["rename_list"]},
         ),
         (None, {"fields": ["updated_at"]}),
     ]
@@ -92,6 +115,20 @@ class AgencyAdmin(admin.ModelAdmin):
     def tree_level(self, agency: Agency) -> int | None:
         """1 for a root agency, 2 for its children, …"""
         return agency.path.count("/") - 1 if agency.path else None
+
+    @admin.display(description=_("các cơ quan đã sáp nhập vào"))
+    def predecessor_list(self, agency: Agency) -> str:
+        return "; ".join(
+            f"{a.name} ({a.code}, {vn_date(a.merged_on)})"
+            for a in agency.predecessors.order_by("merged_on", "code")
+        )
+
+    @admin.display(description=_("lịch sử đổi tên"))
+    def rename_list(self, agency: Agency) -> str:
+        return "; ".join(
+            f"{vn_date(r.valid_from)}: {r.old_name} → {r.new_name}"
+            for r in agency.renames.order_by("valid_from")
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Agency, form: Any, change: bool

@@ -1,7 +1,8 @@
 """Agencies (cơ quan, đơn vị) of a deployment, their desks and their staff's roles.
 
 One deployment serves a city or province: agencies form a tree (province →
-district → ward/commune, departments). ``path`` materialises the tree
+commune, ward or special zone, departments; districts only for history since
+the two-tier government of 01/07/2025). ``path`` materialises the tree
 ("/1/4/9/") so "this agency and everything below it" is one indexed prefix
 query, whatever the depth (ARCHITECTURE principle 5).
 """
@@ -36,8 +37,12 @@ class Agency(models.Model):
     class Level(models.TextChoices):
         PROVINCE = "province", _("Tỉnh, thành phố")
         DEPARTMENT = "department", _("Sở, ban, ngành")
-        DISTRICT = "district", _("Quận, huyện")
-        COMMUNE = "commune", _("Phường, xã, thị trấn")
+        COMMUNE = "commune", _("Xã")
+        WARD = "ward", _("Phường")
+        SPECIAL_ZONE = "special_zone", _("Đặc khu")
+        # No district level since 01/07/2025: kept for the history of the
+        # districts abolished then (and their dossiers).
+        DISTRICT = "district", _("Quận, huyện (trước 01/07/2025)")
         OTHER = "other", _("Đơn vị khác")
 
     code = models.CharField(
@@ -100,6 +105,21 @@ class Agency(models.Model):
         _("đường dẫn cây"), max_length=255, db_index=True, blank=True, editable=False
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # A merger (sắp xếp đơn vị hành chính): from ``merged_on`` this agency is a
+    # former one; its successor receives instead. Written only by
+    # ``services.agency_merge``; read through ``selectors.successor_on``.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("sáp nhập vào"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        editable=False,
+    )
+    merged_on = models.DateField(
+        _("sáp nhập từ ngày"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -113,6 +133,36 @@ class Agency(models.Model):
     @property
     def hours(self) -> WorkingHours:
         return WorkingHours.parse(self.working_hours)
+
+
+class AgencyRename(models.Model):
+    """A change of an agency's name from a date: before ``valid_from`` the agency
+    was called ``old_name``. ``Agency.name`` is the name in use now; the name on
+    any day comes from ``selectors.name_on``. Written by ``services.agency_rename``."""
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        related_name="renames",
+    )
+    old_name = models.CharField(_("tên cũ"), max_length=255)
+    new_name = models.CharField(_("tên mới"), max_length=255)
+    valid_from = models.DateField(_("tên mới dùng từ ngày"))
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đổi tên cơ quan")
+        verbose_name_plural = _("đổi tên cơ quan")
+        ordering = ["agency", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "valid_from"], name="agency_rename_unique_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name} ({self.valid_from:%d/%m/%Y})"
 
 
 class Counter(models.Model):

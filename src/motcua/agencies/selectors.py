@@ -12,12 +12,15 @@ prefix test.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 
-from .models import Agency, Membership, Role
+from motcua.core import clock
+
+from .models import Agency, AgencyRename, Membership, Role
 
 
 def _is_active_user(user: Any) -> bool:
@@ -111,11 +114,60 @@ def subtree(agency: Agency) -> QuerySet[Agency]:
     return Agency.objects.filter(path__startswith=agency.path)
 
 
+# ------------------------------------------------ mergers and renames (on a day)
+def is_former(agency: Agency, day: date) -> bool:
+    """Whether ``agency`` had been merged into another by ``day`` (from its
+    ``merged_on`` it receives nothing; its successor does). No query."""
+    return (
+        agency.merged_into_id is not None
+        and agency.merged_on is not None
+        and agency.merged_on <= day
+    )
+
+
+def successor_on(agency: Agency, day: date) -> Agency | None:
+    """The agency that does the work of ``agency`` on ``day`` when it is a former
+    one (following later mergers of the successor too), else ``None``."""
+    if not is_former(agency, day):
+        return None
+    current, seen = agency, {agency.pk}
+    while is_former(current, day):
+        assert current.merged_into is not None
+        current = current.merged_into
+        if current.pk in seen:  # pragma: no cover - agency_merge refuses cycles
+            break
+        seen.add(current.pk)
+    return current
+
+
+def former_on(day: date) -> Q:
+    """A filter for agencies that are former ones on ``day`` (``successor_on``'s
+    rule as a query)."""
+    return Q(merged_into__isnull=False, merged_on__lte=day)
+
+
+def name_on(agency: Agency, day: date) -> str:
+    """The agency's name on ``day``: the old name of the first rename after that
+    day, else the name in use now."""
+    later = (
+        AgencyRename.objects.filter(agency=agency, valid_from__gt=day)
+        .order_by("valid_from")
+        .values_list("old_name", flat=True)
+        .first()
+    )
+    return later if later is not None else agency.name
+
+
 def public_agencies(
     *, parent_code: str | None = None, level: str | None = None
 ) -> QuerySet[Agency]:
-    """Active agencies as published (code, name, level, parent, contacts)."""
-    rows = Agency.objects.filter(is_active=True).select_related("parent")
+    """Active agencies as published (code, name, level, parent, contacts); a
+    former agency (merged into another) is no longer published."""
+    rows = (
+        Agency.objects.filter(is_active=True)
+        .exclude(former_on(clock.today()))
+        .select_related("parent")
+    )
     if parent_code:
         rows = rows.filter(parent__code=parent_code)
     if level:

@@ -6,6 +6,8 @@ subtree is one prefix query. Only these services write it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,9 +15,11 @@ from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
 
+from motcua.core import clock
+from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
 
-from .models import Agency
+from .models import Agency, AgencyRename, Membership
 
 
 def _cycle_error() -> DomainError:
@@ -124,3 +128,168 @@ def agency_rebuild_paths() -> int:
             changed.append(agency)
     Agency.objects.bulk_update(changed, ["path"])
     return len(changed)
+
+
+# ------------------------------------------------------------ renames
+@transaction.atomic
+def agency_rename(agency: Agency, new_name: str, *, on: date) -> AgencyRename:
+    """Record that ``agency`` is called ``new_name`` from ``on`` (a decision
+    already in force: ``on`` no later than today). Earlier days keep the old
+    name (``selectors.name_on``), so a slip printed for an earlier day does not
+    change."""
+    new_name = (new_name or "").strip()
+    if not new_name:
+        raise DomainError("agency.name_required", "Cần nhập tên mới của cơ quan.")
+    Agency.objects.select_for_update().get(pk=agency.pk)  # one rename at a time
+    agency.refresh_from_db()  # the caller's copy becomes the renamed agency
+    if on > clock.today():
+        raise DomainError(
+            "agency.rename_in_future",
+            f"Chỉ ghi nhận việc đổi tên đã có hiệu lực; ngày {vn_date(on)} chưa đến.",
+        )
+    last = agency.renames.order_by("-valid_from").first()
+    if last is not None and on <= last.valid_from:
+        raise DomainError(
+            "agency.rename_order",
+            f"{agency.name} đã đổi tên từ ngày {vn_date(last.valid_from)}; "
+            "lần đổi tên mới phải từ sau ngày đó.",
+        )
+    if new_name == agency.name:
+        raise DomainError("agency.same_name", f"Cơ quan đã có tên «{new_name}».")
+    rename = AgencyRename.objects.create(
+        agency=agency, old_name=agency.name, new_name=new_name, valid_from=on
+    )
+    agency.name = new_name
+    agency_save(agency)
+    return rename
+
+
+# ------------------------------------------------------------ mergers
+@dataclass
+class MergerRecord:
+    """What ``agency_merge`` changed, for the command's report."""
+
+    successor: Agency
+    on: date
+    formers: list[Agency] = field(default_factory=list)
+    counters: int = 0
+    memberships: int = 0
+    procedures: int = 0
+
+
+def _merger_error(code: str, message: str) -> DomainError:
+    return DomainError(f"agency.{code}", message)
+
+
+def _check_merger(formers: list[Agency], successor: Agency, on: date) -> None:
+    if not formers:
+        raise _merger_error("merger_empty", "Cần ít nhất một cơ quan được sáp nhập.")
+    if on > clock.today():
+        raise _merger_error(
+            "merger_in_future",
+            f"Chỉ ghi nhận việc sáp nhập đã có hiệu lực; ngày {vn_date(on)} chưa đến.",
+        )
+    if successor.merged_into_id is not None:
+        raise _merger_error(
+            "successor_merged",
+            f"{successor.name} đã được sáp nhập vào cơ quan khác, "
+            "không thể nhận sáp nhập.",
+        )
+    for former in formers:
+        if former.pk == successor.pk:
+            raise _merger_error(
+                "merger_into_itself",
+                f"Không thể sáp nhập {former.name} vào chính nó.",
+            )
+        if former.merged_into_id is not None:
+            raise _merger_error(
+                "already_merged",
+                f"{former.name} đã được sáp nhập từ ngày {vn_date(former.merged_on)}.",
+            )
+        if successor.path and former.path and successor.path.startswith(former.path):
+            raise _merger_error(
+                "merger_into_child",
+                f"Không thể sáp nhập {former.name} vào đơn vị trực thuộc nó.",
+            )
+
+
+def _move_counters(former: Agency, successor: Agency) -> int:
+    """The former agency's desks become the successor's; a number already used
+    there takes the next free one (its name says where it came from)."""
+    taken = set(successor.counters.values_list("number", flat=True))
+    moved = 0
+    for counter in former.counters.order_by("number"):
+        if counter.number in taken:
+            if not counter.name:
+                counter.name = f"Quầy {counter.number} ({former.name})"
+            counter.number = max(taken) + 1
+        taken.add(counter.number)
+        counter.agency = successor
+        counter.save(update_fields=["agency", "number", "name"])
+        moved += 1
+    return moved
+
+
+def _copy_memberships(former: Agency, successor: Agency) -> int:
+    """Each active role held in the former agency is held in the successor too.
+    The former role stays: the former agency's finished dossiers (results to
+    hand over, records) are still worked by the same people."""
+    added = 0
+    for membership in former.memberships.filter(is_active=True):
+        copy, created = Membership.objects.get_or_create(
+            user_id=membership.user_id,
+            agency=successor,
+            role=membership.role,
+            defaults={
+                "covers_subtree": membership.covers_subtree,
+                "is_active": True,
+            },
+        )
+        if created:
+            copy.fields.set(membership.fields.all())
+            added += 1
+    return added
+
+
+def _offer_procedures(former: Agency, successor: Agency) -> int:
+    """The successor offers every procedure its predecessor offered."""
+    from motcua.catalog.models import Procedure  # the catalogue needs agencies
+
+    through = Procedure.agencies.through
+    have = set(
+        through.objects.filter(agency_id=successor.pk).values_list(
+            "procedure_id", flat=True
+        )
+    )
+    missing = [
+        through(procedure_id=pk, agency_id=successor.pk)
+        for pk in through.objects.filter(agency_id=former.pk)
+        .values_list("procedure_id", flat=True)
+        .distinct()
+        if pk not in have
+    ]
+    through.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+@transaction.atomic
+def agency_merge(formers: list[Agency], successor: Agency, *, on: date) -> MergerRecord:
+    """Record that ``formers`` are merged into ``successor`` from ``on`` (an
+    arrangement of administrative units already in force): from that day they
+    receive nothing (``selectors.is_former``); their desks move to the successor,
+    their staff's roles and their procedures are the successor's too. Their
+    dossiers are moved by ``dossiers.services.agencies_merge``, which calls this."""
+    ids = [a.pk for a in formers]
+    locked = {a.pk: a for a in Agency.objects.select_for_update().filter(pk__in=ids)}
+    formers = [locked[pk] for pk in ids]
+    successor = Agency.objects.select_for_update().get(pk=successor.pk)
+    _check_merger(formers, successor, on)
+    record = MergerRecord(successor=successor, on=on, formers=formers)
+    for former in formers:
+        former.merged_into = successor
+        former.merged_on = on
+        former.save(update_fields=["merged_into", "merged_on", "updated_at"])
+        record.counters += _move_counters(former, successor)
+        record.memberships += _copy_memberships(former, successor)
+        record.procedures += _offer_procedures(former, successor)
+    return record

@@ -81,8 +81,9 @@ A = Action
 # Actions taken on an active step: the role is checked in the step's agency.
 STEP_ACTIONS = frozenset({A.ASSIGN, A.FORWARD, A.SUBMIT, A.APPROVE, A.SEND_BACK})
 # Not offered as buttons: online submission creates the dossier, files have
-# their own endpoint, anonymisation is the retention purge's (privacy).
-NOT_BUTTONS = frozenset({A.SUBMIT_ONLINE, A.ATTACH_FILE, A.ANONYMISE})
+# their own endpoint, anonymisation is the retention purge's (privacy), a
+# transfer is the merger command's (``motcua merge_agencies``).
+NOT_BUTTONS = frozenset({A.SUBMIT_ONLINE, A.ATTACH_FILE, A.ANONYMISE, A.TRANSFER})
 
 
 def _label(value: str, choices: Any) -> str:

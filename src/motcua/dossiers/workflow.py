@@ -84,6 +84,7 @@ class Action(models.TextChoices):
     EXTEND = "extend", _("Gia hạn (xin lỗi, hẹn lại)")
     ATTACH_FILE = "attach_file", _("Đính kèm tệp")
     ANONYMISE = "anonymise", _("Ẩn danh thông tin người nộp")
+    TRANSFER = "transfer", _("Chuyển sang cơ quan kế thừa")
     # Appended once by migration 0005 to bring older histories under the
     # applicant fingerprint; never taken by anyone, so not in the table below.
     SEAL = "seal", _("Niêm phong thông tin người nộp")
@@ -143,4 +144,8 @@ TRANSITIONS: dict[str, Transition] = {
                              None, {RCP, SPC, LDR}, "NĐ 45/2020 Đ.10"),
     # personal data kept no longer than needed (Decree 13/2023/NĐ-CP Art. 16)
     A.ANONYMISE:          _t(CLOSED, None, {ADM}, "NĐ 13/2023 Đ.16"),
+    # an agency merged into another (sắp xếp đơn vị hành chính, 07/2025): its
+    # unfinished dossiers go on at the successor, code unchanged
+    A.TRANSFER:           _t({S.SUBMITTED} | OPEN,    None, {ADM},
+                             "chưa tìm thấy văn bản hướng dẫn"),
 }  # fmt: skip

@@ -7,8 +7,9 @@ raises a ``DomainError`` (Vietnamese message, stable code) and changes nothing.
 Time comes from ``motcua.core.clock``; every deadline from the deadline engine.
 
 One module per topic, as Zulip's ``zerver/actions/``: ``reception``,
-``processing``, ``interagency``, ``payments``, ``results``, ``records``; what
-they share is in ``_common``. Callers import from here, never from a topic.
+``processing``, ``interagency``, ``payments``, ``results``, ``records``,
+``transfer``; what they share is in ``_common``. Callers import from here,
+never from a topic.
 """
 
 from ..applicants import ApplicantInput
@@ -38,12 +39,15 @@ from .results import (
     dossier_stop,
     dossier_withdraw,
 )
+from .transfer import MergerSummary, agencies_merge, dossier_transfer
 
 __all__ = [
     "SUPPLEMENT_WINDOW",
     "ApplicantInput",
     "ComponentInput",
     "DossierInput",
+    "MergerSummary",
+    "agencies_merge",
     "bulk_work",
     "dossier_anonymise_applicant",
     "dossier_answer_consult",
@@ -65,6 +69,7 @@ __all__ = [
     "dossier_stop",
     "dossier_submit",
     "dossier_submit_online",
+    "dossier_transfer",
     "dossier_withdraw",
     "trusted_replay",
 ]

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 
 from motcua.agencies.models import Agency, Role
+from motcua.agencies.selectors import name_on, successor_on
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import version_in_force
 from motcua.core import clock
+from motcua.core.dates import vn_date
 from motcua.core.errors import Conflict
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ, DeadlineError
@@ -155,7 +157,24 @@ def _start_new(
     if actor is not None or action != A.SUBMIT_ONLINE:
         _require_role(actor, data.agency, roles, data.procedure.field_id)
     now = clock.now()
+    _refuse_at_former(data.agency, now.astimezone(VN_TZ).date())
     return _created_event(_create(data, actor, now, status), action, actor, now)
+
+
+def _refuse_at_former(agency: Agency, day: date) -> None:
+    """From its merger date a former agency receives nothing: its successor
+    does. A historical import replays at the line's date, so the older days
+    still go in. Read afresh: the caller's copy may predate the merger."""
+    agency = Agency.objects.get(pk=agency.pk)
+    successor = successor_on(agency, day)
+    if successor is None:
+        return
+    raise Conflict(
+        "agency.merged",
+        f"Từ ngày {vn_date(agency.merged_on)}, {name_on(agency, day)} đã sáp nhập "
+        f"vào {name_on(successor, day)}. Vui lòng tiếp nhận, nộp hồ sơ tại "
+        f"{name_on(successor, day)}.",
+    )
 
 
 # ------------------------------------------------------------ reception
