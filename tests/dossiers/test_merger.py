@@ -5,6 +5,7 @@ and the figures equal their recomputation. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter as Tally
 from datetime import date
 
@@ -19,7 +20,9 @@ from motcua.agencies.services import agency_create
 from motcua.core.errors import Conflict
 from motcua.dossiers import services
 from motcua.dossiers.history import verify_all
+from motcua.dossiers.importing import import_lines
 from motcua.dossiers.models import Dossier, Event, Step
+from motcua.dossiers.services import transfer
 from motcua.dossiers.workflow import Action, Status
 from motcua.reports.models import FIGURE_COLUMNS, FigureBucket
 
@@ -243,8 +246,6 @@ def test_a_failure_midway_leaves_everything_as_it_was(monkeypatch):
     successor = _successor(world)
     made = _dossiers_in_every_state(world)
     events = Event.objects.count()
-    from motcua.dossiers.services import transfer
-
     real = transfer.dossier_transfer
     calls = []
 
@@ -306,3 +307,37 @@ def test_steps_at_a_former_ward_of_another_agencys_dossier_move_too():
     assert last.action == Action.TRANSFER and last.payload["steps"] == [step.pk]
     assert verify_all()[1] == []
     call_command("recompute_figures", verify=True)
+
+
+def test_the_history_import_files_older_lines_under_the_former_ward():
+    """The importer replays each line at its date: a line received before the
+    merger goes to the former ward, a line received after it is refused."""
+    world = build_world()
+    successor = _successor(world)
+    _merge(world, successor)
+
+    def line(received: str, code: str) -> str:
+        return json.dumps(
+            {
+                "agency": world.ward.code,
+                "procedure": world.procedure.code,
+                "channel": "direct",
+                "code": code,
+                "applicant": {"name": "Trần Thị Bình", "id_number": "048090009999"},
+                "received_at": received,
+                "events": [],
+            },
+            ensure_ascii=False,
+        )
+
+    with world.at(JULY):
+        report = import_lines(
+            [
+                line("2025-06-30T09:00:00+07:00", "CU-250630-0001"),
+                line("2025-07-01T09:00:00+07:00", "CU-250701-0001"),
+            ]
+        )
+    assert report.imported == 1
+    assert [r.code for r in report.rejections] == ["agency.merged"]
+    assert Dossier.objects.get(code="CU-250630-0001").agency_id == world.ward.pk
+    assert not Dossier.objects.filter(code="CU-250701-0001").exists()
