@@ -182,3 +182,20 @@ def test_the_agency_admin_shows_merger_and_rename_history(admin_client, city: Ci
     text = renamed.content.decode()
     assert "01/07/2025: Phường 1B → Phường 1B mới" in text
     assert "rename_agency" in text
+
+
+def test_no_new_district_in_the_admin(admin_client, city: City):
+    from .test_admin import agency_form
+
+    response = admin_client.post(
+        "/admin/agencies/agency/add/", agency_form(level="district")
+    )
+    assert response.status_code == 200
+    assert "không còn cấp huyện" in response.content.decode()
+    assert not Agency.objects.filter(code="000.05.05.H99").exists()
+    ward = city.ward_1a
+    response = admin_client.post(
+        f"/admin/agencies/agency/{ward.pk}/change/",
+        agency_form(code=ward.code, name=ward.name, level="district", parent=""),
+    )
+    assert "không còn cấp huyện" in response.content.decode()

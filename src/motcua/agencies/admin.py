@@ -44,6 +44,19 @@ class AgencyForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        level = cleaned.get("level")
+        was_district = self.instance.pk is not None and (
+            self.initial.get("level") == Agency.Level.DISTRICT
+        )
+        if level == Agency.Level.DISTRICT and not was_district:
+            # Two-tier government since 01/07/2025: districts only as history.
+            self.add_error(
+                "level",
+                _(
+                    "Từ ngày 01/07/2025 không còn cấp huyện; cấp này chỉ giữ cho "
+                    "các quận, huyện đã có trước đó."
+                ),
+            )
         if self.instance.pk is not None and "parent" in cleaned:
             try:
                 agency_check_parent(self.instance, cleaned["parent"])
