@@ -4,15 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0006_applicant_per_dossier_constraints'),
+        ("dossiers", "0006_applicant_per_dossier_constraints"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='action',
-            field=models.CharField(choices=[('submit_online', 'Nộp hồ sơ trực tuyến'), ('receive', 'Tiếp nhận'), ('request_supplement', 'Yêu cầu bổ sung'), ('resubmit', 'Bổ sung hồ sơ'), ('refuse', 'Từ chối'), ('assign', 'Phân công'), ('forward', 'Chuyển bước tiếp theo'), ('consult', 'Lấy ý kiến cơ quan khác'), ('answer_consult', 'Trả lời ý kiến'), ('submit', 'Trình lãnh đạo'), ('approve', 'Phê duyệt'), ('send_back', 'Trả lại để xử lý lại'), ('request_payment', 'Yêu cầu nộp phí, lệ phí'), ('record_payment', 'Ghi nhận đã nộp phí'), ('finish', 'Có kết quả'), ('return_result', 'Trả kết quả'), ('withdraw', 'Rút hồ sơ'), ('stop', 'Dừng xử lý'), ('extend', 'Gia hạn (xin lỗi, hẹn lại)'), ('attach_file', 'Đính kèm tệp'), ('anonymise', 'Ẩn danh thông tin người nộp'), ('transfer', 'Chuyển sang cơ quan kế thừa'), ('seal', 'Niêm phong thông tin người nộp')], max_length=24),
+            model_name="event",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submit_online", "Nộp hồ sơ trực tuyến"),
+                    ("receive", "Tiếp nhận"),
+                    ("request_supplement", "Yêu cầu bổ sung"),
+                    ("resubmit", "Bổ sung hồ sơ"),
+                    ("refuse", "Từ chối"),
+                    ("assign", "Phân công"),
+                    ("forward", "Chuyển bước tiếp theo"),
+                    ("consult", "Lấy ý kiến cơ quan khác"),
+                    ("answer_consult", "Trả lời ý kiến"),
+                    ("submit", "Trình lãnh đạo"),
+                    ("approve", "Phê duyệt"),
+                    ("send_back", "Trả lại để xử lý lại"),
+                    ("request_payment", "Yêu cầu nộp phí, lệ phí"),
+                    ("record_payment", "Ghi nhận đã nộp phí"),
+                    ("finish", "Có kết quả"),
+                    ("return_result", "Trả kết quả"),
+                    ("withdraw", "Rút hồ sơ"),
+                    ("stop", "Dừng xử lý"),
+                    ("extend", "Gia hạn (xin lỗi, hẹn lại)"),
+                    ("attach_file", "Đính kèm tệp"),
+                    ("anonymise", "Ẩn danh thông tin người nộp"),
+                    ("transfer", "Chuyển sang cơ quan kế thừa"),
+                    ("seal", "Niêm phong thông tin người nộp"),
+                ],
+                max_length=24,
+            ),
         ),
     ]
