@@ -170,8 +170,20 @@ def test_specialist_may_ask_for_supplement_within_3_working_days_only():
     with late.at(vn(2025, 6, 5, 9, 1)), pytest.raises(DomainError) as error:
         services.dossier_request_supplement(late.specialist, other, reason="Thiếu")
     assert error.value.code == "dossier.supplement_too_late"
+    assert "(Điều 19 Nghị định số 61/2018/NĐ-CP)" in error.value.message  # June 2025
     other.refresh_from_db()
     assert other.status == Status.PROCESSING
+
+
+def test_the_supplement_window_message_cites_the_text_of_the_dossiers_own_day():
+    """Received under Decree 118/2025 (from 01/07/2025): Decree 61/2018 is not
+    cited; the Decree 118 article is not confirmed yet, so nothing is."""
+    world = build_world(unit="working_days", value=10)
+    dossier = world.processing(vn(2025, 7, 7, 9))  # a Monday
+    with world.at(vn(2025, 7, 10, 9, 1)), pytest.raises(DomainError) as error:
+        services.dossier_request_supplement(world.specialist, dossier, reason="Thiếu")
+    assert error.value.code == "dossier.supplement_too_late"
+    assert "61/2018" not in error.value.message
 
 
 def test_restart_policy_runs_the_full_time_again_from_the_resubmission():

@@ -1,5 +1,7 @@
 """Reception: online submission, reception at the desk, supplements, refusal
-(Decree 61/2018/NĐ-CP Art. 14–19); creating the dossier and its applicant.
+(Decree 61/2018/NĐ-CP Art. 14–19 until 30/06/2025, then Decree 118/2025 — the
+texts a dossier cites come from ``motcua.law``); creating the dossier and its
+applicant.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from motcua.core.errors import Conflict
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ, DeadlineError
 from motcua.deadlines.services import calendar_for
+from motcua.law.keys import RuleKey
+from motcua.law.selectors import rule_for
 
 from .. import steps as step_ops
 from ..applicants import ApplicantInput, clean_applicant
@@ -269,10 +273,11 @@ def dossier_request_supplement(
         return act.commit(reason=reason, payload=payload | {"stage": "reception"})
     started = d.clock_started_at or d.received_at
     if calendar_for(d.agency).elapsed(started, act.now) > SUPPLEMENT_WINDOW:
+        cite = rule_for(RuleKey.CITE_SUPPLEMENT, d)  # the text of the dossier's day
         raise _invalid(
             "dossier.supplement_too_late",
-            "Chỉ được yêu cầu bổ sung trong 03 ngày làm việc kể từ ngày tiếp nhận "
-            "(Điều 19 Nghị định 61/2018/NĐ-CP).",
+            "Chỉ được yêu cầu bổ sung trong 03 ngày làm việc kể từ ngày tiếp nhận"
+            + (f" ({cite})." if cite else "."),
         )
     d.paused_at = act.now
     d.supplement_count += 1
