@@ -93,7 +93,8 @@ def _dossiers_in_every_state(world: World) -> dict[str, Dossier]:
 
 
 def _figure_totals() -> dict[str, int]:
-    sums = FigureBucket.objects.filter(grain="m").aggregate(
+    """Every column summed over the month buckets (grain "M")."""
+    sums = FigureBucket.objects.filter(grain="M").aggregate(
         **{c: Sum(c) for c in FIGURE_COLUMNS}
     )
     return {c: sums[c] or 0 for c in FIGURE_COLUMNS}
@@ -341,3 +342,25 @@ def test_the_history_import_files_older_lines_under_the_former_ward():
     assert [r.code for r in report.rejections] == ["agency.merged"]
     assert Dossier.objects.get(code="CU-250630-0001").agency_id == world.ward.pk
     assert not Dossier.objects.filter(code="CU-250701-0001").exists()
+
+
+def test_a_transfer_moves_the_dossiers_figures_to_its_new_agency():
+    """No rebuild: the figures observer moves a transferred dossier's counts, so
+    the summary tables equal a recompute from the history right away."""
+    world = build_world()
+    successor = _successor(world)
+    made = _dossiers_in_every_state(world)
+    moved = [d for d in _refreshed(made).values() if d.status in transfer.UNFINISHED]
+    totals = _figure_totals()
+    assert totals["received_direct_postal"] + totals["received_online"] >= 5
+    with world.at(ON_THE_DAY):
+        transfer.agencies_merge(
+            None, [world.ward, world.other_ward], successor, on=ON_THE_DAY.date()
+        )
+    call_command("recompute_figures", verify=True)  # CommandError if it differs
+    assert _figure_totals() == totals  # nothing counted twice or lost
+    at_successor = FigureBucket.objects.filter(agency=successor, grain="M")
+    received = at_successor.aggregate(
+        n=Sum("received_online") + Sum("received_direct_postal")
+    )["n"]
+    assert received == sum(1 for d in moved if d.received_at is not None)

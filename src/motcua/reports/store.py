@@ -10,7 +10,7 @@ figures never disagree with the history.
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -140,16 +140,33 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
     if fact is not None:
         intervals = ProgressInterval.objects.filter(dossier_id=dossier.pk)
         before = timeline_from_rows(fact, intervals.order_by("start_day", "id"))
+        _move(dossier, fact, before)
     day = local_day(event.at)
     assert day is not None
     after = advance(copy.deepcopy(before), state, day, dossier.channel)
     if after is None or after == before:
         return
-    ident = (fact.agency_id, fact.procedure_id, fact.field_id) if fact else None
-    ident = ident or ident_of(dossier)
+    ident = ident_of(dossier)
     fact_row(dossier.pk, ident, after).save()
     if before is None or before.intervals != after.intervals:
         ProgressInterval.objects.filter(dossier_id=dossier.pk).delete()
         ProgressInterval.objects.bulk_create(interval_rows(dossier.pk, ident, after))
     changes = difference(contributions(before), contributions(after))
     add_to_buckets(bucket_changes(ident, changes))
+
+
+def _move(dossier: Dossier, fact: DossierFact, timeline: Timeline) -> None:
+    """A dossier transferred to another agency (a merger) takes its figures
+    with it: they are counted where the dossier now is, as a recompute from the
+    history counts them (``recompute.replay`` uses the dossier's agency)."""
+    old = (fact.agency_id, fact.procedure_id, fact.field_id)
+    new = ident_of(dossier)
+    if old == new:
+        return
+    made = contributions(timeline)
+    add_to_buckets(bucket_changes(old, difference(made, Counter())))
+    add_to_buckets(bucket_changes(new, difference(Counter(), made)))
+    fact_row(dossier.pk, new, timeline).save()
+    ProgressInterval.objects.filter(dossier_id=dossier.pk).update(
+        agency_id=new[0], procedure_id=new[1], field_id=new[2]
+    )

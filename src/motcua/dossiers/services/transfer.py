@@ -104,9 +104,9 @@ def agencies_merge(
 ) -> MergerSummary:
     """Merge ``formers`` into ``successor`` from ``on`` (``agency_merge``) and
     move their unfinished dossiers there (``dossier_transfer``, one event
-    each), in one transaction: a refusal leaves everything as it was. The
-    figures follow the dossiers' agencies: rebuild them after this (the
-    ``merge_agencies`` command does, in the same transaction)."""
+    each), in one transaction: a refusal leaves everything as it was. Each
+    transfer event moves its dossier's figures to the successor (the figures
+    observer), so they always equal a recompute from the history."""
     record = agency_merge(list(formers), successor, on=on)
     former_ids = [a.pk for a in record.formers]
     summary = MergerSummary(record=record)

@@ -15,7 +15,6 @@ from motcua.agencies.models import Agency
 from motcua.core.dates import parse_date, vn_date
 from motcua.core.errors import DomainError
 from motcua.dossiers.services import MergerSummary, agencies_merge
-from motcua.reports.recompute import rebuild
 
 
 class _DryRun(Exception):
@@ -60,10 +59,9 @@ class Command(BaseCommand):
         on = _day(options["on"])
         try:
             with transaction.atomic():
+                # Each transfer event moves its dossier's figures to the
+                # successor (reports.store), in the same transaction.
                 summary = agencies_merge(None, formers, successor, on=on)
-                # The figures count each dossier at its agency: rebuilt in the
-                # same transaction, so they never disagree with the history.
-                rebuild()
                 self._report(summary, dry_run=options["dry_run"])
                 if options["dry_run"]:
                     raise _DryRun
