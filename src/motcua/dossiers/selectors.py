@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
+from motcua.agencies.models import Agency
 from motcua.agencies.selectors import visible_agencies
 from motcua.core import clock
 from motcua.core.dates import in_supported_years, years_message
@@ -27,7 +28,7 @@ from motcua.deadlines.engine import VN_TZ
 
 from . import permissions, timing
 from .models import Channel, Consultation, Dossier, DossierFile, Event, Step
-from .workflow import Status
+from .workflow import Action, Status
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -348,3 +349,22 @@ def dossier_page(user: Any, filters: DossierFilters) -> Page:
     items = items[: filters.limit]
     cursor = encode_cursor(filters.ordering, items[-1]) if more else None
     return Page(items, cursor)
+
+
+def agency_at(dossier: Dossier, at: datetime) -> Agency:
+    """The agency that held ``dossier`` at ``at``: its agency now, unless a later
+    ``transfer`` (a merger) moved it — then the agency it was moved from. Slips
+    print the issuing agency of their own date, so a reprint never changes."""
+    moved = (
+        Event.objects.filter(dossier=dossier, action=Action.TRANSFER, at__gt=at)
+        .exclude(payload__from=None)
+        .order_by("seq")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    code = moved.get("from") if isinstance(moved, dict) else None
+    if code:
+        found = Agency.objects.select_related("parent").filter(code=code).first()
+        if found is not None:
+            return found
+    return dossier.agency

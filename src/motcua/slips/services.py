@@ -14,9 +14,12 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from motcua.agencies.models import Agency
+from motcua.agencies.selectors import name_on
 from motcua.core import clock
+from motcua.core.dates import local
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import agency_at
 from motcua.dossiers.workflow import Action, Status
 from motcua.law.selectors import law_day
 from motcua.portal.qr import qr_url
@@ -29,16 +32,19 @@ from .register import register_rows
 from .xlsx import register_workbook
 
 
-def _header(agency: Agency, law: SlipLaw, spec: FormSpec) -> dict[str, Any]:
+def _header(agency: Agency, law: SlipLaw, spec: FormSpec, day: date) -> dict[str, Any]:
+    """The letterhead as it was on ``day``, the slip's own date: a rename or a
+    merger later never changes a reprint (``agencies.selectors.name_on``)."""
     parent = agency.parent
+    name = name_on(agency, day)
     return {
         "font_css": font_face_css(),
         "law": law,
         "form_set": law.form_set,
         "form": spec,
-        "agency_name": agency.name,
-        "parent_name": parent.name if parent else "",
-        "place": fmt.place_of(agency.name),
+        "agency_name": name,
+        "parent_name": name_on(parent, day) if parent else "",
+        "place": fmt.place_of(name),
     }
 
 
@@ -85,7 +91,9 @@ def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:
     law = slip_law(law_day(dossier))
     spec = law.form(kind)
     context = content.common(dossier) | content.BUILDERS[kind](dossier)
-    context |= _header(dossier.agency, law, spec) | {
+    issued = context["issued_at"]
+    issuer = agency_at(dossier, issued)
+    context |= _header(issuer, law, spec, local(issued).date()) | {
         "tracking_url": tracking_url(base_url),
         "qr": qr_data_uri(qr_url(base_url, dossier)),
     }
@@ -100,7 +108,7 @@ def render_register_pdf(
     law = slip_law(date_to)
     spec = law.form(REGISTER)
     rows = list(register_rows(agency, date_from, date_to))
-    context = _header(agency, law, spec) | {
+    context = _header(agency, law, spec, date_to) | {
         "rows": rows,
         "date_from": date_from,
         "date_to": date_to,

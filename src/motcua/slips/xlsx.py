@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from motcua.agencies.models import Agency
+from motcua.agencies.selectors import name_on
 from motcua.core.spreadsheets import SafeBook
 
 from . import formatting as fmt
@@ -85,7 +86,7 @@ def register_workbook(
     )
     columns = COLUMNS.get(form_set.code, COLUMNS_2018)
     last = len(columns) - 1
-    sheet.merge_range(0, 0, 0, last, agency.name.upper(), title)
+    sheet.merge_range(0, 0, 0, last, name_on(agency, date_to).upper(), title)
     sheet.merge_range(
         1, 0, 1, last, f"{spec.title.upper()} (Mẫu số {spec.number})", title
     )
