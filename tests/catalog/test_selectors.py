@@ -6,6 +6,7 @@ import pytest
 
 from motcua.catalog import selectors, services
 from motcua.catalog.models import Procedure
+from motcua.catalog.selectors import in_force_at, is_in_force
 from motcua.core import clock
 from motcua.core.errors import DomainError
 
@@ -140,3 +141,12 @@ def test_unknown_field_is_bad_input(db):
     with pytest.raises(DomainError) as exc:
         selectors.get_field("XX")
     assert exc.value.code == "catalog.unknown_field"
+
+
+def test_is_in_force_is_the_query_condition(make_version):
+    """The Python check the importer uses agrees with the query on every day."""
+    first = make_version(effective_from=date(2025, 1, 1), effective_to=date(2025, 3, 1))
+    days = [date(2024, 12, 31), date(2025, 1, 1), date(2025, 2, 28), date(2025, 3, 1)]
+    for day in days:
+        in_query = type(first).objects.filter(in_force_at(day), pk=first.pk).exists()
+        assert is_in_force(first, day) == in_query, day

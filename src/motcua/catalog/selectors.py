@@ -28,6 +28,13 @@ def in_force_at(at: date, prefix: str = "") -> Q:
     )
 
 
+def is_in_force(version: ProcedureVersion, at: date) -> bool:
+    """The same condition as :func:`in_force_at`, for a version already read."""
+    return version.effective_from <= at and (
+        version.effective_to is None or at < version.effective_to
+    )
+
+
 # When ranges overlap (data imported before the overlap check), the version that
 # started last wins, then the highest number. One tie-break for every caller.
 IN_FORCE_ORDER = ("-effective_from", "-number")

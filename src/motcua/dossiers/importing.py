@@ -29,6 +29,7 @@ from django.db import DatabaseError, transaction
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.catalog.selectors import is_in_force
 from motcua.core import clock
 from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
@@ -424,10 +425,7 @@ def _fallback(
     """The version to follow when none was in force on the reception day."""
     day = received_at.astimezone(VN_TZ).date()
     versions = lookups.versions(procedure)
-    if any(
-        v.effective_from <= day and (v.effective_to is None or day < v.effective_to)
-        for v in versions
-    ):
+    if any(is_in_force(v, day) for v in versions):
         return None, ""  # the services pick the version in force
     if not versions:
         raise DomainError(
