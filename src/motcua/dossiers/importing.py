@@ -31,9 +31,9 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.selectors import is_in_force
 from motcua.core import clock
-from motcua.core.dates import vn_date
+from motcua.core.dates import local, vn_date
 from motcua.core.errors import DomainError
-from motcua.deadlines.engine import VN_TZ, DeadlineError
+from motcua.deadlines.engine import DeadlineError
 
 from . import services
 from .models import Applicant, Channel, Consultation, Dossier
@@ -423,7 +423,7 @@ def _fallback(
     earliest_version: bool,
 ) -> tuple[ProcedureVersion | None, str]:
     """The version to follow when none was in force on the reception day."""
-    day = received_at.astimezone(VN_TZ).date()
+    day = local(received_at).date()
     versions = lookups.versions(procedure)
     if any(is_in_force(v, day) for v in versions):
         return None, ""  # the services pick the version in force
