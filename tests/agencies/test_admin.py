@@ -27,7 +27,6 @@ def agency_form(**fields: Any) -> dict[str, Any]:
         "leader_phones": "[]",
         "working_hours": "08:00-12:00, 13:00-17:00",
         "supplement_policy": "restart",
-        "form_set": "2018",
     }
     for prefix in ("counters", "calendar_overrides"):
         data |= {

@@ -168,10 +168,10 @@ def test_the_site_footer_cites_no_decree_of_its_own():
     assert "61/2018" not in page
 
 
-def test_the_agency_setting_no_longer_chooses_the_forms():
+def test_no_agency_setting_chooses_the_forms():
+    """The per-agency form set is gone (agencies 0006): the dossier's day decides."""
     world = s.world_with("2018")
-    world.ward.form_set = "2025"  # the old per-agency choice, now ignored
-    world.ward.save(update_fields=["form_set"])
+    assert not hasattr(world.ward, "form_set")
     stopped = s.stop(world)  # received 02/06/2025
     assert applicable_kinds(stopped) == ["receipt", "control"]
     assert "Thông tư số 01/2018/TT-VPCP" in slip(stopped, "receipt")

@@ -39,7 +39,6 @@ class AgencyForm(forms.ModelForm):
             "leader_phones",
             "working_hours",
             "supplement_policy",
-            "form_set",
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -81,7 +80,6 @@ class AgencyAdmin(admin.ModelAdmin):
         "level",
         "parent",
         "tree_level",
-        "form_set",
         "supplement_policy",
         "is_active",
     ]
@@ -89,7 +87,6 @@ class AgencyAdmin(admin.ModelAdmin):
         "level",
         "is_active",
         ("merged_into", admin.EmptyFieldListFilter),
-        "form_set",
         "supplement_policy",
     ]
     list_select_related = ["parent"]
@@ -110,7 +107,7 @@ class AgencyAdmin(admin.ModelAdmin):
         (_("Liên hệ công khai"), {"fields": ["address", "hotline", "leader_phones"]}),
         (
             _("Lịch làm việc và hồ sơ"),
-            {"fields": ["working_hours", "supplement_policy", "form_set"]},
+            {"fields": ["working_hours", "supplement_policy"]},
         ),
         (
             _("Sáp nhập (ghi bằng lệnh motcua merge_agencies)"),

@@ -86,10 +86,6 @@ class Agency(models.Model):
         default=SupplementPolicy.RESTART.value,
     )
 
-    class FormSet(models.TextChoices):
-        V2018 = "2018", _("Mẫu 2018 (Thông tư 01/2018/TT-VPCP)")
-        V2025 = "2025", _("Mẫu 2025")
-
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     hotline = models.CharField(_("đường dây nóng"), max_length=32, blank=True)
     leader_phones = models.JSONField(
@@ -97,9 +93,6 @@ class Agency(models.Model):
         default=list,
         blank=True,
         help_text=_('Danh sách {"name": …, "title": …, "phone": …}.'),
-    )
-    form_set = models.CharField(
-        _("bộ mẫu phiếu"), max_length=4, choices=FormSet.choices, default=FormSet.V2018
     )
     path = models.CharField(
         _("đường dẫn cây"), max_length=255, db_index=True, blank=True, editable=False
