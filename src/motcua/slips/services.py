@@ -8,6 +8,7 @@ code with the signed link that opens its public tracking page
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -51,6 +52,10 @@ def _header(agency: Agency, law: SlipLaw, spec: FormSpec, day: date) -> dict[str
 def applicable_kinds(dossier: Dossier) -> list[str]:
     """The slips this dossier has, in form order, decided from its state and the
     actions in its history (one query) — the same facts the builders require."""
+    return _kinds(dossier, slip_law(law_day(dossier)).form_set.forms)
+
+
+def _kinds(dossier: Dossier, forms: Mapping[str, FormSpec]) -> list[str]:
     done = set(dossier.events.values_list("action", flat=True))
     received = dossier.received_at is not None
     has = {
@@ -61,15 +66,14 @@ def applicable_kinds(dossier: Dossier) -> list[str]:
         "stop": dossier.status == Status.STOPPED,
         "control": received,
     }
-    forms = slip_law(law_day(dossier)).form_set.forms
     return [kind for kind in DOSSIER_KINDS if kind in forms and has[kind]]
 
 
 def slip_titles(dossier: Dossier) -> list[tuple[str, str, str]]:
     """``(kind, number, title)`` of each slip the dossier has, as the forms of its
     own law day name them (the dossier page's links say what the slip prints)."""
-    forms = slip_law(law_day(dossier)).form_set.forms
-    return [(k, forms[k].number, forms[k].title) for k in applicable_kinds(dossier)]
+    forms = slip_law(law_day(dossier)).form_set.forms  # read once for both
+    return [(k, forms[k].number, forms[k].title) for k in _kinds(dossier, forms)]
 
 
 def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:
