@@ -30,6 +30,7 @@ class AgencyForm(forms.ModelForm):
         model = Agency
         fields = [
             "code",
+            "e_identifier",
             "name",
             "level",
             "parent",
@@ -76,6 +77,7 @@ class AgencyAdmin(admin.ModelAdmin):
     form = AgencyForm
     list_display = [
         "code",
+        "e_identifier",
         "name",
         "level",
         "parent",
@@ -90,7 +92,7 @@ class AgencyAdmin(admin.ModelAdmin):
         "supplement_policy",
     ]
     list_select_related = ["parent"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "e_identifier", "name"]
     autocomplete_fields = ["parent"]
     readonly_fields = [
         "path",
@@ -102,7 +104,19 @@ class AgencyAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["code", "name", "level", "parent", "is_active"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "e_identifier",
+                    "name",
+                    "level",
+                    "parent",
+                    "is_active",
+                ]
+            },
+        ),
         (_("Cây cơ quan"), {"fields": ["path", "tree_level"]}),
         (_("Liên hệ công khai"), {"fields": ["address", "hotline", "leader_phones"]}),
         (

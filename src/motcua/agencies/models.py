@@ -9,6 +9,8 @@ query, whatever the depth (ARCHITECTURE principle 5).
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -24,6 +26,25 @@ from motcua.deadlines.engine import (
 
 # QCVN 102:2016/BTTTT agency code, e.g. 000.00.15.H12 (four dot-separated groups).
 AGENCY_CODE_RE = r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$"
+# Electronic identifier (mã định danh điện tử) under Quyết định 20/2020/QĐ-TTg
+# Art. 4 (amended by Quyết định 09/2025/QĐ-TTg): dot-separated groups developed
+# left to right, the first the level-1 code MX1X2 (a letter, two digits), at
+# most 35 characters, e.g. H48.15.01 (LAW-2025.md §2.4).
+E_IDENTIFIER_RE = r"^[A-Z][0-9]{2}(\.[0-9A-Z]+)*$"
+E_IDENTIFIER_MAX = 35
+
+
+def validate_e_identifier(value: str) -> None:
+    if len(value) > E_IDENTIFIER_MAX or not re.fullmatch(E_IDENTIFIER_RE, value):
+        raise ValidationError(
+            _(
+                "Mã định danh điện tử phải theo Quyết định 20/2020/QĐ-TTg: các nhóm "
+                "chữ in hoa và chữ số cách nhau bằng dấu chấm, nhóm đầu tiên là mã "
+                "cấp 1 gồm một chữ cái và hai chữ số (ví dụ H48.15.01), không quá "
+                "35 ký tự."
+            ),
+            code="agency.invalid_e_identifier",
+        )
 
 
 def validate_working_hours(value: str) -> None:
@@ -57,6 +78,18 @@ class Agency(models.Model):
         ],
         help_text=_("Theo QCVN 102:2016/BTTTT, ví dụ 000.00.15.H12."),
     )
+    e_identifier = models.CharField(
+        _("mã định danh điện tử"),
+        max_length=E_IDENTIFIER_MAX,
+        blank=True,
+        default="",
+        validators=[validate_e_identifier],
+        help_text=_(
+            "Theo Quyết định 20/2020/QĐ-TTg, ví dụ H48.15.01 (nhóm đầu là mã cấp 1). "
+            "Từ ngày 01/07/2025, mã số hồ sơ bắt đầu bằng mã này; để trống thì "
+            "dùng mã cơ quan theo QCVN 102:2016."
+        ),
+    )
     name = models.CharField(_("tên cơ quan"), max_length=255)
     level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
@@ -80,7 +113,7 @@ class Agency(models.Model):
         _("cách tính thời hạn khi bổ sung hồ sơ"),
         max_length=16,
         choices=[
-            (SupplementPolicy.RESTART.value, _("Tính lại từ đầu (Điều 19 NĐ 61/2018)")),
+            (SupplementPolicy.RESTART.value, _("Tính lại thời hạn từ đầu")),
             (SupplementPolicy.SHIFT.value, _("Lùi hạn theo thời gian chờ bổ sung")),
         ],
         default=SupplementPolicy.RESTART.value,
@@ -119,6 +152,17 @@ class Agency(models.Model):
         verbose_name = _("cơ quan")
         verbose_name_plural = _("cơ quan")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["e_identifier"],
+                condition=~models.Q(e_identifier=""),
+                name="agency_e_identifier_unique",
+                violation_error_code="agency.e_identifier_taken",
+                violation_error_message=_(
+                    "Mã định danh điện tử này đã được gán cho một cơ quan khác."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

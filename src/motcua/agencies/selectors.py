@@ -114,6 +114,25 @@ def subtree(agency: Agency) -> QuerySet[Agency]:
     return Agency.objects.filter(path__startswith=agency.path)
 
 
+def province_of(agency: Agency) -> int | None:
+    """The id of the province-level agency above (or equal to) ``agency``, read
+    from its ``path`` (one query); ``None`` when it has none."""
+    ids = ancestor_ids(agency)
+    provinces = set(
+        Agency.objects.filter(pk__in=ids, level=Agency.Level.PROVINCE).values_list(
+            "pk", flat=True
+        )
+    )
+    return next((pk for pk in ids if pk in provinces), None)
+
+
+def same_province(one: Agency, other: Agency) -> bool:
+    """Whether both agencies belong to one province (Decree 118/2025: a centre
+    receives regardless of administrative boundary within its province)."""
+    province = province_of(one)
+    return province is not None and province == province_of(other)
+
+
 # ------------------------------------------------ mergers and renames (on a day)
 def is_former(agency: Agency, day: date) -> bool:
     """Whether ``agency`` had been merged into another by ``day`` (from its

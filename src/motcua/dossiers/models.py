@@ -8,6 +8,7 @@ dossier (ARCHITECTURE principle 2); slips, reports and notifications derive from
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -140,6 +141,19 @@ class Dossier(models.Model):
         blank=True,
         related_name="+",
     )
+    # Nơi tiếp nhận: the agency whose desk received the dossier — the competent
+    # agency (``agency``) unless a centre of the same province received it for
+    # that agency (Decree 118/2025: reception regardless of administrative
+    # boundary within the province). Empty on rows older than the field: the
+    # competent agency of the time (``selectors.agency_at``) received them.
+    received_by_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("nơi tiếp nhận"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     # Time: the legal clock and its due dates (all from the deadline engine).
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
@@ -200,6 +214,45 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CentralisedProcedure(models.Model):
+    """A procedure run on a nationwide centralised public-service solution: where
+    the law rule ``code.centralised`` applies (from 25/01/2026, Circular
+    03/2025/TT-VPCP Art. 13(3) added by Circular 04/2025/TT-VPCP Art. 23(2)),
+    its dossiers' codes read ``<e-id>-YYMMDD-AAXXXX`` (``dossiers.codes``)."""
+
+    procedure = models.OneToOneField(
+        "catalog.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="centralised",
+    )
+    system_code = models.CharField(
+        _("mã AA của hệ thống"),
+        max_length=2,
+        validators=[
+            RegexValidator(
+                r"^[0-9]{2}$",
+                _("Mã AA gồm đúng 2 chữ số."),
+                code="code.invalid_system_code",
+            )
+        ],
+        help_text=_(
+            "2 chữ số lấy từ mã định danh điện tử của cơ quan quản lý hệ thống "
+            "giải quyết thủ tục tập trung toàn quốc."
+        ),
+    )
+    system_name = models.CharField(
+        _("hệ thống, cơ quan quản lý"), max_length=255, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("thủ tục trên hệ thống tập trung toàn quốc")
+        verbose_name_plural = _("thủ tục trên hệ thống tập trung toàn quốc")
+
+    def __str__(self) -> str:
+        return f"{self.procedure} — {self.system_code}"
 
 
 class DossierComponent(models.Model):

@@ -16,6 +16,15 @@ class RuleKey(models.TextChoices):
     CITE_SUPPLEMENT = "cite.supplement", _("Căn cứ in trên phiếu yêu cầu bổ sung")
     CITE_EXTENSION = "cite.extension", _("Căn cứ in trên văn bản xin lỗi, gia hạn")
     CITE_STOP = "cite.stop", _("Căn cứ in trên thông báo dừng giải quyết")
+    # Values: "2018" = <QCVN 102 agency code>-YYMMDD-NNNN; "2025" = the agency's
+    # electronic identifier (QĐ 20/2020) when it has one (dossiers/codes.py).
+    CODE_FORMAT = "code.format", _("Dạng mã số hồ sơ (2018 hoặc 2025)")
+    # Non-empty: procedures set up as run on a nationwide centralised system get
+    # <e-id>-YYMMDD-AAXXXX (Circular 03/2025 Art. 13(3), from Circular 04/2025).
+    CODE_CENTRALISED = (
+        "code.centralised",
+        _("Mã số hồ sơ của thủ tục trên hệ thống tập trung toàn quốc (AAXXXX)"),
+    )
 
 
 class Confidence(models.TextChoices):

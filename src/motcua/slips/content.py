@@ -14,11 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from motcua.agencies.selectors import name_on
 from motcua.catalog.models import Component
 from motcua.core import clock
+from motcua.core.dates import local
 from motcua.core.errors import DomainError
 from motcua.dossiers import timing
 from motcua.dossiers.models import Channel, Dossier, Event, Step
+from motcua.dossiers.selectors import agency_at
 from motcua.dossiers.workflow import Action, Status
 
 from . import formatting as fmt
@@ -96,7 +99,17 @@ def receipt(dossier: Dossier) -> Context:
         "appointment": _appointment(dossier),
         "collect_at": collect_at(dossier),
         "officer": fmt.person_name(dossier.received_by),
+        "received_place": received_place(dossier),
     }
+
+
+def received_place(dossier: Dossier) -> str:
+    """Nơi tiếp nhận as named on the reception day, when a centre other than the
+    competent agency received the dossier (Decree 118/2025), else ""."""
+    place, at = dossier.received_by_agency, dossier.received_at
+    if place is None or at is None or place.pk == agency_at(dossier, at).pk:
+        return ""
+    return name_on(place, local(at).date())
 
 
 def supplement(dossier: Dossier) -> Context:

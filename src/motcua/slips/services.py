@@ -88,6 +88,7 @@ def render_slip(dossier: Dossier, kind: str, *, base_url: str) -> bytes:
             "procedure",
             "applicant",
             "received_by",
+            "received_by_agency",
         )
         .prefetch_related("components")
         .get(pk=dossier.pk)

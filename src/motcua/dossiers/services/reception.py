@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from motcua.agencies.models import Agency, Role
-from motcua.agencies.selectors import name_on, successor_on
+from motcua.agencies.selectors import name_on, same_province, successor_on
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import version_in_force
 from motcua.core import clock
@@ -75,7 +75,9 @@ def _applicant(data: ApplicantInput, agency: Agency) -> Applicant:
     )
 
 
-def _create(data: DossierInput, actor: Any, now: datetime, status: str) -> Dossier:
+def _create(
+    data: DossierInput, actor: Any, now: datetime, status: str, place: Agency
+) -> Dossier:
     if data.channel not in Channel.values:
         raise _invalid("dossier.invalid_channel", "Kênh nộp hồ sơ không hợp lệ.")
     procedure = data.procedure
@@ -90,10 +92,10 @@ def _create(data: DossierInput, actor: Any, now: datetime, status: str) -> Dossi
     if data.code:
         if Dossier.objects.filter(code=data.code).exists():
             raise Conflict("dossier.code_taken", f"Mã hồ sơ {data.code} đã tồn tại.")
-        reserve_code(data.agency, data.code)
+        reserve_code(data.agency, data.code, procedure)
         code = data.code
     else:
-        code = next_code(data.agency, local_day)
+        code = next_code(data.agency, local_day, procedure)
     dossier = Dossier.objects.create(
         agency=data.agency,
         code=code,
@@ -104,6 +106,7 @@ def _create(data: DossierInput, actor: Any, now: datetime, status: str) -> Dossi
         channel=data.channel,
         status=status,
         counter=data.counter,
+        received_by_agency=place,
         submitted_at=now,
         fee_amount=version.fee_amount,
         payment_status=(
@@ -161,8 +164,32 @@ def _start_new(
     if actor is not None or action != A.SUBMIT_ONLINE:
         _require_role(actor, data.agency, roles, data.procedure.field_id)
     now = clock.now()
-    _refuse_at_former(data.agency, now.astimezone(VN_TZ).date())
-    return _created_event(_create(data, actor, now, status), action, actor, now)
+    day = now.astimezone(VN_TZ).date()
+    _refuse_at_former(data.agency, day)
+    place = _reception_place(actor, data, day, roles)
+    return _created_event(_create(data, actor, now, status, place), action, actor, now)
+
+
+def _reception_place(
+    actor: Any, data: DossierInput, day: date, roles: Sequence[str]
+) -> Agency:
+    """Nơi tiếp nhận: the agency of the desk (counter) used, else the competent
+    agency. A centre may receive for another agency of the same province
+    (Decree 118/2025: regardless of administrative boundary), for a procedure
+    that agency offers (``_create`` checks it), when the officer holds the role
+    in both agencies — no write crosses agencies unless a role covers both."""
+    if data.counter is None or data.counter.agency_id == data.agency.pk:
+        return data.agency
+    desk = data.counter.agency
+    if not same_province(desk, data.agency):
+        raise _invalid(
+            "dossier.reception_outside_province",
+            f"{desk.name} chỉ được tiếp nhận hồ sơ của các cơ quan trong cùng "
+            f"tỉnh, thành phố; {data.agency.name} không thuộc tỉnh, thành phố này.",
+        )
+    _refuse_at_former(desk, day)
+    _require_role(actor, desk, roles, data.procedure.field_id)
+    return desk
 
 
 def _refuse_at_former(agency: Agency, day: date) -> None:
