@@ -121,16 +121,17 @@ def test_2026_national_day_and_adjacent_day_are_off():
 
 
 # --------------------------------------------------------------------------
-# Ngày Văn hóa Việt Nam (24/11, from 2026)
+# Ngày Văn hóa Việt Nam (24/11, from 2026): not a day off until a text says so
+# (LAW-2025 Part 4); an administrator's override (tests/deadlines/test_culture_day.py)
 # --------------------------------------------------------------------------
 
 
-def test_24_11_2026_vietnam_culture_day_is_a_day_off():
-    day = entry(date(2026, 11, 24))  # a Tuesday
-    assert day.working is False
-    assert day.source is Source.LAW
-    assert day.name == "Ngày Văn hóa Việt Nam"
-    assert not NATIONAL.is_working_day(date(2026, 11, 24))
+def test_24_11_2026_vietnam_culture_day_is_not_listed_by_default():
+    assert date(2026, 11, 24) not in BY_DATE  # a Tuesday
+    assert NATIONAL.is_working_day(date(2026, 11, 24))
+    # nor its substitute days when it falls on a weekend (the package lists them)
+    assert date(2029, 11, 26) not in BY_DATE
+    assert date(2030, 11, 25) not in BY_DATE
 
 
 def test_24_11_2025_was_still_a_working_day():

@@ -39,6 +39,7 @@ from .engine import (
     Unit,
 )
 from .forms import UNITS_WITHOUT_DURATION, CalendarYearForm, DueDateForm
+from .national import culture_day, tet_schedule_pending
 from .services import calendar_for
 from .templatetags.motcua_dates import (
     MONTH_NAMES,
@@ -173,6 +174,51 @@ def exception_rows(calendar: Calendar, year: int) -> list[ExceptionRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class CultureDayNote:
+    """24/11 of the year shown: a working day unless an administrator made it a
+    day off (``national.culture_day``)."""
+
+    date: date
+    weekday: str
+    day_off: bool  # an override makes it a day off
+    weekend: bool
+    add_url: str | None  # the override form, for those who may add one
+
+
+def culture_day_note(
+    calendar: Calendar, year: int, request: HttpRequest
+) -> CultureDayNote | None:
+    day = culture_day(year)
+    if day is None:
+        return None
+    override = next(
+        (
+            d
+            for d in calendar.exceptions_in_year(year)
+            if d.date == day and d.source is Source.OVERRIDE
+        ),
+        None,
+    )
+    add_url = None
+    if override is None and request.user.has_perm("deadlines.add_calendaroverride"):
+        prefill = {
+            "date": day.isoformat(),
+            "working": "False",
+            "reason": _("Ngày Văn hóa Việt Nam"),
+        }
+        add_url = (
+            f"{reverse('admin:deadlines_calendaroverride_add')}?{urlencode(prefill)}"
+        )
+    return CultureDayNote(
+        date=day,
+        weekday=weekday_name(day),
+        day_off=override is not None and not override.working,
+        weekend=day.weekday() >= 5,
+        add_url=add_url,
+    )
+
+
 def _year_url(year: int, agency: Agency | None) -> str:
     query = {"year": year} | ({"agency": agency.code} if agency else {})
     return f"{reverse('calendar:year')}?{urlencode(query)}"
@@ -206,6 +252,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "hours": str(calendar.hours),
         "months": year_grid(calendar, year, today),
         "exceptions": exception_rows(calendar, year),
+        "culture_day": culture_day_note(calendar, year, request),
+        "tet_pending": tet_schedule_pending(year),
         "working_days": calendar.working_days_in_year(year),
         "previous_url": _year_url(year - 1, agency) if year > FIRST_YEAR else None,
         "next_url": _year_url(year + 1, agency) if year < LAST_YEAR else None,
