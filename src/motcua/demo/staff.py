@@ -1,5 +1,6 @@
-"""Demo staff: one account per role in each demo ward, a district specialist for
-inter-agency work and a city monitor. Idempotent."""
+"""Demo staff: one account per role in each demo ward, specialists of the former
+districts and of a department for inter-agency work, and a city monitor.
+Idempotent."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from motcua.agencies.models import Agency, Membership, Role
+from motcua.agencies.selectors import former_on
 from motcua.catalog.models import Field
+from motcua.core import clock
 
 # Field codes of the reference catalogue handled by each ward specialist.
 CIVIL_FIELDS = ("HT", "CT")  # hộ tịch, chứng thực
@@ -92,10 +95,11 @@ def ward_staff(ward: Agency, slug: str, password: str) -> WardStaff:
 
 
 def other_staff(
-    city: Agency, districts: dict[str, Agency], password: str
+    city: Agency, districts: dict[str, Agency], department: Agency, password: str
 ) -> dict[str, Any]:
-    """A specialist and a leader in each district (for consultations and
-    inter-agency steps) and a monitor of the whole city."""
+    """A specialist in each former district (consultations before 01/07/2025)
+    and in a department (consultations since), and a monitor of the whole
+    city."""
     users = {
         "monitor": _ensure(
             Account(
@@ -113,14 +117,22 @@ def other_staff(
             Account(f"chuyenvien.{slug}", "Hoàng Thị Hạnh", district, Role.SPECIALIST),
             password,
         )
+    users[f"specialist:{department.code}"] = _ensure(
+        Account("chuyenvien.sonnmt", "Ngô Thanh Tùng", department, Role.SPECIALIST),
+        password,
+    )
     return users
 
 
 def accounts_for_display(password: str) -> list[tuple[str, str, str]]:
-    """(username, role label, agency) of every demo account, for the start-up banner."""
+    """(username, role label, agency) of every demo account in an agency working
+    today, for the start-up banner: the roles the officers held in the former
+    wards and districts (history since 01/07/2025) are left out."""
     rows = (
         Membership.objects.select_related("user", "agency")
-        .filter(user__username__contains=".")
+        .filter(user__username__contains=".", is_active=True, agency__is_active=True)
+        .exclude(agency__in=Agency.objects.filter(former_on(clock.today())))
+        .exclude(agency__level=Agency.Level.DISTRICT)
         .order_by("agency__code", "role", "user__username")
     )
     return [(m.user.username, str(Role(m.role).label), m.agency.name) for m in rows]

@@ -9,8 +9,10 @@ from motcua.demo.staff import accounts_for_display
 
 class Command(BaseCommand):
     help = (
-        "Tạo dữ liệu trình diễn: các cơ quan mẫu, cán bộ, danh mục thủ tục và "
-        "khoảng một năm hồ sơ. Chạy lại không tạo trùng."
+        "Tạo dữ liệu trình diễn: thành phố Đà Nẵng hôm nay (phường Hòa Cường, "
+        "phường Hải Vân) với các phường, quận cũ đã sáp nhập từ 01/07/2025, cán bộ, "
+        "danh mục thủ tục và hồ sơ từ tháng 4/2025 đến nay (qua ngày sáp nhập). "
+        "Chạy lại không tạo trùng."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -20,8 +22,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days",
             type=int,
-            default=365,
-            help="Số ngày lịch có hồ sơ (mặc định 365).",
+            default=None,
+            help=(
+                "Số ngày lịch có hồ sơ tính đến hôm nay (mặc định: từ 01/04/2025, "
+                "hoặc 365 ngày nếu dài hơn)."
+            ),
         )
         parser.add_argument(
             "--per-day",
@@ -30,12 +35,17 @@ class Command(BaseCommand):
             help="Số hồ sơ trung bình mỗi ngày làm việc ở mỗi phường (mặc định 6).",
         )
 
+    def _progress(self, line: str) -> None:
+        self.stdout.write(f"  {line}")
+        self.stdout.flush()
+
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         summary = load_demo(
             with_dossiers=not options["no_dossiers"],
             days=options["days"],
             per_day=options["per_day"],
+            progress=self._progress,
         )
         self.stdout.write(f"Cơ quan mẫu mới tạo: {summary.agencies_created}")
         self.stdout.write(f"Thủ tục trong danh mục mẫu: {summary.procedures}")
