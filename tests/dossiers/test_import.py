@@ -26,6 +26,8 @@ from motcua.dossiers.models import (
     Event,
 )
 from motcua.dossiers.workflow import Status
+from motcua.reports import recompute
+from motcua.reports.models import DossierFact, FigureBucket
 
 from .builders import World, build_world, make_user, vn
 
@@ -392,6 +394,33 @@ def test_each_bad_line_is_rejected_with_its_number_and_the_others_import(tmp_pat
     assert not DailyCounter.objects.filter(day=TUE.date()).exists()
     assert Applicant.objects.count() == 3  # one per dossier, as received
     assert verify_all() == (3, [])
+    # Line 13 was received, then failed on its first event, inside the batch
+    # whose figures are written once at its end: nothing of it is counted.
+    assert recompute.verify()[1] == []
+    assert sum(DossierFact.objects.values_list("dossier_id", flat=True)) == sum(
+        Dossier.objects.values_list("id", flat=True)
+    )
+
+
+def test_figures_written_once_a_batch_equal_the_live_observers(tmp_path):
+    """Across several batches (2 lines each) with failures in the middle, the
+    figures kept in memory and written at each batch's end are those the
+    live observer writes action by action: a recompute from the histories
+    finds no difference, and the day's bucket counts each line once."""
+    world = build_world()
+    good = row(world, ev("finish", WED), ev("return_result", THU))
+    fails_late = row(world, ev("finish", WED), ev("finish", THU))  # event 2
+    lines = [good, fails_late, good, good, fails_late, row(world)]
+
+    report = run(tmp_path, *lines, batch_size=2)
+
+    assert (report.imported, report.rejected) == (4, 2)
+    assert recompute.verify()[1] == []
+    bucket = FigureBucket.objects.get(
+        agency=world.ward, grain="D", bucket=MON.date(), procedure=world.procedure
+    )
+    assert bucket.received_direct_postal == 4
+    assert DossierFact.objects.count() == 4
 
 
 def test_the_command_reports_rejected_lines_and_fails(tmp_path):

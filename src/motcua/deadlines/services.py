@@ -43,8 +43,10 @@ _pinned: ContextVar[dict[int | None, Calendar] | None] = ContextVar(
 def pinned_calendars() -> Iterator[None]:
     """Within the block, each agency's calendar is looked up once and reused
     without re-checking for admin changes: for bulk work (historical import, demo
-    generation) where the calendar cannot change underneath."""
-    token = _pinned.set({})
+    generation) where the calendar cannot change underneath. Nested blocks share
+    the outer one's calendars."""
+    outer = _pinned.get()
+    token = _pinned.set({} if outer is None else outer)
     try:
         yield
     finally:

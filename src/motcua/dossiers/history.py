@@ -116,10 +116,13 @@ def append_event(
     step_id: int | None = None,
     reason: str = "",
     payload: dict[str, Any] | None = None,
+    tail: tuple[int, str] | None = None,
 ) -> Event:
     """Append the next event of ``dossier`` (call inside the action's transaction,
-    with the dossier row locked, after the dossier was saved)."""
-    last = (
+    with the dossier row locked, after the dossier was saved). ``tail``: the
+    number and hash of its last event when the caller knows them for certain
+    (a replay that appended it); otherwise they are read."""
+    last = tail or (
         Event.objects.filter(dossier=dossier)
         .order_by("-seq")
         .values_list("seq", "hash")

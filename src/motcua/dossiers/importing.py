@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -35,7 +36,7 @@ from motcua.core.dates import local, vn_date
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import DeadlineError
 
-from . import services
+from . import observers, services
 from .models import Applicant, Channel, Consultation, Dossier
 from .services import ApplicantInput, DossierInput
 from .workflow import Action
@@ -634,6 +635,15 @@ class _Run:
         self.on_reject = on_reject
         self.on_progress = on_progress
         self.lookups = Lookups(ensure_import_user())
+        self.batch = observers.Batches([])
+
+    @contextmanager
+    def chunk(self) -> Iterator[None]:
+        """One transaction for many lines; the observers (figures) write once
+        at its end."""
+        with transaction.atomic(), observers.batched() as batch:
+            self.batch = batch
+            yield
 
     def line(self, number: int, raw: bytes | str) -> None:
         try:
@@ -654,7 +664,9 @@ class _Run:
             if _already_imported(parsed):
                 self.report.already += 1
                 return
-            with transaction.atomic():  # a savepoint: a failed line leaves nothing
+            # A savepoint: a failed line leaves nothing, in the tables or in
+            # the figures the observers keep for the batch.
+            with self.batch.line(), transaction.atomic():
                 replay(parsed)
         except DomainError as exc:
             self.reject(Rejection(number, exc.code, exc.message))
@@ -701,19 +713,21 @@ def import_lines(
     procedure's earliest version (otherwise it is refused)."""
     report = ImportReport(dry_run=dry_run)
     started = time.perf_counter()
-    if dry_run:
-        with transaction.atomic():
-            run = _Run(report, on_reject, on_progress, earliest_version)
-            for number, raw in enumerate(lines, start=1):
-                run.line(number, raw)
-            transaction.set_rollback(True)
-    else:
-        with transaction.atomic():
-            run = _Run(report, on_reject, on_progress, earliest_version)
-        for chunk in _chunks(enumerate(lines, start=1), batch_size):
+    with services.trusted_replay():  # calendars and workflows read once a run
+        if dry_run:
             with transaction.atomic():
-                for number, raw in chunk:
-                    run.line(number, raw)
+                run = _Run(report, on_reject, on_progress, earliest_version)
+                with run.chunk():
+                    for number, raw in enumerate(lines, start=1):
+                        run.line(number, raw)
+                transaction.set_rollback(True)
+        else:
+            with transaction.atomic():
+                run = _Run(report, on_reject, on_progress, earliest_version)
+            for chunk in _chunks(enumerate(lines, start=1), batch_size):
+                with run.chunk():
+                    for number, raw in chunk:
+                        run.line(number, raw)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -9,7 +9,9 @@ rolls the whole action back: figures and history never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from typing import Protocol
 
 from .models import Dossier, Event
 
@@ -17,11 +19,48 @@ Observer = Callable[[Dossier, Event], None]
 _observers: list[Observer] = []
 
 
-def register(observer: Observer) -> Observer:
-    """Register ``observer(dossier, event)``; usable as a decorator. Idempotent."""
+class Batch(Protocol):
+    """An observer's way of keeping many actions' changes until the end of a
+    block (bulk work in one transaction); ``line()`` wraps one unit of work
+    (one imported dossier, in its own savepoint) and forgets its changes if it
+    fails."""
+
+    def line(self) -> AbstractContextManager[None]: ...
+
+
+BatchFactory = Callable[[], AbstractContextManager[Batch]]
+_batches: list[BatchFactory] = []
+
+
+def register(observer: Observer, batch: BatchFactory | None = None) -> Observer:
+    """Register ``observer(dossier, event)``; usable as a decorator. Idempotent.
+    ``batch``: a context manager within which the observer keeps changes and
+    writes them once at its end (see :func:`batched`)."""
     if observer not in _observers:
         _observers.append(observer)
+    if batch is not None and batch not in _batches:
+        _batches.append(batch)
     return observer
+
+
+class Batches:
+    def __init__(self, batches: list[Batch]) -> None:
+        self._batches = batches
+
+    @contextmanager
+    def line(self) -> Iterator[None]:
+        with ExitStack() as stack:
+            for batch in self._batches:
+                stack.enter_context(batch.line())
+            yield
+
+
+@contextmanager
+def batched() -> Iterator[Batches]:
+    """Within the block (inside one transaction) every observer that can batch
+    keeps its changes and writes them when the block ends."""
+    with ExitStack() as stack:
+        yield Batches([stack.enter_context(factory()) for factory in _batches])
 
 
 def notify(dossier: Dossier, event: Event) -> None:

@@ -61,8 +61,9 @@ _workflows: ContextVar[dict[int, list[StepSpec]] | None] = ContextVar(
 @contextmanager
 def cached_workflows() -> Iterator[None]:
     """Within the block, each procedure version's workflow is read once (bulk work:
-    import, demo generation)."""
-    token = _workflows.set({})
+    import, demo generation). Nested blocks share the outer one's cache."""
+    outer = _workflows.get()
+    token = _workflows.set({} if outer is None else outer)
     try:
         yield
     finally:

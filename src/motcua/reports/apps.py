@@ -9,6 +9,6 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from motcua.dossiers import observers
 
-        from .store import on_dossier_event
+        from .store import batched, on_dossier_event
 
-        observers.register(on_dossier_event)
+        observers.register(on_dossier_event, batch=batched)

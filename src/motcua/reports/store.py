@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import copy
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -128,45 +131,197 @@ def add_to_buckets(rows: Mapping[BucketKey, Mapping[str, int]]) -> None:
         cursor.execute(sql, params)
 
 
-def on_dossier_event(dossier: Dossier, event: Event) -> None:
-    """Observer: bring the figures of ``dossier`` up to ``event``."""
+@dataclass
+class Known:
+    """What the summary tables hold for one dossier: where it is counted and its
+    timeline."""
+
+    ident: Ident
+    timeline: Timeline
+
+
+def _merge(
+    parts: Iterable[Mapping[BucketKey, Mapping[str, int]]],
+    into: dict[BucketKey, dict[str, int]] | None = None,
+) -> dict[BucketKey, dict[str, int]]:
+    out: dict[BucketKey, dict[str, int]] = (
+        defaultdict(lambda: defaultdict(int)) if into is None else into
+    )
+    for part in parts:
+        for key, columns in part.items():
+            for column, n in columns.items():
+                out[key][column] += n
+    return out
+
+
+def step(
+    dossier: Dossier, event: Event, known: Known | None
+) -> tuple[Known, dict[BucketKey, dict[str, int]]] | None:
+    """The figures of ``dossier`` after ``event`` and the change of the buckets,
+    or None when nothing changes. Pure: the one fold both the same-transaction
+    observer and a batch (:class:`FigureBatch`) apply."""
     state = state_after(event.to_status, event.payload.get("snapshot", {}))
-    fact = DossierFact.objects.filter(pk=dossier.pk).first()
-    if fact is None and not state.received:
-        return
-    if fact is not None and fact.end_day is not None:
-        return  # ended dossiers keep their figures
-    before = None
-    if fact is not None:
-        intervals = ProgressInterval.objects.filter(dossier_id=dossier.pk)
-        before = timeline_from_rows(fact, intervals.order_by("start_day", "id"))
-        _move(dossier, fact, before)
+    if known is None and not state.received:
+        return None
+    if known is not None and known.timeline.end_day is not None:
+        return None  # ended dossiers keep their figures
+    before = known.timeline if known is not None else None
+    ident = ident_of(dossier)
+    parts = []
+    moved = known is not None and known.ident != ident
+    if known is not None and moved:
+        # A dossier transferred to another agency (a merger) takes its figures
+        # with it: they are counted where the dossier now is, as a recompute
+        # from the history counts them (``recompute.replay`` uses its agency).
+        made = contributions(before)
+        parts.append(bucket_changes(known.ident, difference(made, Counter())))
+        parts.append(bucket_changes(ident, difference(Counter(), made)))
     day = local_day(event.at)
     assert day is not None
     after = advance(copy.deepcopy(before), state, day, dossier.channel)
     if after is None or after == before:
-        return
-    ident = ident_of(dossier)
-    fact_row(dossier.pk, ident, after).save()
-    if before is None or before.intervals != after.intervals:
-        ProgressInterval.objects.filter(dossier_id=dossier.pk).delete()
-        ProgressInterval.objects.bulk_create(interval_rows(dossier.pk, ident, after))
-    changes = difference(contributions(before), contributions(after))
-    add_to_buckets(bucket_changes(ident, changes))
+        if known is None or not moved:
+            return None
+        after = known.timeline
+    else:
+        changes = difference(contributions(before), contributions(after))
+        parts.append(bucket_changes(ident, changes))
+    return Known(ident, after), _merge(parts)
 
 
-def _move(dossier: Dossier, fact: DossierFact, timeline: Timeline) -> None:
-    """A dossier transferred to another agency (a merger) takes its figures
-    with it: they are counted where the dossier now is, as a recompute from the
-    history counts them (``recompute.replay`` uses the dossier's agency)."""
-    old = (fact.agency_id, fact.procedure_id, fact.field_id)
-    new = ident_of(dossier)
-    if old == new:
+def _write(dossier_id: int, before: Known | None, after: Known) -> None:
+    fact_row(dossier_id, after.ident, after.timeline).save()
+    if (
+        before is None
+        or before.ident != after.ident
+        or before.timeline.intervals != after.timeline.intervals
+    ):
+        ProgressInterval.objects.filter(dossier_id=dossier_id).delete()
+        ProgressInterval.objects.bulk_create(
+            interval_rows(dossier_id, after.ident, after.timeline)
+        )
+
+
+def _read(dossier_id: int) -> Known | None:
+    fact = DossierFact.objects.filter(pk=dossier_id).first()
+    if fact is None:
+        return None
+    intervals: Iterable[ProgressInterval] = ()
+    if fact.end_day is None:  # an ended dossier's intervals are never needed
+        rows = ProgressInterval.objects.filter(dossier_id=dossier_id)
+        intervals = rows.order_by("start_day", "id")
+    ident = (fact.agency_id, fact.procedure_id, fact.field_id)
+    return Known(ident, timeline_from_rows(fact, intervals))
+
+
+def on_dossier_event(dossier: Dossier, event: Event) -> None:
+    """Observer: bring the figures of ``dossier`` up to ``event``."""
+    batch = _batch.get()
+    if batch is not None:
+        batch.on_event(dossier, event)
         return
-    made = contributions(timeline)
-    add_to_buckets(bucket_changes(old, difference(made, Counter())))
-    add_to_buckets(bucket_changes(new, difference(Counter(), made)))
-    fact_row(dossier.pk, new, timeline).save()
-    ProgressInterval.objects.filter(dossier_id=dossier.pk).update(
-        agency_id=new[0], procedure_id=new[1], field_id=new[2]
-    )
+    known = _read(dossier.pk)
+    result = step(dossier, event, known)
+    if result is None:
+        return
+    after, rows = result
+    _write(dossier.pk, known, after)
+    add_to_buckets(rows)
+
+
+# ------------------------------------------------------------ batches
+_batch: ContextVar[FigureBatch | None] = ContextVar("motcua_figures", default=None)
+_CHUNK = 400  # rows a statement (SQLite allows 32,766 parameters)
+
+
+class FigureBatch:
+    """Many actions in one transaction (the historical import): each event is
+    folded by :func:`step` exactly as live, on timelines kept in memory, and the
+    tables are written once by :meth:`flush` — facts and intervals in bulk, the
+    buckets in a few upserts. ``line()`` marks one unit of work (one imported
+    dossier): if it fails, its changes are dropped as its savepoint is."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, Known | None] = {}  # after the finished lines
+        self._stored: set[int] = set()  # a fact row was in the tables
+        self._rows: dict[BucketKey, dict[str, int]] = _merge(())
+        self._pending: dict[int, Known | None] = {}
+        self._pending_rows: list[dict[BucketKey, dict[str, int]]] = []
+
+    def _current(self, dossier_id: int, first: bool) -> Known | None:
+        for layer in (self._pending, self._known):
+            if dossier_id in layer:
+                return layer[dossier_id]
+        if first:  # nothing is counted before a dossier's first event
+            self._pending[dossier_id] = None
+            return None
+        known = _read(dossier_id)
+        if known is not None:
+            self._stored.add(dossier_id)
+        self._known[dossier_id] = known
+        return known
+
+    def on_event(self, dossier: Dossier, event: Event) -> None:
+        known = self._current(dossier.pk, first=event.seq == 1)
+        result = step(dossier, event, known)
+        if result is not None:
+            self._pending[dossier.pk], rows = result
+            self._pending_rows.append(rows)
+
+    def _keep(self) -> None:
+        self._known.update(self._pending)
+        _merge(self._pending_rows, self._rows)
+        self._drop()
+
+    def _drop(self) -> None:
+        self._pending = {}
+        self._pending_rows = []
+
+    @contextmanager
+    def line(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self._drop()
+            raise
+        self._keep()
+
+    def flush(self) -> None:
+        """Write what the finished lines changed (inside their transaction)."""
+        self._keep()
+        stored = sorted(self._stored)
+        for i in range(0, len(stored), _CHUNK):
+            ids = stored[i : i + _CHUNK]
+            DossierFact.objects.filter(pk__in=ids).delete()
+            ProgressInterval.objects.filter(dossier_id__in=ids).delete()
+        known = {pk: k for pk, k in self._known.items() if k is not None}
+        DossierFact.objects.bulk_create(
+            [fact_row(pk, k.ident, k.timeline) for pk, k in known.items()],
+            batch_size=_CHUNK,
+        )
+        ProgressInterval.objects.bulk_create(
+            [
+                row
+                for pk, k in known.items()
+                for row in interval_rows(pk, k.ident, k.timeline)
+            ],
+            batch_size=_CHUNK,
+        )
+        keys = sorted(self._rows)
+        for i in range(0, len(keys), _CHUNK // 4):
+            add_to_buckets({key: self._rows[key] for key in keys[i : i + _CHUNK // 4]})
+        self._known, self._stored, self._rows = {}, set(), _merge(())
+
+
+@contextmanager
+def batched() -> Iterator[FigureBatch]:
+    """Within the block, figures are kept by one :class:`FigureBatch`; it is
+    flushed when the block ends normally (an error leaves the transaction to
+    roll back)."""
+    batch = FigureBatch()
+    token = _batch.set(batch)
+    try:
+        yield batch
+        batch.flush()
+    finally:
+        _batch.reset(token)
