@@ -26,6 +26,7 @@ def test_the_list_is_public_and_shows_what_the_law_publishes(client, city: City)
     assert len(rows) == 6
     assert rows[city.ward_1a.code] == {
         "code": city.ward_1a.code,
+        "e_identifier": "",
         "name": "Phường 1A",
         "level": "commune",
         "parent_code": city.district_1.code,

@@ -40,6 +40,7 @@ class AgencySerializer(serializers.ModelSerializer):
         model = Agency
         fields = [
             "code",
+            "e_identifier",
             "name",
             "level",
             "parent_code",
