@@ -113,9 +113,10 @@ def reserve_code(agency: Agency, code: str, procedure: Procedure | None = None) 
     parsed = parse_code(code)
     if parsed is None or parsed.agency not in {agency.code, agency.e_identifier}:
         return
-    system = system_code(procedure, rules_on(parsed.day))
-    if system:
-        parsed = parse_code(code, system=system) or parsed
+    if len(code.rsplit("-", 1)[-1]) >= MIN_DIGITS + 2:  # room for AA + XXXX
+        system = system_code(procedure, rules_on(parsed.day))
+        if system:
+            parsed = parse_code(code, system=system) or parsed
     DailyCounter.objects.bulk_create(
         [DailyCounter(agency=agency, day=parsed.day, last=0)], ignore_conflicts=True
     )
