@@ -112,12 +112,15 @@ def test_saving_a_legacy_agency_sets_the_paths_below_it():
 def test_the_demo_city_is_a_tree_with_paths():
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=None)
-    ward = Agency.objects.get(code="000.01.01.H17")
+    call_command("load_demo", "--no-dossiers", stdout=None)
+    ward = Agency.objects.get(code="000.01.01.H17")  # a former ward (history)
     district = Agency.objects.get(code="000.00.01.H17")
     city = Agency.objects.get(code="000.00.00.H17")
     assert ward.path == f"/{city.pk}/{district.pk}/{ward.pk}/"
-    assert set(subtree(district)) == {district, ward}
+    assert set(subtree(district)) == {district, *district.children.all()}
+    assert ward in set(subtree(district)) and len(subtree(district)) == 5
+    today = Agency.objects.get(code="000.10.00.H17")  # phường Hòa Cường
+    assert today.path == f"/{city.pk}/{today.pk}/"
     Agency.objects.update(path="")  # a database loaded before paths were kept
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--no-dossiers", stdout=None)
     assert Agency.objects.get(pk=ward.pk).path == ward.path

@@ -23,7 +23,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--agency",
             default="000.01.01.H17",
-            help="Mã cơ quan (mặc định: phường Hòa Cường Nam của bản demo)",
+            help=(
+                "Mã cơ quan (mặc định: phường Hòa Cường Nam của bản demo, đơn vị "
+                "cũ đã sáp nhập vào phường Hòa Cường từ 01/07/2025)"
+            ),
         )
         parser.add_argument("--years", type=int, nargs="+", default=[2017, 2018])
         parser.add_argument("--per-year", type=int, default=1000)
