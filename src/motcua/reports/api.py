@@ -61,6 +61,43 @@ class _AgencyRef(serializers.Serializer):
     name = serializers.CharField()
 
 
+class _Predecessor(_AgencyRef):
+    merged_on = serializers.DateField()
+    into = serializers.CharField(help_text="Mã cơ quan kế thừa")
+
+
+class _MergedInto(_AgencyRef):
+    merged_on = serializers.DateField()
+
+
+class _Merger(serializers.Serializer):
+    predecessors = _Predecessor(
+        many=True,
+        help_text="Các đơn vị đã sáp nhập vào cơ quan (tên như trước ngày sáp nhập)",
+    )
+    merged_into = _MergedInto(
+        allow_null=True, help_text="Cơ quan kế thừa, khi cơ quan này đã sáp nhập"
+    )
+    until = serializers.DateField(
+        allow_null=True,
+        help_text="Ngày cuối cơ quan còn là đơn vị riêng trong kỳ",
+    )
+
+
+class _Section(serializers.Serializer):
+    agency = _AgencyRef(help_text="Đơn vị, tên như vào ngày cuối của phần")
+    former = serializers.BooleanField(help_text="Đơn vị cũ (trước sáp nhập)")
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    totals = FiguresSerializer()
+    rows = RowSerializer(many=True)
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
 class Bieu06Serializer(serializers.Serializer):
     agency = _AgencyRef()
     from_ = serializers.DateField()
@@ -69,6 +106,15 @@ class Bieu06Serializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=["field", "procedure"])
     totals = FiguresSerializer()
     rows = RowSerializer(many=True)
+    merger = _Merger(
+        allow_null=True, help_text="Sáp nhập đơn vị hành chính liên quan (nếu có)"
+    )
+    sections = _Section(
+        many=True,
+        help_text="Khi kỳ báo cáo có ngày sáp nhập hoặc trước đó: số liệu từng đơn vị "
+        "theo từng phần của kỳ (đơn vị cũ trước ngày sáp nhập, cơ quan kế thừa từ "
+        "ngày đó)",
+    )
 
     def get_fields(self) -> dict:
         fields = super().get_fields()
@@ -103,6 +149,12 @@ QUERY = [
         "cơ quan có đơn vị trực thuộc và người dùng xem được tất cả)",
     ),
     OpenApiParameter("group_by", str, enum=["field", "procedure"]),
+    OpenApiParameter(
+        "unit",
+        str,
+        description="Mã đơn vị của một phần (sections) báo cáo có sáp nhập; "
+        "from/to là ngày đầu, ngày cuối của phần đó",
+    ),
 ]
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, "Tham số không hợp lệ."),

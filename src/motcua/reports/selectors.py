@@ -19,14 +19,15 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from motcua.agencies.models import Agency
+from motcua.agencies.selectors import name_on, visible_agencies
 from motcua.agencies.selectors import subtree as agency_subtree
-from motcua.agencies.selectors import visible_agencies
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import IN_FORCE_ORDER
 from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
 
+from .mergers import Lineage, Scope, adjust, lineage
 from .models import FIGURE_COLUMNS, DossierFact, EndKind, FigureBucket, ProgressInterval
 
 ONE_DAY = timedelta(days=1)
@@ -61,15 +62,19 @@ class ReportQuery:
     date_to: date
     subtree: bool = False
     group_by: str = "field"
+    unit: str = ""  # a section of a merger report: the unit's agency code
 
     def as_params(self) -> dict[str, str]:
-        return {
+        params = {
             "agency": self.agency.code,
             "from": self.date_from.isoformat(),
             "to": self.date_to.isoformat(),
             "subtree": "true" if self.subtree else "false",
             "group_by": self.group_by,
         }
+        if self.unit:
+            params["unit"] = self.unit
+        return params
 
 
 def _date(value: str | None, name: str) -> date:
@@ -126,7 +131,8 @@ def parse_query(params: Any, user: Any) -> ReportQuery:
     subtree = _flag(params.get("subtree"))
     if subtree is None:
         subtree = default_subtree(user, agency)
-    query = ReportQuery(agency, date_from, date_to, subtree, group_by)
+    unit = (params.get("unit") or "").strip()[:40]
+    query = ReportQuery(agency, date_from, date_to, subtree, group_by, unit)
     _check_permission(user, query)
     return query
 
@@ -187,14 +193,18 @@ def _prefix(day: date) -> list[tuple[str, date, date]]:
 
 
 def _sums(query: ReportQuery, day: date) -> dict[int, dict[str, int]]:
+    return _bucket_sums(_agency_filter(query), query.group_by, day)
+
+
+def _bucket_sums(agencies: Q, group_by: str, day: date) -> dict[int, dict[str, int]]:
     """One indexed range scan and GROUP BY per grain (no OR: each one uses the
     (grain, bucket) or (agency, grain, bucket) index on its own)."""
-    group = f"{query.group_by}_id"
+    group = f"{group_by}_id"
     out: dict[int, dict[str, int]] = {}
     for grain, lo, hi in _prefix(day):
         rows = (
             FigureBucket.objects.filter(
-                _agency_filter(query), grain=grain, bucket__gte=lo, bucket__lte=hi
+                agencies, grain=grain, bucket__gte=lo, bucket__lte=hi
             )
             .values(group)
             .annotate(**{f"s_{c}": Sum(c) for c in FIGURE_COLUMNS})
@@ -280,13 +290,15 @@ def _is_empty(figures: dict[str, Any]) -> bool:
     )
 
 
-def bieu06(query: ReportQuery) -> dict[str, Any]:
-    """Biểu 06 for the agency (and its subtree) and the period, one row per
-    field or procedure with any figure; ``totals`` is the sum of the rows."""
-    before = _sums(query, query.date_from - ONE_DAY)
-    at_end = _sums(query, query.date_to)
+def _table(
+    group_by: str,
+    before: dict[int, dict[str, int]],
+    at_end: dict[int, dict[str, int]],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows (one per field or procedure with any figure) and their totals, from
+    the sums at the day before the period and at its last day."""
     ids = sorted(set(before) | set(at_end))
-    names = _names(query.group_by, ids)
+    names = _names(group_by, ids)
     rows, total_before, total_end = [], _zero(), _zero()
     for pk in ids:
         b, e = before.get(pk, {}), at_end.get(pk, {})
@@ -299,15 +311,149 @@ def bieu06(query: ReportQuery) -> dict[str, Any]:
         key, name = names.get(pk, (str(pk), str(pk)))
         rows.append({"key": key, "name": name, **figures})
     rows.sort(key=lambda r: r["key"])
-    return {
+    return rows, _figures(total_before, total_end)
+
+
+def bieu06(query: ReportQuery) -> dict[str, Any]:
+    """Biểu 06 for the agency (and its subtree) and the period, one row per
+    field or procedure with any figure; ``totals`` is the sum of the rows.
+    An agency touched by a merger: :func:`_merger_report`."""
+    report = {
         "agency": {"code": query.agency.code, "name": query.agency.name},
         "from": query.date_from.isoformat(),
         "to": query.date_to.isoformat(),
         "subtree": query.subtree,
         "group_by": query.group_by,
-        "totals": _figures(total_before, total_end),
-        "rows": rows,
+        "merger": None,
+        "sections": [],
     }
+    lin = _lineage(query)
+    if lin is not None:
+        return {**report, **_merger_report(query, lin)}
+    before = _sums(query, query.date_from - ONE_DAY)
+    at_end = _sums(query, query.date_to)
+    rows, totals = _table(query.group_by, before, at_end)
+    return {**report, "totals": totals, "rows": rows}
+
+
+# ------------------------------------------------- merged agencies (ADR 0013)
+def _lineage(query: ReportQuery) -> Lineage | None:
+    return lineage(query.agency, subtree=query.subtree, group_by=query.group_by)
+
+
+def _scoped_sums(scope: Scope, group_by: str, day: date) -> dict[int, dict[str, int]]:
+    agencies = Q(agency_id__in=sorted(scope.agency_ids))
+    return adjust(_bucket_sums(agencies, group_by, day), scope, day)
+
+
+def _own_end(query: ReportQuery, lin: Lineage) -> date | None:
+    """The last day the report agency counts as its own unit: the day before
+    its merger into another, or ``to``; ``None`` when the whole period is after
+    its merger (its figures are then in its successor's report)."""
+    merged = lin.ends_on(query.date_to)
+    if merged is None:
+        return query.date_to
+    return None if merged <= query.date_from else merged - ONE_DAY
+
+
+def _merger_info(lin: Lineage, query: ReportQuery) -> dict[str, Any]:
+    agency = query.agency
+    merged = agency.merged_on if agency.merged_into_id is not None else None
+    into = agency.merged_into if merged is not None else None
+    ends = lin.ends_on(query.date_to)
+    return {
+        "predecessors": [
+            {
+                "code": p.code,
+                "name": name_on(p, p.merged_on - ONE_DAY) if p.merged_on else p.name,
+                "merged_on": p.merged_on.isoformat() if p.merged_on else None,
+                "into": lin.members[p.merged_into_id].code
+                if p.merged_into_id in lin.members
+                else agency.code,
+            }
+            for p in lin.predecessors
+        ],
+        "merged_into": (
+            {"code": into.code, "name": into.name, "merged_on": merged.isoformat()}
+            if into is not None and merged is not None
+            else None
+        ),
+        "until": (ends - ONE_DAY).isoformat() if ends is not None else None,
+    }
+
+
+def _merger_report(query: ReportQuery, lin: Lineage) -> dict[str, Any]:
+    """Biểu 06 of an agency touched by a merger (module ``mergers``): the
+    period's rows and totals for the agency with its predecessors (the dossiers
+    moved out of it counted back until its own merger), and, when the period
+    crosses a merger or reaches before one, a section per unit and window."""
+    group, start = query.group_by, query.date_from
+    info = _merger_info(lin, query)
+    end = _own_end(query, lin)
+    if end is None:  # only its own leftovers: the ordinary sums
+        rows, totals = _table(
+            group, _sums(query, start - ONE_DAY), _sums(query, query.date_to)
+        )
+        return {"merger": info, "totals": totals, "rows": rows}
+    whole = lin.scope(None, start)
+    rows, totals = _table(
+        group,
+        _scoped_sums(whole, group, start - ONE_DAY),
+        _scoped_sums(whole, group, end),
+    )
+    sections = []
+    windows = lin.windows(start, end)
+    if len(windows) > 1 or lin.units(start) != [query.agency.pk]:
+        for lo, hi in windows:
+            for unit in lin.units(lo):
+                scope = lin.scope(unit, lo)
+                unit_rows, unit_totals = _table(
+                    group,
+                    _scoped_sums(scope, group, lo - ONE_DAY),
+                    _scoped_sums(scope, group, hi),
+                )
+                if not unit_rows:
+                    continue
+                agency = lin.members[unit]
+                sections.append(
+                    {
+                        "agency": {"code": agency.code, "name": name_on(agency, hi)},
+                        "former": unit != query.agency.pk,
+                        "from": lo.isoformat(),
+                        "to": hi.isoformat(),
+                        "rows": unit_rows,
+                        "totals": unit_totals,
+                    }
+                )
+    return {"merger": info, "totals": totals, "rows": rows, "sections": sections}
+
+
+def _cell_scope(query: ReportQuery) -> tuple[Q, date]:
+    """The dossiers a drill-down reads (as a filter on facts and intervals)
+    and the last day of its period: the report's, or one section's."""
+    lin = _lineage(query)
+    end = _own_end(query, lin) if lin is not None else query.date_to
+    if lin is None or end is None:
+        if query.unit:
+            raise _unit_error(query.unit)
+        return _agency_filter(query), query.date_to
+    if not query.unit:
+        return lin.scope(None, query.date_from).dossier_filter(), end
+    windows = lin.windows(query.date_from, end)
+    unit = next(
+        (pk for pk in lin.units(query.date_from) if lin.members[pk].code == query.unit),
+        None,
+    )
+    if len(windows) != 1 or unit is None:
+        raise _unit_error(query.unit)
+    return lin.scope(unit, query.date_from).dossier_filter(), end
+
+
+def _unit_error(code: str) -> DomainError:
+    return _bad(
+        "report.invalid_unit",
+        f"Không có phần số liệu của đơn vị «{code}» trong kỳ này.",
+    )
 
 
 def _zero() -> dict[str, int]:
@@ -377,14 +523,15 @@ def cell_dossiers(
     keyset pagination); their count equals that number."""
     if cell not in CELLS:
         raise _bad("report.invalid_cell", f"Không có ô số liệu «{cell[:40]}».")
-    scope = _agency_filter(query) & _key_filter(query, key)
+    dossiers, end = _cell_scope(query)
+    scope = dossiers & _key_filter(query, key)
     ids: QuerySet[Any]
     if cell.startswith("in_progress.") and cell != "in_progress.total":
-        ids = ProgressInterval.objects.filter(
-            scope, _interval_cell(cell, query.date_to)
-        ).values("dossier_id")
+        ids = ProgressInterval.objects.filter(scope, _interval_cell(cell, end)).values(
+            "dossier_id"
+        )
     else:
         ids = DossierFact.objects.filter(
-            scope, _fact_cell(cell, query.date_from, query.date_to)
+            scope, _fact_cell(cell, query.date_from, end)
         ).values("dossier_id")
     return Dossier.objects.filter(pk__in=ids).order_by("pk")
