@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from rest_framework.test import APIClient
 
 from motcua.agencies.models import Agency, Counter, Role
 from motcua.agencies.services import agency_create, agency_rename
@@ -148,3 +149,18 @@ def test_the_receipt_keeps_the_place_as_named_on_the_reception_day():
     with world.at(vn(2025, 10, 1)):
         agency_rename(world.other_ward, "UBND phường Hải Vân", on=date(2025, 10, 1))
     assert _receipt(dossier) == first
+
+
+def test_the_api_detail_names_the_receiving_centre():
+    world = build_world()
+    officer = _officer_of_both(world)
+    dossier = world.receive(SEPTEMBER, actor=officer, counter=_centre_desk(world))
+    client = APIClient()
+    client.force_authenticate(officer)
+    with world.at(SEPTEMBER):
+        data = client.get(f"/api/v1/dossiers/{dossier.code}/").json()
+    assert data["received_by_agency"] == {
+        "code": world.other_ward.code,
+        "name": world.other_ward.name,
+    }
+    assert data["agency"]["code"] == world.ward.code

@@ -89,6 +89,7 @@ def dossier_for(user: Any, code: str) -> Dossier | None:
             "applicant",
             "counter",
             "received_by",
+            "received_by_agency",
             "signed_by",
         )
         .prefetch_related(

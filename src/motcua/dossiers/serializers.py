@@ -500,6 +500,8 @@ class DossierDetailSerializer(DossierListSerializer):
     applicant = DossierApplicantSerializer()  # type: ignore[assignment]
     counter = serializers.IntegerField(source="counter.number", allow_null=True)
     received_by = serializers.SerializerMethodField()
+    # Nơi tiếp nhận (ADR 0015); null on dossiers recorded before the field.
+    received_by_agency = DossierRefSerializer(allow_null=True)
     signed_by = serializers.SerializerMethodField()
     components = DossierComponentSerializer(many=True)
     files = DossierFileSerializer(many=True)
@@ -514,6 +516,7 @@ class DossierDetailSerializer(DossierListSerializer):
             *DossierListSerializer.Meta.fields,
             "counter",
             "received_by",
+            "received_by_agency",
             "clock_started_at",
             "paused_at",
             "supplement_count",
