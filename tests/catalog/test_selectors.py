@@ -150,3 +150,23 @@ def test_is_in_force_is_the_query_condition(make_version):
     for day in days:
         in_query = type(first).objects.filter(in_force_at(day), pk=first.pk).exists()
         assert is_in_force(first, day) == in_query, day
+
+
+def test_pick_in_force_is_version_in_force_for_versions_already_read(make_version):
+    """Bulk work picks among versions read once; the query picks in the
+    database: the same version every day, overlaps included (the tie-break)."""
+    first = make_version(effective_from=date(2025, 1, 1), effective_to=date(2025, 3, 1))
+    second = make_version(effective_from=date(2025, 3, 1))
+    # Data imported before the overlap check: the second also covers February.
+    type(second).objects.filter(pk=second.pk).update(effective_from=date(2025, 2, 1))
+    procedure = first.procedure
+    versions = list(procedure.versions.all())
+    days = [date(2024, 12, 31), date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)]
+    for day in days:
+        picked = selectors.pick_in_force(versions, day)
+        if picked is None:
+            with pytest.raises(DomainError):
+                selectors.version_in_force(procedure, day)
+        else:
+            assert picked == selectors.version_in_force(procedure, day), day
+    assert selectors.pick_in_force(versions, date(2025, 2, 1)) == second

@@ -7,6 +7,7 @@ whatever their length (ARCHITECTURE principle 5).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -38,6 +39,16 @@ def is_in_force(version: ProcedureVersion, at: date) -> bool:
 # When ranges overlap (data imported before the overlap check), the version that
 # started last wins, then the highest number. One tie-break for every caller.
 IN_FORCE_ORDER = ("-effective_from", "-number")
+
+
+def pick_in_force(
+    versions: Iterable[ProcedureVersion], at: date
+) -> ProcedureVersion | None:
+    """:func:`version_in_force` among versions already read (bulk work that read
+    a procedure's versions once): the same condition and the tie-break of
+    ``IN_FORCE_ORDER`` (latest start, then highest number)."""
+    found = [v for v in versions if is_in_force(v, at)]
+    return max(found, key=lambda v: (v.effective_from, v.number), default=None)
 
 
 def version_in_force(procedure: Procedure, at: date) -> ProcedureVersion:

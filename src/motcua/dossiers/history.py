@@ -21,6 +21,7 @@ from typing import Any
 from .models import Applicant, Dossier, Event
 
 GENESIS = "0" * 64
+NO_EVENTS = (0, GENESIS)  # the tail of a dossier created in this transaction
 SNAPSHOT_FIELDS = (
     "status",
     "received_at",

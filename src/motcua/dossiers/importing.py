@@ -30,7 +30,7 @@ from django.db import DatabaseError, transaction
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, ProcedureVersion
-from motcua.catalog.selectors import is_in_force
+from motcua.catalog.selectors import pick_in_force
 from motcua.core import clock
 from motcua.core.dates import local, vn_date
 from motcua.core.errors import DomainError
@@ -423,11 +423,13 @@ def _fallback(
     lookups: Lookups,
     earliest_version: bool,
 ) -> tuple[ProcedureVersion | None, str]:
-    """The version to follow when none was in force on the reception day."""
+    """The version in force on the reception day (from the versions read once a
+    run) or, when none was, the one to follow instead and why."""
     day = local(received_at).date()
     versions = lookups.versions(procedure)
-    if any(is_in_force(v, day) for v in versions):
-        return None, ""  # the services pick the version in force
+    in_force = pick_in_force(versions, day)
+    if in_force is not None:
+        return in_force, ""
     if not versions:
         raise DomainError(
             "catalog.no_version_in_force",

@@ -6,12 +6,12 @@ more than one topic (settling a result, resuming after a pause).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from motcua.agencies.models import Agency, Counter
 from motcua.agencies.selectors import has_role
@@ -35,12 +35,17 @@ _trusted: ContextVar[bool] = ContextVar("motcua_trusted_replay", default=False)
 def trusted_replay() -> Iterator[None]:
     """Role checks off, for the historical import only: it replays what older
     systems already decided, attributed to the people named in the file (who may
-    have left or changed role since). Calendars and workflows are read once."""
+    have left or changed role since). Calendars, workflows and the rows read
+    through :func:`replay_cached` are read once. Nested blocks share the outer
+    one's."""
     token = _trusted.set(True)
+    outer = _replay_cache.get()
+    cache_token = _replay_cache.set({} if outer is None else outer)
     try:
         with bulk_work():
             yield
     finally:
+        _replay_cache.reset(cache_token)
         _trusted.reset(token)
 
 
@@ -49,6 +54,23 @@ def bulk_work() -> Iterator[None]:
     """Many actions in a row (import, demo): reuse calendars and workflows."""
     with pinned_calendars(), step_ops.cached_workflows():
         yield
+
+
+T = TypeVar("T")
+_replay_cache: ContextVar[dict[Any, Any] | None] = ContextVar(
+    "motcua_replay_cache", default=None
+)
+
+
+def replay_cached(key: tuple[Any, ...], read: Callable[[], T]) -> T:
+    """``read()``, once per key within a trusted replay (an import run, where
+    no merger or catalogue change happens underneath); otherwise every time."""
+    cache = _replay_cache.get()
+    if cache is None:
+        return read()
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
 
 
 # ----------------------------------------------------------------- inputs
@@ -71,8 +93,9 @@ class DossierInput:
     counter: Counter | None = None
     code: str | None = None  # historical import: keep the older system's code
     due_at: datetime | None = None  # historical import: keep the recorded due date
-    # Historical import, when no version was in force on the reception day: the
-    # version to follow instead (the importer decides and counts it).
+    # Historical import: the version to follow — the one in force on the
+    # reception day, found among the versions it read once, or when none was in
+    # force the one it follows instead (it decides and counts those).
     version: ProcedureVersion | None = None
 
 
@@ -110,6 +133,9 @@ class _Act:
     dossier: Dossier
     now: datetime
     from_status: str
+    # The number and hash of the dossier's last event when known for certain
+    # (a dossier created by this action has none); otherwise read at commit.
+    tail: tuple[int, str] | None = None
 
     def commit(
         self,
@@ -134,7 +160,8 @@ class _Act:
             step_id=step.pk if step else None,
             reason=reason,
             payload=payload,
-            tail=getattr(self.dossier, _TAIL, None) if replaying else None,
+            tail=self.tail
+            or (getattr(self.dossier, _TAIL, None) if replaying else None),
         )
         if replaying:  # the next action of this replay starts from this copy
             setattr(self.dossier, _TAIL, (event.seq, event.hash))

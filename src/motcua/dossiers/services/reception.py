@@ -29,6 +29,7 @@ from motcua.law.selectors import rule_for
 from .. import steps as step_ops
 from ..applicants import ApplicantInput, clean_applicant
 from ..codes import next_code, reserve_code
+from ..history import NO_EVENTS
 from ..models import Applicant, Channel, Dossier, DossierComponent
 from ..workflow import NEW, TRANSITIONS
 from ._common import (
@@ -44,6 +45,7 @@ from ._common import (
     _settle,
     _status_before_pause,
     _trusted,
+    replay_cached,
 )
 
 SUPPLEMENT_WINDOW = timedelta(hours=3 * 8)  # 3 working days (Art. 19(4))
@@ -81,7 +83,11 @@ def _create(
     if data.channel not in Channel.values:
         raise _invalid("dossier.invalid_channel", "Kênh nộp hồ sơ không hợp lệ.")
     procedure = data.procedure
-    if not procedure.agencies.filter(pk=data.agency.pk).exists():
+    offered_at = replay_cached(
+        ("offered_at", procedure.pk),
+        lambda: frozenset(procedure.agencies.values_list("pk", flat=True)),
+    )
+    if data.agency.pk not in offered_at:
         raise _invalid(
             "dossier.procedure_not_offered",
             f"Thủ tục {procedure.code} không được thực hiện tại {data.agency.name}.",
@@ -140,7 +146,9 @@ def _add_components(
             DossierComponent(
                 dossier=dossier, template=c, name=c.name, kind=c.kind, count=c.count
             )
-            for c in version.components.all()
+            for c in replay_cached(
+                ("components", version.pk), lambda: list(version.components.all())
+            )
         ]
     DossierComponent.objects.bulk_create(rows)
 
@@ -150,7 +158,7 @@ def _created_event(dossier: Dossier, action: str, actor: Any, now: datetime) -> 
     transition = TRANSITIONS[action]
     if NEW not in transition.sources:  # pragma: no cover - table invariant
         raise AssertionError(action)
-    return _Act(action, actor, dossier, now, "")
+    return _Act(action, actor, dossier, now, "", tail=NO_EVENTS)
 
 
 def _start_new(
@@ -195,8 +203,10 @@ def _reception_place(
 def _refuse_at_former(agency: Agency, day: date) -> None:
     """From its merger date a former agency receives nothing: its successor
     does. A historical import replays at the line's date, so the older days
-    still go in. Read afresh: the caller's copy may predate the merger."""
-    agency = Agency.objects.get(pk=agency.pk)
+    still go in. Read afresh: the caller's copy may predate the merger (a
+    trusted replay read it at the start of its run, so its copy is current)."""
+    if not _trusted.get():
+        agency = Agency.objects.get(pk=agency.pk)
     successor = successor_on(agency, day)
     if successor is None:
         return
