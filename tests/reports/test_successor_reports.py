@@ -244,7 +244,7 @@ def test_a_rename_after_the_merger_does_not_change_the_former_name(story):
 
 def test_the_page_and_the_downloads_say_how_former_units_are_shown(story):
     client = Client()
-    client.force_login(story.boss)
+    client.force_login(story.world.leader)  # the ward's leader, now the successor's
     params = {"agency": story.successor.code, "from": BOTH[0], "to": BOTH[1]}
     page = client.get("/bao-cao/bieu-06/", params).content.decode()
     assert "UBND phường Hòa Cường Nam" in page

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -29,6 +30,74 @@ def period_label(report: dict[str, Any]) -> str:
 def _vn(iso: str) -> str:
     y, m, d = iso.split("-")
     return f"{d}/{m}/{y}"
+
+
+def merger_notes(report: dict[str, Any]) -> list[str]:
+    """How a report touched by a merger shows the units (page, .xlsx, PDF)."""
+    merger = report.get("merger")
+    if not merger:
+        return []
+    name = report["agency"]["name"]
+    notes = []
+    by_day: dict[str, list[str]] = {}
+    for p in merger["predecessors"]:
+        by_day.setdefault(p["merged_on"], []).append(p["name"])
+    if by_day:
+        units = "; ".join(
+            _("%(names)s (từ ngày %(date)s)")
+            % {"names": ", ".join(names), "date": _vn(day)}
+            for day, names in sorted(by_day.items())
+        )
+        notes.append(
+            _("%(agency)s gồm số liệu của các đơn vị đã sáp nhập: %(units)s.")
+            % {"agency": name, "units": units}
+        )
+        notes.append(
+            _(
+                "Từ ngày sáp nhập, hồ sơ của các đơn vị cũ, kể cả hồ sơ chưa giải "
+                "quyết xong được chuyển sang, tính cho cơ quan kế thừa. Với phần kỳ "
+                "trước ngày sáp nhập, mỗi đơn vị cũ có phần số liệu riêng, mang tên "
+                "khi đó; hồ sơ được chuyển sang tính cho đơn vị đã tiếp nhận đến hết "
+                "ngày trước ngày sáp nhập, rồi là «số kỳ trước chuyển qua» của cơ "
+                "quan kế thừa."
+            )
+        )
+    into = merger.get("merged_into")
+    if into:
+        values = {
+            "agency": name,
+            "into": into["name"],
+            "date": _vn(into["merged_on"]),
+        }
+        if into["merged_on"] <= report["to"]:
+            notes.append(
+                _(
+                    "%(agency)s đã sáp nhập vào %(into)s từ ngày %(date)s; từ ngày "
+                    "đó, số liệu thuộc báo cáo của %(into)s."
+                )
+                % values
+            )
+        else:
+            notes.append(
+                _(
+                    "%(agency)s sáp nhập vào %(into)s từ ngày %(date)s; hồ sơ đã "
+                    "chuyển sang vẫn tính cho đơn vị này trước ngày đó."
+                )
+                % values
+            )
+        if merger.get("until"):
+            notes.append(
+                _("Số liệu của %(agency)s tính đến hết ngày %(until)s.")
+                % {"agency": name, "until": _vn(merger["until"])}
+            )
+    return notes
+
+
+def section_label(report: dict[str, Any], section: dict[str, Any]) -> str:
+    """``Trước ngày sáp nhập — UBND phường … — Từ ngày … đến ngày …``."""
+    after = not section["former"] and section["from"] > report["from"]
+    tag = _("Từ ngày sáp nhập") if after else _("Trước ngày sáp nhập")
+    return f"{tag} — {section['agency']['name']} — {period_label(section)}"
 
 
 def _agency_label(report: dict[str, Any]) -> str:
@@ -77,6 +146,10 @@ def bieu06_xlsx(report: dict[str, Any]) -> bytes:
             "font_name": "Times New Roman",
         }
     )
+    note_format = book.add_format(
+        {"text_wrap": True, "valign": "top", "font_name": "Times New Roman"}
+    )
+    formats = (text, number, total_text, total_number)
     last = 1 + len(COLUMNS)
     sheet.write(0, 0, FORM, bold)
     sheet.write(1, 0, LEGAL)
@@ -99,19 +172,22 @@ def bieu06_xlsx(report: dict[str, Any]) -> bytes:
     sheet.write(top + 2, 1, "(2)", head)
     for i, column in enumerate(COLUMNS):
         sheet.write(top + 2, 2 + i, f"({column.number})", head)
-    row = top + 3
-    for n, line in enumerate(report["rows"], start=1):
-        sheet.write(row, 0, n, text)
-        sheet.write(row, 1, f"{line['name']} ({line['key']})", text)
-        for i, column in enumerate(COLUMNS):
-            sheet.write_number(row, 2 + i, cell_value(line, column.cell), number)
-        row += 1
-    sheet.write(row, 0, "", total_text)
-    sheet.write(row, 1, "Tổng cộng", total_text)
-    for i, column in enumerate(COLUMNS):
-        sheet.write_number(
-            row, 2 + i, cell_value(report["totals"], column.cell), total_number
+    row = _write_lines(sheet, top + 3, report, "Tổng cộng", formats)
+    if report.get("sections"):
+        section_head = book.add_format(
+            {"bold": True, "border": 1, "font_name": "Times New Roman"}
         )
+        for section in report["sections"]:
+            row += 1
+            sheet.merge_range(
+                row, 0, row, last, section_label(report, section), section_head
+            )
+            row = _write_lines(sheet, row + 1, section, "Cộng", formats)
+    row += 1
+    for note in merger_notes(report):
+        sheet.merge_range(row, 0, row, last, note, note_format)
+        sheet.set_row(row, 30)
+        row += 1
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 42)
     sheet.set_column(2, last, 12)
@@ -122,6 +198,26 @@ def bieu06_xlsx(report: dict[str, Any]) -> bytes:
     sheet.fit_to_pages(1, 0)
     book.close()
     return out.getvalue()
+
+
+def _write_lines(
+    sheet: Any, row: int, table: dict[str, Any], total: str, formats: tuple
+) -> int:
+    """The rows of ``table`` and its total line from ``row``; the next row."""
+    text, number, total_text, total_number = formats
+    for n, line in enumerate(table["rows"], start=1):
+        sheet.write(row, 0, n, text)
+        sheet.write(row, 1, f"{line['name']} ({line['key']})", text)
+        for i, column in enumerate(COLUMNS):
+            sheet.write_number(row, 2 + i, cell_value(line, column.cell), number)
+        row += 1
+    sheet.write(row, 0, "", total_text)
+    sheet.write(row, 1, total, total_text)
+    for i, column in enumerate(COLUMNS):
+        sheet.write_number(
+            row, 2 + i, cell_value(table["totals"], column.cell), total_number
+        )
+    return row + 1
 
 
 def font_face_css() -> str:

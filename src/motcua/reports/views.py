@@ -17,7 +17,13 @@ from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import VN_TZ
 
-from .exports import bieu06_pdf, bieu06_xlsx, period_label
+from .exports import (
+    bieu06_pdf,
+    bieu06_xlsx,
+    merger_notes,
+    period_label,
+    section_label,
+)
 from .layout import COLUMNS, GROUP_LABEL, GROUP_OTHER, groups
 from .selectors import (
     CELLS,
@@ -32,11 +38,22 @@ from .selectors import (
 PAGE_SIZE = 100
 
 
-def _cells(query: ReportQuery, figures: dict[str, Any], key: str = "") -> list:
+def _cells(
+    query: ReportQuery,
+    figures: dict[str, Any],
+    key: str = "",
+    section: dict[str, Any] | None = None,
+) -> list:
     base = reverse("reports:bieu06-dossiers")
+    scope = query.as_params()
+    if section is not None:  # a unit's part of the period (a merger)
+        scope.update(
+            {"from": section["from"], "to": section["to"]},
+            unit=section["agency"]["code"],
+        )
     out = []
     for column in COLUMNS:
-        params = {**query.as_params(), "cell": column.cell}
+        params = {**scope, "cell": column.cell}
         if key:
             params["key"] = key
         out.append(
@@ -103,6 +120,18 @@ def bieu06_page(request: HttpRequest) -> HttpResponse:
             {**row, "cells": _cells(query, row, row["key"])} for row in report["rows"]
         ],
         totals=_cells(query, report["totals"]),
+        merger_notes=merger_notes(report),
+        sections=[
+            {
+                "label": section_label(report, section),
+                "rows": [
+                    {**row, "cells": _cells(query, row, row["key"], section)}
+                    for row in section["rows"]
+                ],
+                "totals": _cells(query, section["totals"], section=section),
+            }
+            for section in report["sections"]
+        ],
         xlsx_url=f"{reverse('reports:bieu06-xlsx')}?{downloads}",
         pdf_url=f"{reverse('reports:bieu06-pdf')}?{downloads}",
     )
@@ -172,6 +201,18 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
                 for r in report["rows"]
             ],
             "totals": [cell_value(report["totals"], c.cell) for c in COLUMNS],
+            "merger_notes": merger_notes(report),
+            "sections": [
+                {
+                    "label": section_label(report, section),
+                    "rows": [
+                        {**r, "cells": [cell_value(r, c.cell) for c in COLUMNS]}
+                        for r in section["rows"]
+                    ],
+                    "totals": [cell_value(section["totals"], c.cell) for c in COLUMNS],
+                }
+                for section in report["sections"]
+            ],
             "printed": clock.now().astimezone(VN_TZ),
         }
         body, mime = bieu06_pdf(report, context), "application/pdf"
