@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 MERGER = date(2025, 7, 1)
 JUNE = (date(2025, 6, 1), date(2025, 6, 30))
 JULY = (date(2025, 7, 1), date(2025, 7, 31))
+AUGUST = (date(2025, 8, 1), date(2025, 8, 31))
 BOTH = (date(2025, 6, 1), date(2025, 7, 31))
 CELLS = [c.cell for c in COLUMNS]
 
@@ -37,7 +38,7 @@ CELLS = [c.cell for c in COLUMNS]
 class Story:
     """The merger world: which dossier each ward (or the successor) received."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, staged: bool = False) -> None:
         self.world: World = build_world()
         w = self.world
         self.successor = agency_create(
@@ -51,17 +52,24 @@ class Story:
         self.boss.save()
         self.filed: dict[str, list[Dossier]] = {"A": [], "B": [], "S": []}
         self._before_merger()
-        with w.at(vn(2025, 7, 1, 8, 30)):
+        if staged:  # the second ward a month later
+            self._merge(w.ward, on=MERGER)
+            self._after_merger()
+            self._merge(w.other_ward, on=date(2025, 8, 1))
+        else:
+            self._merge(w.ward, w.other_ward, on=MERGER)
+            self._after_merger()
+
+    def _merge(self, *formers: Agency, on: date) -> None:
+        with self.world.at(vn(on.year, on.month, on.day, 8, 30)):
             call_command(
                 "merge_agencies",
-                w.ward.code,
-                w.other_ward.code,
+                *(a.code for a in formers),
                 "--into",
                 self.successor.code,
                 "--on",
-                MERGER.isoformat(),
+                on.isoformat(),
             )
-        self._after_merger()
 
     def _before_merger(self) -> None:
         w = self.world
@@ -99,8 +107,9 @@ class Story:
         with w.at(vn(2025, 7, 3, 10)):
             sv.dossier_finish(w.specialist, moved)
         online = Dossier.objects.get(pk=self.filed["B"][2].pk)
+        at_b = online.agency_id == w.other_ward.pk  # B not merged yet
         with w.at(vn(2025, 7, 2)):
-            sv.dossier_receive(w.reception, online)
+            sv.dossier_receive(w.other_reception if at_b else w.reception, online)
         self.filed["S"].append(w.receive(vn(2025, 7, 2), agency=self.successor))
 
     # -------------------------------------------------------------- reading
@@ -262,4 +271,31 @@ def test_the_page_and_the_downloads_say_how_former_units_are_shown(story):
 
 
 def test_figures_still_equal_their_recomputation(story):
+    call_command("recompute_figures", verify=True)
+
+
+def test_two_merger_dates_cut_the_period_at_each():
+    """A on 01/07, B on 01/08: in July B is still its own unit and the
+    successor counts A's dossiers with its own."""
+    story = Story(staged=True)
+    w, s = story.world, story.successor
+    whole = (date(2025, 6, 1), date(2025, 8, 31))
+    report = story.report(s, whole)
+    got = {
+        (x["agency"]["code"], x["from"]): numbers(x["totals"])
+        for x in report["sections"]
+    }
+    assert list(got) == [
+        (w.ward.code, "2025-06-01"),
+        (w.other_ward.code, "2025-06-01"),
+        (w.other_ward.code, "2025-07-01"),
+        (s.code, "2025-07-01"),
+        (s.code, "2025-08-01"),
+    ]
+    assert got[(w.ward.code, "2025-06-01")] == story.expected("A", JUNE)
+    assert got[(w.other_ward.code, "2025-06-01")] == story.expected("B", JUNE)
+    assert got[(w.other_ward.code, "2025-07-01")] == story.expected("B", JULY)
+    assert got[(s.code, "2025-07-01")] == story.expected("AS", JULY)
+    assert got[(s.code, "2025-08-01")] == story.expected("ABS", AUGUST)
+    assert numbers(report["totals"]) == story.expected("ABS", whole)
     call_command("recompute_figures", verify=True)
