@@ -47,8 +47,9 @@ def test_an_administrators_override_makes_24_11_a_day_off_and_deadlines_move(
 ):
     # the calendar page offers the prefilled override form to an administrator
     page = admin_client.get(CALENDAR, {"year": "2026"})
-    link = re.search(r'href="(/admin/deadlines/calendaroverride/add/\?[^"]+)"',
-                     page.content.decode())
+    link = re.search(
+        r'href="(/admin/deadlines/calendaroverride/add/\?[^"]+)"', page.content.decode()
+    )
     assert link is not None
     form = admin_client.get(link.group(1).replace("&amp;", "&"))
     assert form.status_code == 200
