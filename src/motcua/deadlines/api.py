@@ -24,7 +24,7 @@ from .engine import (
     parse_duration,
 )
 from .parsing import parse_start, parse_year
-from .services import calendar_for, get_agency
+from .services import calendar_for, calendar_on, get_agency
 
 
 class DueSerializer(serializers.Serializer):
@@ -124,7 +124,7 @@ class DueView(APIView):
             checked_as = unit if unit in UNITS_WITH_DURATION else Unit.WORKING_HOURS
             duration = parse_duration(raw_duration, checked_as)
         agency = _agency_from(request)
-        calendar = calendar_for(agency)
+        calendar = calendar_on(agency, start)  # the cut-off of that day's law
         due_at = calendar.due(start, unit, duration)
         return Response(
             {

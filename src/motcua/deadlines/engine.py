@@ -21,6 +21,7 @@ working Saturdays (carried by the ``holidays`` package, see ``national.py``).
 
 from __future__ import annotations
 
+import copy
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -37,7 +38,11 @@ _US = 1_000_000
 _HOUR = 3600 * _US
 WORKING_DAY_HOURS = 8  # "1 ngày làm việc = 8 giờ làm việc" (common practice)
 WORKING_DAY = timedelta(hours=WORKING_DAY_HOURS)  # the one working-day length
-SAME_DAY_CUTOFF = time(15, 0)  # Decree 61/2018 Art. 18: "sau 15 giờ"
+# Decree 61/2018 Art. 18: "sau 15 giờ". Only the default of a bare Calendar: the
+# value applied to a dossier is the law rule of its day (``sameday.cutoff``,
+# law/procedure.py), given by the caller through ``Calendar.with_cutoff``.
+SAME_DAY_CUTOFF = time(15, 0)
+_NO_CUTOFF_US = 24 * _HOUR  # later than any time of day: never "after the cut-off"
 
 
 class DeadlineError(ValueError):
@@ -243,6 +248,10 @@ def _time_us(t: time) -> int:
     return ((t.hour * 60 + t.minute) * 60 + t.second) * _US + t.microsecond
 
 
+def _cutoff_us(cutoff: time | None) -> int:
+    return _NO_CUTOFF_US if cutoff is None else _time_us(cutoff)
+
+
 def _out_of_range(first_year: int, last_year: int) -> DeadlineError:
     return DeadlineError(
         "calendar.out_of_range",
@@ -280,7 +289,7 @@ class Calendar:
         first_year: int = FIRST_YEAR,
         last_year: int = LAST_YEAR,
         weekend: Iterable[int] = (5, 6),
-        same_day_cutoff: time = SAME_DAY_CUTOFF,
+        same_day_cutoff: time | None = SAME_DAY_CUTOFF,
         tz: tzinfo = VN_TZ,
         days: Iterable[CalendarDay] = (),
     ) -> None:
@@ -290,7 +299,7 @@ class Calendar:
         self.tz = tz
         self.same_day_cutoff = same_day_cutoff
         self.days: tuple[CalendarDay, ...] = tuple(days)
-        self._cutoff_us = _time_us(same_day_cutoff)
+        self._cutoff_us = _cutoff_us(same_day_cutoff)
         self._starts = tuple(_time_us(s) for s, _ in hours.intervals)
         self._ends = tuple(_time_us(e) for _, e in hours.intervals)
         cum, total = [], 0
@@ -302,6 +311,17 @@ class Calendar:
         self._day_us = total
         self._close_us = self._ends[-1]
         self._build_days(exceptions or {}, frozenset(weekend))
+
+    def with_cutoff(self, cutoff: time | None) -> Calendar:
+        """This calendar with another same-day cut-off (None: none, a dossier
+        received on a working day is due at its close). Cheap: the day tables
+        are shared, not rebuilt, so a caller may ask per dossier."""
+        if cutoff == self.same_day_cutoff:
+            return self
+        other = copy.copy(self)
+        other.same_day_cutoff = cutoff
+        other._cutoff_us = _cutoff_us(cutoff)
+        return other
 
     def _build_days(
         self, exceptions: Mapping[date, bool], weekend: frozenset[int]
@@ -479,8 +499,9 @@ class Calendar:
         return None
 
     def _same_day(self, received: datetime) -> datetime:
-        """Decree 61/2018 Art. 18: received on a working day at or before 15:00 →
-        close of that day; otherwise → close of the next working day."""
+        """Decree 61/2018 Art. 18: received on a working day at or before the
+        cut-off (15:00; the dossier's rule, see ``with_cutoff``) → close of that
+        day; otherwise → close of the next working day."""
         i, tod = self._split(received)
         k = self._index[i]
         if self._is_working[i] and tod > self._cutoff_us:
@@ -529,12 +550,16 @@ class Calendar:
         *,
         now: datetime,
         override: bool = False,
+        notice_days: int = 1,
+        once: bool = True,
     ) -> Deadline:
-        """Reschedule once (Decree 61/2018 Art. 19(8)(c)): the apology slip must be
-        issued at least 1 working day before the due date, the new date is later,
-        and the original due date is kept. ``override`` (an administrator) waives
-        the one-day notice only."""
-        if deadline.extended:
+        """Reschedule (Decree 61/2018 Art. 19(8)(c)): the apology slip must be
+        issued at least ``notice_days`` working days before the due date, the new
+        date is later, and the original due date is kept; ``once``: a dossier
+        already extended is not extended again. Both values are the dossier's
+        law rules (``extension.notice``, ``extension.limit``), given by the
+        caller. ``override`` (an administrator) waives the notice only."""
+        if once and deadline.extended:
             raise DeadlineError(
                 "deadline.already_extended",
                 "Hồ sơ đã được gia hạn một lần; không được hẹn lại lần thứ hai.",
@@ -555,10 +580,10 @@ class Calendar:
         except OverflowError:
             raise _out_of_range(self.first_year, self.last_year) from None
         notice = self.elapsed(now, deadline.due_at)
-        if not override and notice < timedelta(hours=WORKING_DAY_HOURS):
+        if not override and notice < timedelta(hours=WORKING_DAY_HOURS * notice_days):
             raise DeadlineError(
                 "deadline.extension_too_late",
-                "Phải xin lỗi và hẹn lại chậm nhất 01 ngày làm việc "
+                f"Phải xin lỗi và hẹn lại chậm nhất {notice_days:02d} ngày làm việc "
                 "trước hạn trả kết quả.",
             )
         return Deadline(

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Q
 
 from motcua.agencies.models import Agency
 from motcua.core.errors import DomainError
+from motcua.law.procedure import Day, same_day_cutoff
 
 from .engine import (
     DEFAULT_HOURS,
@@ -94,6 +95,13 @@ def calendar_for(agency: Agency | None = None) -> Calendar:
     if pinned is not None:
         pinned[key_id] = calendar
     return calendar
+
+
+def calendar_on(agency: Agency | None, when: Day) -> Calendar:
+    """The calendar that applies to a dossier: the agency's, with the same-day
+    cut-off of the dossier's law day (``when``: the dossier, or the instant or
+    date of a reception; law rule ``sameday.cutoff``, ADR 0016)."""
+    return calendar_for(agency).with_cutoff(same_day_cutoff(when))
 
 
 def _current_calendar(agency: Agency | None) -> Calendar:

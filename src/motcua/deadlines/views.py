@@ -40,7 +40,7 @@ from .engine import (
 )
 from .forms import UNITS_WITHOUT_DURATION, CalendarYearForm, DueDateForm
 from .national import culture_day, tet_schedule_pending
-from .services import calendar_for
+from .services import calendar_for, calendar_on
 from .templatetags.motcua_dates import (
     MONTH_NAMES,
     WEEKDAY_HEADERS,
@@ -281,9 +281,12 @@ def _number(value: Fraction) -> str:
 
 
 def _same_day_note(calendar: Calendar, received: datetime, due_at: datetime) -> str:
-    cutoff = {"cutoff": calendar.same_day_cutoff.hour}
     if not calendar.is_working_day(received.date()):
         return _("Nhận vào ngày nghỉ nên hạn là cuối ngày làm việc tiếp theo.")
+    at = calendar.same_day_cutoff
+    if at is None:
+        return _("Nhận trong ngày làm việc nên hạn là cuối ngày hôm đó.")
+    cutoff = {"cutoff": at.hour if not at.minute else at.strftime("%H:%M")}
     if due_at.date() == received.date():
         return (
             _(
@@ -345,7 +348,8 @@ def _days_off_note(calendar: Calendar, first: date, last: date) -> str | None:
 
 
 def explain(result: DueResult, calendar: Calendar) -> list[str]:
-    """The engine's answer in words (Decree 61/2018 Art. 18 for same-day)."""
+    """The engine's answer in words (same-day: the cut-off of the received
+    day's law rule, Decree 61/2018 Art. 18 until 30/06/2025)."""
     received = result.received.astimezone(calendar.tz)
     due_at = result.due_at
     if due_at is None:
@@ -385,8 +389,8 @@ def compute_due(cleaned: dict[str, Any]) -> DueResult:
     agency: Agency | None = cleaned["agency"]
     unit: Unit = cleaned["unit"]
     duration: Fraction | None = cleaned["duration"]
-    calendar = calendar_for(agency)
     received: datetime = cleaned["received"]
+    calendar = calendar_on(agency, received)  # the cut-off of that day's law
     result = DueResult(
         received=received,
         clock_start=calendar.start_of(received),

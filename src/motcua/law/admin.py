@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.errors import DomainError
 
 from .models import LegalRule
+from .procedure import check_value
 from .services import check_period
 
 
@@ -30,6 +31,7 @@ class LegalRuleForm(forms.ModelForm):
         data = super().clean() or {}
         if data.get("key"):
             try:
+                check_value(data["key"], data.get("value", ""))
                 check_period(
                     data["key"],
                     data.get("valid_from"),

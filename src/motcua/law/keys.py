@@ -25,6 +25,36 @@ class RuleKey(models.TextChoices):
         "code.centralised",
         _("Mã số hồ sơ của thủ tục trên hệ thống tập trung toàn quốc (AAXXXX)"),
     )
+    # Procedure rules (docs/law.md "Procedure rules"; law/procedure.py reads
+    # and checks their values). Working days are whole numbers.
+    SUPPLEMENT_WINDOW = (
+        "supplement.window",
+        _("Thời hạn yêu cầu bổ sung sau khi tiếp nhận (số ngày làm việc)"),
+    )
+    SUPPLEMENT_RESTART = (
+        "supplement.restart",
+        _("Thời hạn giải quyết sau khi bổ sung (restart: tính lại từ đầu)"),
+    )
+    SAME_DAY_CUTOFF = (
+        "sameday.cutoff",
+        _("Giờ chốt của thủ tục trả trong ngày (GG:PP; để trống: không chốt)"),
+    )
+    EXTENSION_NOTICE = (
+        "extension.notice",
+        _("Xin lỗi, gia hạn chậm nhất trước hạn (số ngày làm việc)"),
+    )
+    EXTENSION_LIMIT = (
+        "extension.limit",
+        _("Số lần được gia hạn (1: một lần; để trống: không giới hạn)"),
+    )
+    STOP_RULE = (
+        "stop.rule",
+        _("Dừng giải quyết (agency: cơ quan dừng; applicant: theo đề nghị)"),
+    )
+    EVALUATION_PACK = (
+        "evaluation.pack",
+        _("Bộ chỉ số đánh giá (2018: Thông tư 01/2018; 766: Quyết định 766)"),
+    )
 
 
 class Confidence(models.TextChoices):

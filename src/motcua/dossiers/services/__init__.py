@@ -25,7 +25,6 @@ from .processing import (
     dossier_submit,
 )
 from .reception import (
-    SUPPLEMENT_WINDOW,
     dossier_receive,
     dossier_refuse,
     dossier_request_supplement,
@@ -42,7 +41,6 @@ from .results import (
 from .transfer import MergerSummary, agencies_merge, dossier_transfer
 
 __all__ = [
-    "SUPPLEMENT_WINDOW",
     "ApplicantInput",
     "ComponentInput",
     "DossierInput",

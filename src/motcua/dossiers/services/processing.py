@@ -14,6 +14,7 @@ from motcua.agencies.selectors import has_role
 from motcua.core.errors import Conflict
 from motcua.deadlines.engine import Deadline, DeadlineError
 from motcua.deadlines.services import calendar_for
+from motcua.law.procedure import extension_notice_days, extension_once
 
 from .. import steps as step_ops
 from ..models import Dossier, Step
@@ -227,9 +228,12 @@ def dossier_extend(
     override: bool = False,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Apologise and set a new date, once, at least 1 working day before the due
-    date (Art. 19(8)(c)); an agency administrator may waive the notice (recorded).
-    The original due date is kept: the dossier still counts as late if it is."""
+    """Apologise and set a new date (Form 04): at least the notice of the
+    dossier's period before the due date, and once only if its period says so
+    (law rules ``extension.notice`` / ``extension.limit``: 1 working day, once,
+    Decree 61/2018 Art. 19(8)(c); kept unverified from 01/07/2025). An agency
+    administrator may waive the notice (recorded). The original due date is
+    kept: the dossier still counts as late if it is."""
     reason = _require_text(reason, "dossier.reason_required", "lý do gia hạn")
     if not isinstance(new_due_at, datetime) or new_due_at.tzinfo is None:
         raise _invalid("dossier.invalid_new_due", "Ngày hẹn mới phải có ngày và giờ.")
@@ -240,7 +244,12 @@ def dossier_extend(
     current = Deadline(d.due_at, d.original_due_at, d.extended)
     try:
         extended = calendar_for(d.agency).extend(
-            current, new_due_at, now=act.now, override=override
+            current,
+            new_due_at,
+            now=act.now,
+            override=override,
+            notice_days=extension_notice_days(d),
+            once=extension_once(d),
         )
     except DeadlineError as exc:
         raise _invalid(exc.code, exc.message) from None

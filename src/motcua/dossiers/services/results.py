@@ -8,6 +8,10 @@ from typing import Any
 
 from django.db import transaction
 
+from motcua.core.dates import local, vn_date
+from motcua.core.errors import Conflict
+from motcua.law.procedure import stop_at_request
+
 from .. import steps as step_ops
 from ..models import Dossier, Step
 from ._common import A, _begin, _invalid, _require_text, _settle
@@ -86,10 +90,26 @@ def dossier_withdraw(
 def dossier_stop(
     actor: Any, dossier: Dossier, *, reason: str, expected_version: int | None = None
 ) -> Dossier:
-    """The agency stops processing (dừng giải quyết), with the reason."""
+    """Stop processing (dừng giải quyết), with the reason. The rule is the
+    dossier's period's (law rule ``stop.rule``, ADR 0016): until 30/06/2025 the
+    agency stops with its reason; from 01/07/2025 stopping is at the applicant's
+    request, recorded by the desk, and only while no decision or result notice
+    exists (Decree 118/2025 Art. 21; Circular 03/2025 Art. 7), i.e. before the
+    leader signs the result."""
     reason = _require_text(reason, "dossier.reason_required", "lý do dừng xử lý")
     act = _begin(A.STOP, actor, dossier, expected_version)
-    step_ops.close_all(act.dossier, act.now, actor, Step.State.CANCELLED)
-    act.dossier.ended_at = act.now
-    act.dossier.paused_at = None
-    return act.commit(reason=reason)
+    d = act.dossier
+    at_request = stop_at_request(d)
+    if at_request and d.signed_at is not None:
+        raise Conflict(
+            "dossier.stop_after_decision",
+            "Hồ sơ đã có quyết định giải quyết (lãnh đạo ký ngày "
+            f"{vn_date(local(d.signed_at).date())}) nên không dừng giải quyết theo "
+            "đề nghị được: chỉ dừng khi chưa có quyết định hoặc thông báo kết quả "
+            "giải quyết.",
+        )
+    step_ops.close_all(d, act.now, actor, Step.State.CANCELLED)
+    d.ended_at = act.now
+    d.paused_at = None
+    payload = {"at_request": "applicant"} if at_request else {}
+    return act.commit(reason=reason, payload=payload or None)
