@@ -127,7 +127,7 @@ def test_demo_dossiers_cross_the_merger_and_both_rule_sets(capsys):
     with clock.frozen_at(vn(2025, 9, 26, 17)):
         call_command("load_demo", "--days", "110", "--per-day", "1")
     out = capsys.readouterr().out
-    assert "05/2025:" in out and "09/2025:" in out
+    assert "06/2025:" in out and "09/2025:" in out
     assert "vào UBND phường Hòa Cường từ ngày 01/07/2025" in out
     received = Dossier.objects.exclude(received_at=None).select_related("agency")
     before = [d for d in received if law_day(d) < MERGER_DAY]
