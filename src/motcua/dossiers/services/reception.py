@@ -22,9 +22,8 @@ from motcua.core.dates import vn_date
 from motcua.core.errors import Conflict
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ, DeadlineError
-from motcua.deadlines.services import calendar_for
-from motcua.law.keys import RuleKey
-from motcua.law.selectors import rule_for
+from motcua.deadlines.services import calendar_for, calendar_on
+from motcua.law.procedure import check_supplement_window, supplement_policy
 
 from .. import steps as step_ops
 from ..applicants import ApplicantInput, clean_applicant
@@ -47,8 +46,6 @@ from ._common import (
     _trusted,
     replay_cached,
 )
-
-SUPPLEMENT_WINDOW = timedelta(hours=3 * 8)  # 3 working days (Art. 19(4))
 
 
 # ------------------------------------------------------------ creation
@@ -223,7 +220,7 @@ def _receive_now(act: _Act, due_at: datetime | None = None) -> None:
     dossier, now = act.dossier, act.now
     version = dossier.procedure_version
     unit, value = version.time_for(dossier.channel)
-    calendar = calendar_for(dossier.agency)
+    calendar = calendar_on(dossier.agency, now)  # the cut-off of this day's law
     try:
         due = due_at if due_at is not None else calendar.due(now, unit, value)
     except DeadlineError as exc:
@@ -309,13 +306,7 @@ def dossier_request_supplement(
     if d.received_at is None:
         return act.commit(reason=reason, payload=payload | {"stage": "reception"})
     started = d.clock_started_at or d.received_at
-    if calendar_for(d.agency).elapsed(started, act.now) > SUPPLEMENT_WINDOW:
-        cite = rule_for(RuleKey.CITE_SUPPLEMENT, d)  # the text of the dossier's day
-        raise _invalid(
-            "dossier.supplement_too_late",
-            "Chỉ được yêu cầu bổ sung trong 03 ngày làm việc kể từ ngày tiếp nhận"
-            + (f" ({cite})." if cite else "."),
-        )
+    check_supplement_window(d, calendar_for(d.agency).elapsed(started, act.now))
     d.paused_at = act.now
     d.supplement_count += 1
     return act.commit(reason=reason, payload=payload | {"stage": "processing"})
@@ -333,9 +324,9 @@ def dossier_resubmit(
     if d.received_at is None:
         return act.commit(target=S.SUBMITTED, reason=note)
     paused_at = d.paused_at or act.now
-    calendar = calendar_for(d.agency)
+    calendar = calendar_on(d.agency, d)
     unit, value = d.procedure_version.time_for(d.channel)
-    policy = d.agency.supplement_policy
+    policy = supplement_policy(d, d.agency.supplement_policy)
     try:
         due = calendar.due_after_supplement(
             policy=policy,
