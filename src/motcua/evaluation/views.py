@@ -33,6 +33,7 @@ from motcua.agencies.selectors import (
 )
 from motcua.core import clock
 from motcua.core.errors import DomainError, NotFound
+from motcua.law.procedure import evaluation_pack
 
 from . import circular01, dashboard, index766, performance, scoring, sheets
 from .periods import Period, current_month, current_quarter, parse_period
@@ -229,7 +230,9 @@ def public(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @handles_domain_errors
 def circular01_page(request: HttpRequest) -> HttpResponse:
-    """Circular 01/2018 scores of an agency and its staff for a quarter or year."""
+    """Circular 01/2018 scores (the 2018 pack) of an agency and its staff for a
+    quarter or year; the page says which pack the period's law names (rule
+    ``evaluation.pack`` on the period's last day, as the register does)."""
     scope = _scope(
         request,
         current_quarter(clock.today()),
@@ -262,6 +265,7 @@ def circular01_page(request: HttpRequest) -> HttpResponse:
             "enterable": [i for i in circular01.INDICATORS.values() if i.enterable],
             "bands": circular01.AGENCY_BANDS,
             "staff_bands": circular01.STAFF_BANDS,
+            "pack": evaluation_pack(scope.period.last),
             "page": "circular01",
         },
     )
@@ -285,7 +289,13 @@ def index766_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/index766.html",
-        {"scope": scope, "report": report, "charts": [chart], "page": "index766"},
+        {
+            "scope": scope,
+            "report": report,
+            "charts": [chart],
+            "pack": evaluation_pack(scope.period.last),
+            "page": "index766",
+        },
     )
 
 

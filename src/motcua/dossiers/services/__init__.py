@@ -1,4 +1,6 @@
-"""The dossier lifecycle: one service per action (Decree 61/2018/NĐ-CP Art. 15–22).
+"""The dossier lifecycle: one service per action (Decree 61/2018/NĐ-CP Art. 15–22
+until 30/06/2025, Decree 118/2025/NĐ-CP from 01/07/2025: each dossier follows
+the rules of its own reception day, ``motcua.law``).
 
 Every service runs in one transaction that locks the dossier row, checks the
 caller's role, the transition table (``workflow.py``) and the action's own
