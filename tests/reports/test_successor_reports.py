@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from motcua.agencies.models import Agency
@@ -268,6 +269,10 @@ def test_the_page_and_the_downloads_say_how_former_units_are_shown(story):
     assert "UBND phường Hòa Hiệp Bắc" in text and "Trước ngày sáp nhập" in text
     pdf = client.get("/bao-cao/bieu-06/pdf", params)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pages = PdfReader(io.BytesIO(pdf.content)).pages
+    printed = " ".join(" ".join(p.extract_text().split()) for p in pages)
+    assert "Trước ngày sáp nhập" in printed and "Từ ngày sáp nhập" in printed
+    assert "gồm số liệu của các đơn vị đã sáp nhập" in printed
 
 
 def test_figures_still_equal_their_recomputation(story):
