@@ -188,3 +188,30 @@ def test_the_global_search_box_opens_a_scanned_code_or_tracking_url(world):
         assert other.status_code == 200
         html = other.content.decode()
         assert reverse("backoffice:dossier", args=[code]) not in html
+
+
+def test_an_authorised_person_is_received_with_the_dossier(world, components):
+    client = client_for(world.reception)
+    page = client.get(DESK, {"thu_tuc": world.procedure.code})
+    assert "Người nộp thay (được ủy quyền), nếu có" in page.content.decode()
+    given = {
+        "representative_name": "Lê Thị Hoa",
+        "representative_id_number": "048091005678",
+        "representative_document": "Giấy ủy quyền số 12/2025",
+    }
+    missing = client.post(
+        DESK,
+        form_data(world, components, **given | {"representative_id_number": ""}),
+    )
+    assert missing.status_code == 400  # the form again, with the message
+    assert "số định danh cá nhân (hoặc số hộ chiếu) của người được ủy quyền" in (
+        missing.content.decode()
+    )
+    assert not Dossier.objects.exists()
+    response = client.post(DESK, form_data(world, components, token="t-2", **given))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    applicant = Dossier.objects.get().applicant
+    assert (applicant.representative_name, applicant.representative_id_number) == (
+        "Lê Thị Hoa",
+        "048091005678",
+    )

@@ -60,6 +60,34 @@ class ApplicantForm(forms.Form):
         required=False,
         help_text=_("Chỉ ghi khi người nộp không có thông tin nào để liên hệ."),
     )
+    # The authorised person who hands the dossier in for the applicant (if any).
+    representative_name = forms.CharField(
+        label=_("Họ tên người được ủy quyền"), max_length=255, required=False
+    )
+    representative_id_number = forms.CharField(
+        label=_("Số định danh cá nhân / hộ chiếu của người được ủy quyền"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    representative_phone = forms.CharField(
+        label=_("Điện thoại người được ủy quyền"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    representative_email = forms.EmailField(
+        label=_("Thư điện tử người được ủy quyền"), required=False
+    )
+    representative_address = forms.CharField(
+        label=_("Địa chỉ người được ủy quyền"), max_length=500, required=False
+    )
+    representative_document = forms.CharField(
+        label=_("Giấy tờ ủy quyền"),
+        max_length=255,
+        required=False,
+        help_text=_("Loại, số, ngày của văn bản ủy quyền (nếu có)."),
+    )
 
 
 class DeskForm(ApplicantForm):

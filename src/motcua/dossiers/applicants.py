@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -62,6 +63,24 @@ class ApplicantInput:
     address: str = ""
     # Why a dossier has no ID number, phone, e-mail or address (recorded).
     no_contact_reason: str = ""
+    # The person who handed the dossier in for the applicant, if any (an
+    # authorised person, Circular 03/2025 Form 01): all empty when none.
+    representative_name: str = ""
+    representative_id_number: str = ""
+    representative_phone: str = ""
+    representative_email: str = ""
+    representative_address: str = ""
+    representative_document: str = ""  # the authorisation (kind, number, date)
+
+
+REPRESENTATIVE_FIELDS = (
+    "representative_name",
+    "representative_id_number",
+    "representative_phone",
+    "representative_email",
+    "representative_address",
+    "representative_document",
+)
 
 
 def _invalid(code: str, message: str) -> DomainError:
@@ -155,6 +174,64 @@ def _check_birth_date(birth_date: date | None) -> None:
         )
 
 
+def _clean_representative(data: ApplicantInput, *, legacy: bool) -> ApplicantInput:
+    """The authorised person, when one is given: a name and a personal ID number
+    (citizen's ID, or passport for a foreigner) identify them; phone, e-mail and
+    address are checked like the applicant's."""
+    values = {
+        name: (getattr(data, name) or "").strip() for name in REPRESENTATIVE_FIELDS
+    }
+    if not any(values.values()):
+        return replace(
+            data,
+            representative_name="",
+            representative_id_number="",
+            representative_phone="",
+            representative_email="",
+            representative_address="",
+            representative_document="",
+        )
+    if not values["representative_name"]:
+        raise _invalid(
+            "applicant.representative_name_required",
+            "Cần nhập họ tên người được ủy quyền (người nộp thay).",
+        )
+    number = values["representative_id_number"]
+    if not number:
+        raise _invalid(
+            "applicant.representative_id_required",
+            "Cần nhập số định danh cá nhân (hoặc số hộ chiếu) của người được ủy quyền.",
+        )
+    id_kind = guess_id_kind(number)
+    if id_kind not in (IK.CCCD, IK.PASSPORT) and not legacy:
+        raise _invalid(
+            "applicant.invalid_representative_id",
+            f"Số giấy tờ của người được ủy quyền «{number}» không hợp lệ: cần số "
+            "định danh cá nhân gồm 12 chữ số hoặc số hộ chiếu.",
+        )
+    _, number = clean_id_number(K.PERSON, id_kind, number, legacy=legacy)
+    return replace(
+        data,
+        representative_name=values["representative_name"],
+        representative_id_number=number,
+        representative_phone=_theirs(_clean_phone, values, "phone"),
+        representative_email=_theirs(_clean_email, values, "email"),
+        representative_address=values["representative_address"],
+        representative_document=values["representative_document"],
+    )
+
+
+def _theirs(check: Any, values: dict[str, str], what: str) -> str:
+    """``check`` of the authorised person's ``what``, its error named for them."""
+    try:
+        return str(check(values[f"representative_{what}"]))
+    except DomainError as exc:
+        raise _invalid(
+            f"applicant.invalid_representative_{what}",
+            f"{exc.message} (người được ủy quyền)",
+        ) from None
+
+
 def clean_applicant(data: ApplicantInput, *, legacy: bool = False) -> ApplicantInput:
     """The applicant's details checked and tidied, or a ``DomainError``.
     ``legacy`` (historical import): older ID formats are kept as "other", and a
@@ -178,6 +255,7 @@ def clean_applicant(data: ApplicantInput, *, legacy: bool = False) -> ApplicantI
         address=(data.address or "").strip(),
         no_contact_reason=(data.no_contact_reason or "").strip()[:500],
     )
+    cleaned = _clean_representative(cleaned, legacy=legacy)
     if not (cleaned.id_number or cleaned.phone or cleaned.email or cleaned.address):
         if legacy and not cleaned.no_contact_reason:
             return replace(

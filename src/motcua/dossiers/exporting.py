@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from motcua.deadlines.engine import VN_TZ, DeadlineError
 from motcua.deadlines.services import calendar_for
 
+from .applicants import REPRESENTATIVE_FIELDS
 from .importing import EVENT_FIELDS, IMPORT_USERNAME
 from .models import Applicant, Consultation, Dossier, Event, Step
 from .workflow import Action
@@ -67,7 +68,15 @@ def _applicant(applicant: Applicant) -> dict[str, Any]:
     row: dict[str, Any] = {"name": applicant.name}
     if applicant.kind != Applicant.Kind.PERSON:
         row["kind"] = applicant.kind
-    keys = ("id_kind", "id_number", "phone", "email", "address", "no_contact_reason")
+    keys = (
+        "id_kind",
+        "id_number",
+        "phone",
+        "email",
+        "address",
+        "no_contact_reason",
+        *REPRESENTATIVE_FIELDS,
+    )
     for key in keys:
         if value := getattr(applicant, key):
             row[key] = value

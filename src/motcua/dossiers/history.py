@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from .applicants import REPRESENTATIVE_FIELDS
 from .models import Applicant, Dossier, Event
 
 GENESIS = "0" * 64
@@ -69,6 +70,13 @@ def applicant_fingerprint(dossier: Dossier) -> str:
     older events can no longer be used to confirm a guessed identity."""
     applicant: Applicant = dossier.applicant
     body = {name: getattr(applicant, name) for name in APPLICANT_FIELDS}
+    # The authorised person is covered when there is one; a dossier without one
+    # keeps the fingerprint it had before the fields existed.
+    body |= {
+        name: value
+        for name in REPRESENTATIVE_FIELDS
+        if (value := getattr(applicant, name, ""))
+    }
     body["birth_date"] = (
         applicant.birth_date.isoformat() if applicant.birth_date else None
     )

@@ -37,6 +37,7 @@ from motcua.core.errors import DomainError
 from motcua.deadlines.engine import DeadlineError
 
 from . import observers, services
+from .applicants import REPRESENTATIVE_FIELDS
 from .models import Applicant, Channel, Consultation, Dossier
 from .services import ApplicantInput, DossierInput
 from .workflow import Action
@@ -60,6 +61,12 @@ APPLICANT_KEYS = {  # key -> max length (the model's column)
     "email": 254,
     "address": 500,
     "no_contact_reason": 500,
+    "representative_name": 255,
+    "representative_id_number": 32,
+    "representative_phone": 32,
+    "representative_email": 254,
+    "representative_address": 500,
+    "representative_document": 255,
 }
 EVENT_COMMON_KEYS = frozenset({"action", "at", "by"})
 
@@ -323,6 +330,7 @@ def _applicant(value: Any) -> ApplicantInput:
         email=texts.get("email", ""),
         address=texts.get("address", ""),
         no_contact_reason=texts.get("no_contact_reason", ""),
+        **{name: texts.get(name, "") for name in REPRESENTATIVE_FIELDS},
     )
 
 

@@ -67,6 +67,26 @@ class Applicant(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    # Who handed the dossier in for the applicant, when someone did (an authorised
+    # person; Circular 03/2025 Form 01). Empty when the applicant came in person.
+    representative_name = models.CharField(
+        _("người được ủy quyền: họ tên"), max_length=255, blank=True
+    )
+    representative_id_number = models.CharField(
+        _("người được ủy quyền: số định danh cá nhân"), max_length=32, blank=True
+    )
+    representative_phone = models.CharField(
+        _("người được ủy quyền: điện thoại"), max_length=32, blank=True
+    )
+    representative_email = models.EmailField(
+        _("người được ủy quyền: thư điện tử"), blank=True
+    )
+    representative_address = models.CharField(
+        _("người được ủy quyền: địa chỉ"), max_length=500, blank=True
+    )
+    representative_document = models.CharField(
+        _("giấy tờ ủy quyền"), max_length=255, blank=True
+    )
     no_contact_reason = models.CharField(
         _("lý do không có thông tin định danh, liên hệ"), max_length=500, blank=True
     )

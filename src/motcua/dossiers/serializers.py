@@ -19,6 +19,7 @@ from motcua.core import clock
 from motcua.core.api import ErrorSerializer
 
 from . import timing
+from .applicants import REPRESENTATIVE_FIELDS
 from .models import (
     Applicant,
     Channel,
@@ -137,6 +138,20 @@ class DossierApplicantInputSerializer(serializers.Serializer):
         max_length=500,
         help_text="Bắt buộc khi không có số giấy tờ, điện thoại, thư điện tử và "
         "địa chỉ.",
+    )
+    representative_name = _text(
+        max_length=255,
+        help_text="Người được ủy quyền nộp hồ sơ (nếu có): họ tên; khi có thì "
+        "bắt buộc cả số định danh cá nhân.",
+    )
+    representative_id_number = _text(
+        max_length=32, help_text="Số định danh cá nhân (12 số) hoặc số hộ chiếu."
+    )
+    representative_phone = _text(max_length=32)
+    representative_email = _text(max_length=254)
+    representative_address = _text(max_length=500)
+    representative_document = _text(
+        max_length=255, help_text="Giấy tờ ủy quyền: loại, số, ngày."
     )
 
 
@@ -315,6 +330,7 @@ class DossierApplicantSerializer(serializers.ModelSerializer):
             "email",
             "address",
             "no_contact_reason",
+            *REPRESENTATIVE_FIELDS,
         ]
 
 

@@ -29,7 +29,7 @@ from motcua.deadlines.services import calendar_for
 from motcua.deadlines.templatetags.motcua_dates import vn_datetime
 from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors, services
-from motcua.dossiers.applicants import lookup_forms
+from motcua.dossiers.applicants import REPRESENTATIVE_FIELDS, lookup_forms
 from motcua.dossiers.models import Applicant, Channel
 from motcua.dossiers.services import ApplicantInput, ComponentInput, DossierInput
 from motcua.privacy.services import record_read
@@ -55,6 +55,11 @@ APPLICANT_FIELD = {
     "applicant.birth_date_in_future": "birth_date",
     "applicant.birth_date_too_early": "birth_date",
     "applicant.contact_required": "no_contact_reason",
+    "applicant.representative_name_required": "representative_name",
+    "applicant.representative_id_required": "representative_id_number",
+    "applicant.invalid_representative_id": "representative_id_number",
+    "applicant.invalid_representative_phone": "representative_phone",
+    "applicant.invalid_representative_email": "representative_email",
 }
 
 
@@ -155,6 +160,7 @@ def _input(desk: Desk, form: DeskForm, version: ProcedureVersion, rows: list) ->
             email=data["email"],
             address=data["address"],
             no_contact_reason=data["no_contact_reason"],
+            **{name: data[name] for name in REPRESENTATIVE_FIELDS},
         ),
         components=[
             ComponentInput(

@@ -26,7 +26,7 @@ from motcua.deadlines.services import calendar_for, calendar_on
 from motcua.law.procedure import check_supplement_window, supplement_policy
 
 from .. import steps as step_ops
-from ..applicants import ApplicantInput, clean_applicant
+from ..applicants import REPRESENTATIVE_FIELDS, ApplicantInput, clean_applicant
 from ..codes import next_code, reserve_code
 from ..history import NO_EVENTS
 from ..models import Applicant, Channel, Dossier, DossierComponent
@@ -70,6 +70,7 @@ def _applicant(data: ApplicantInput, agency: Agency) -> Applicant:
         email=data.email,
         address=data.address,
         no_contact_reason=data.no_contact_reason,
+        **{name: getattr(data, name) for name in REPRESENTATIVE_FIELDS},
         fingerprint_salt=secrets.token_hex(16),
     )
 

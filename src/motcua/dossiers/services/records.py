@@ -12,7 +12,7 @@ from django.db import transaction
 
 from motcua.core.text import fold
 
-from ..applicants import ANONYMOUS_NAME
+from ..applicants import ANONYMOUS_NAME, REPRESENTATIVE_FIELDS
 from ..models import Dossier
 from ._common import A, _begin, _require_text
 
@@ -61,6 +61,8 @@ def dossier_anonymise_applicant(
     applicant.phone = applicant.email = applicant.address = ""
     applicant.birth_date = None
     applicant.no_contact_reason = ANONYMOUS_NAME
+    for name in REPRESENTATIVE_FIELDS:  # the authorised person too
+        setattr(applicant, name, "")
     applicant.fingerprint_salt = secrets.token_hex(16)  # old fingerprints unlinkable
     applicant.save()
     d.returned_to_name = d.returned_to_id_number = ""
