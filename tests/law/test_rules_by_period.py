@@ -99,9 +99,7 @@ def test_supplement_window_by_period_and_an_edit_moves_only_its_period():
     # The administrator gives the Decree 118 period 5 working days.
     set_2025(RuleKey.SUPPLEMENT_WINDOW, "5")
     with world.at(vn(2025, 7, 4, 9, 1)):
-        new = services.dossier_request_supplement(
-            world.specialist, new, reason="Thiếu"
-        )
+        new = services.dossier_request_supplement(world.specialist, new, reason="Thiếu")
     assert new.status == Status.WAITING_SUPPLEMENT
     with world.at(vn(2025, 7, 3, 9, 1)), pytest.raises(DomainError):
         services.dossier_request_supplement(world.specialist, old, reason="Thiếu")
@@ -253,9 +251,11 @@ def test_from_07_2025_no_stop_once_a_decision_is_signed(day):
     world = build_world(unit="working_days", value=10)
     signed = _approved(world, vn(day.year, day.month, day.day, 9))
     version = signed.lock_version
-    with world.at(vn(day.year, day.month, day.day, 14)):
-        with pytest.raises(DomainError) as error:
-            services.dossier_stop(world.leader, signed, reason="Công dân đề nghị")
+    with (
+        world.at(vn(day.year, day.month, day.day, 14)),
+        pytest.raises(DomainError) as error,
+    ):
+        services.dossier_stop(world.leader, signed, reason="Công dân đề nghị")
     assert error.value.code == "dossier.stop_after_decision"
     assert error.value.status == 409
     signed.refresh_from_db()
@@ -319,7 +319,5 @@ def test_an_administrator_changes_the_2025_window_in_the_admin(admin_client):
     world = build_world(unit="working_days", value=10)
     new = world.processing(vn(2025, 7, 1, 9))
     with world.at(vn(2025, 7, 7, 9)):  # 4 working days later
-        new = services.dossier_request_supplement(
-            world.specialist, new, reason="Thiếu"
-        )
+        new = services.dossier_request_supplement(world.specialist, new, reason="Thiếu")
     assert new.status == Status.WAITING_SUPPLEMENT

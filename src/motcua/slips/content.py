@@ -163,13 +163,15 @@ def apology(dossier: Dossier) -> Context:
 
 
 def stop(dossier: Dossier) -> Context:
-    """2025 form 05: the agency stops processing, with the reason."""
+    """2025 form 05: processing stops, with the reason; from 01/07/2025 at the
+    applicant's request (Decree 118 Art. 21, recorded on the stop event)."""
     event = _last_event(dossier, Action.STOP)
     if event is None or dossier.status != Status.STOPPED:
         raise _not_applicable(f"Hồ sơ {dossier.code} không bị dừng giải quyết.")
     return {
         "issued_at": event.at,
         "reason": event.reason,
+        "at_request": (event.payload or {}).get("at_request") == "applicant",
         "signer": fmt.person_name(event.actor) or event.actor_name,
         "appointment": _appointment(dossier),
     }
