@@ -45,3 +45,24 @@ def test_before_7am_the_desk_shows_todays_duty_not_yesterdays(world):
     for page in (desk, board):
         assert "Trần Hôm Nay" in page
         assert "Ngô Hôm Qua" not in page
+
+
+def test_after_a_merger_the_back_office_opens_at_the_successor(world):
+    """The merger leaves the ward's staff their roles at the former ward (to
+    finish its history) and gives them the successor's: by default they work
+    at the successor, whatever the names' order; the former stays selectable."""
+    from datetime import date
+
+    from motcua.agencies.models import Agency
+    from motcua.agencies.services import agency_create, agency_merge
+
+    successor = agency_create(
+        code="000.10.00.H17", name="UBND phường Hòa Cường", level=Agency.Level.WARD
+    )
+    Agency.objects.filter(pk=world.ward.pk).update(name="UBND phường An Hải cũ")
+    agency_merge([world.ward], successor, on=date(2025, 7, 1))
+    page = client_for(world.reception).get("/can-bo/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert page.context["desk"].agency == successor
+    assert "UBND phường An Hải cũ" in html  # still in the switcher

@@ -24,7 +24,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency, Membership, Role
-from motcua.agencies.selectors import memberships
+from motcua.agencies.selectors import is_former, memberships
+from motcua.core import clock
 from motcua.security import twofactor
 
 SESSION_AGENCY = "backoffice_agency"
@@ -80,7 +81,11 @@ def desk_for(request: HttpRequest) -> Desk | None:
     if not agencies:
         return None
     chosen = request.session.get(SESSION_AGENCY)
-    agency = next((a for a in agencies if a.pk == chosen), agencies[0])
+    # By default an agency working today: after a merger the staff keep their
+    # roles at the former ward (to finish its history) and gain the successor's.
+    today = clock.today()
+    working = next((a for a in agencies if not is_former(a, today)), agencies[0])
+    agency = next((a for a in agencies if a.pk == chosen), working)
     return Desk(user, agency, agencies, roles_in(user, agency))
 
 
