@@ -25,7 +25,7 @@ from motcua.catalog.selectors import search_procedures, versions_in_force
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import DeadlineError
-from motcua.deadlines.services import calendar_for
+from motcua.deadlines.services import calendar_on
 from motcua.deadlines.templatetags.motcua_dates import vn_datetime
 from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors, services
@@ -73,8 +73,9 @@ def _version(desk: Desk, code: str) -> ProcedureVersion | None:
 
 def _due(desk: Desk, version: ProcedureVersion, channel: str) -> dict[str, Any]:
     unit, value = version.time_for(channel)
-    try:
-        due = calendar_for(desk.agency).due(clock.now(), unit, value)
+    now = clock.now()
+    try:  # the cut-off of today's law, as reception will apply it
+        due = calendar_on(desk.agency, now).due(now, unit, value)
     except DeadlineError as exc:
         return {"due_at": None, "text": exc.message, "legal": legal_time(unit, value)}
     return {
