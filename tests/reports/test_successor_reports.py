@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from motcua.agencies.models import Agency
+from motcua.agencies.models import Agency, Role
 from motcua.agencies.services import agency_create, agency_rename
 from motcua.dossiers import services as sv
 from motcua.dossiers.models import Dossier
@@ -112,6 +112,12 @@ class Story:
         with w.at(vn(2025, 7, 2)):
             sv.dossier_receive(w.other_reception if at_b else w.reception, online)
         self.filed["S"].append(w.receive(vn(2025, 7, 2), agency=self.successor))
+
+    def boss_monitor(self) -> object:
+        """A monitor of the city and everything below it (no second factor)."""
+        user = make_user(f"tp{self.world.city.pk}", self.world.city, Role.MONITOR)
+        user.memberships.update(covers_subtree=True)
+        return user
 
     # -------------------------------------------------------------- reading
     def report(self, agency: Agency, period: tuple[date, date]) -> dict:
@@ -304,3 +310,14 @@ def test_two_merger_dates_cut_the_period_at_each():
     assert got[(s.code, "2025-08-01")] == story.expected("ABS", AUGUST)
     assert numbers(report["totals"]) == story.expected("ABS", whole)
     call_command("recompute_figures", verify=True)
+
+
+def test_a_district_report_after_30_06_2025_says_districts_are_history(story):
+    w = story.world
+    client = Client()
+    client.force_login(story.boss_monitor())
+    note = "Cấp huyện không còn từ ngày 01/07/2025"
+    before = {"agency": w.district.code, "from": "2025-06-01", "to": "2025-06-30"}
+    assert note not in client.get("/bao-cao/bieu-06/", before).content.decode()
+    after = {**before, "to": "2025-07-31"}
+    assert note in client.get("/bao-cao/bieu-06/", after).content.decode()

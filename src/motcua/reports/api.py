@@ -98,8 +98,12 @@ class _Section(serializers.Serializer):
         return fields
 
 
+class _ReportAgency(_AgencyRef):
+    level = serializers.CharField(help_text="Cấp của cơ quan (Agency.Level)")
+
+
 class Bieu06Serializer(serializers.Serializer):
-    agency = _AgencyRef()
+    agency = _ReportAgency()
     from_ = serializers.DateField()
     to = serializers.DateField()
     subtree = serializers.BooleanField()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from motcua.agencies.models import Agency
 from motcua.core.spreadsheets import SafeBook
 
 from .layout import COLUMNS, FORM, GROUP_LABEL, LEGAL, TITLE, groups
@@ -32,13 +33,28 @@ def _vn(iso: str) -> str:
     return f"{d}/{m}/{y}"
 
 
+# Two-tier local government from this day (LAW-2025.md Part 3, ADR 0013): no
+# district level any more; a district's figures are history.
+TWO_TIER_FROM = "2025-07-01"
+
+
 def merger_notes(report: dict[str, Any]) -> list[str]:
-    """How a report touched by a merger shows the units (page, .xlsx, PDF)."""
+    """How a report touched by a merger shows the units (page, .xlsx, PDF), and
+    that a district's figures after 30/06/2025 are only its former wards'."""
+    notes = []
+    district = report["agency"].get("level") == Agency.Level.DISTRICT
+    if district and report["to"] >= TWO_TIER_FROM:
+        notes.append(
+            _(
+                "Cấp huyện không còn từ ngày 01/07/2025 (chính quyền địa phương hai "
+                "cấp): số liệu của đơn vị cấp huyện là lịch sử; từ ngày đó, số liệu "
+                "là của các đơn vị cấp xã trước đây trực thuộc."
+            )
+        )
     merger = report.get("merger")
     if not merger:
-        return []
+        return notes
     name = report["agency"]["name"]
-    notes = []
     by_day: dict[str, list[str]] = {}
     for p in merger["predecessors"]:
         by_day.setdefault(p["merged_on"], []).append(p["name"])

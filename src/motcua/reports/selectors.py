@@ -319,7 +319,11 @@ def bieu06(query: ReportQuery) -> dict[str, Any]:
     field or procedure with any figure; ``totals`` is the sum of the rows.
     An agency touched by a merger: :func:`_merger_report`."""
     report = {
-        "agency": {"code": query.agency.code, "name": query.agency.name},
+        "agency": {
+            "code": query.agency.code,
+            "name": query.agency.name,
+            "level": query.agency.level,
+        },
         "from": query.date_from.isoformat(),
         "to": query.date_to.isoformat(),
         "subtree": query.subtree,
