@@ -164,3 +164,25 @@ def test_the_api_detail_names_the_receiving_centre():
         "name": world.other_ward.name,
     }
     assert data["agency"]["code"] == world.ward.code
+
+
+def test_the_receiving_centre_is_covered_by_the_history():
+    """A centre receiving for another agency is in each event's snapshot: a
+    quiet edit of the place breaks the history; a dossier received at its own
+    agency keeps snapshots without it."""
+    from motcua.dossiers.history import snapshot, verify_dossier
+
+    world = build_world()
+    own = world.receive(SEPTEMBER)
+    assert "received_by_agency_id" not in snapshot(own)
+    dossier = world.receive(
+        SEPTEMBER, actor=_officer_of_both(world), counter=_centre_desk(world)
+    )
+    last = dossier.events.order_by("-seq").first()
+    assert last.payload["snapshot"]["received_by_agency_id"] == world.other_ward.pk
+    assert verify_dossier(Dossier.objects.get(pk=dossier.pk)) == []
+    Dossier.objects.filter(pk=dossier.pk).update(received_by_agency=world.ward)
+    problems = verify_dossier(Dossier.objects.get(pk=dossier.pk))
+    assert [p.message for p in problems] == [
+        "dữ liệu hồ sơ khác với lịch sử (ngày, trạng thái đã bị sửa)"
+    ]

@@ -90,6 +90,12 @@ def snapshot(dossier: Dossier) -> dict[str, Any]:
     recorded in each event."""
     data = {name: _json_value(getattr(dossier, name)) for name in SNAPSHOT_FIELDS}
     data["applicant"] = applicant_fingerprint(dossier)
+    # Where it was received, when that is not the agency that settles it (a
+    # centre receiving for another agency; a ward merged since): covered like
+    # the rest. Absent otherwise, so older histories keep their snapshots.
+    place = getattr(dossier, "received_by_agency_id", None)
+    if place is not None and place != dossier.agency_id:
+        data["received_by_agency_id"] = place
     return data
 
 
