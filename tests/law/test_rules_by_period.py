@@ -321,3 +321,17 @@ def test_an_administrator_changes_the_2025_window_in_the_admin(admin_client):
     with world.at(vn(2025, 7, 7, 9)):  # 4 working days later
         new = services.dossier_request_supplement(world.specialist, new, reason="Thiếu")
     assert new.status == Status.WAITING_SUPPLEMENT
+
+
+def test_the_due_date_page_explains_the_cutoff_of_the_day_or_its_absence():
+    from motcua.deadlines.engine import Unit
+    from motcua.deadlines.views import compute_due
+
+    def notes(received):
+        cleaned = {"agency": None, "unit": Unit.SAME_DAY, "duration": None}
+        return compute_due(cleaned | {"received": received}).notes
+
+    assert "Nhận sau 15 giờ" in notes(vn(2025, 7, 1, 15, 30))[0]
+    set_2025(RuleKey.SAME_DAY_CUTOFF, "")
+    assert notes(vn(2025, 7, 1, 15, 30))[0].startswith("Nhận trong ngày làm việc")
+    assert "Nhận sau 15 giờ" in notes(vn(2025, 6, 30, 15, 30))[0]
