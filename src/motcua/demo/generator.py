@@ -359,7 +359,7 @@ def generate(
     consultees: dict[int, Consultee],
     start: date,
     end: datetime,
-    per_day: float = 6.0,
+    per_day: float = 3.0,
     seed: int = 2015,
     merger: Merger | None = None,
     progress: Callable[[str], None] | None = None,

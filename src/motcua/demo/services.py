@@ -224,7 +224,7 @@ def load_demo(
     *,
     with_dossiers: bool = True,
     days: int | None = None,
-    per_day: float = 6.0,
+    per_day: float = 3.0,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
     """The demo city, its staff, the reference catalogue and — once, when there are

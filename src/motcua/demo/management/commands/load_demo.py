@@ -31,8 +31,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--per-day",
             type=float,
-            default=6.0,
-            help="Số hồ sơ trung bình mỗi ngày làm việc ở mỗi phường (mặc định 6).",
+            default=3.0,
+            help="Số hồ sơ trung bình mỗi ngày làm việc ở mỗi phường (mặc định 3).",
         )
 
     def _progress(self, line: str) -> None:
