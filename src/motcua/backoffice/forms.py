@@ -107,12 +107,44 @@ class DeskForm(ApplicantForm):
         help_text=_("Bắt buộc khi yêu cầu bổ sung hoặc từ chối tiếp nhận."),
     )
     outcome = forms.ChoiceField(choices=OUTCOMES, widget=forms.HiddenInput)
+    competent = forms.TypedChoiceField(
+        label=_("Cơ quan giải quyết"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "Thủ tục tiếp nhận không phụ thuộc địa giới hành chính: trung tâm tiếp "
+            "nhận thay cho cơ quan có thẩm quyền trong tỉnh, thành phố."
+        ),
+    )
 
-    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agency: Agency,
+        competent: list[Agency] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["counter"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = agency.counters.filter(is_active=True)
+        self.competent_agencies = competent or [agency]
+        choice = self.fields["competent"]
+        assert isinstance(choice, forms.TypedChoiceField)
+        choice.choices = [(a.pk, a.name) for a in self.competent_agencies]
+        if len(self.competent_agencies) == 1:  # its own agency, or only one
+            choice.widget = forms.HiddenInput()
+            self.initial.setdefault("competent", self.competent_agencies[0].pk)
+
+    def clean_competent(self) -> Agency:
+        chosen = self.cleaned_data.get("competent")
+        if chosen in (None, "") and len(self.competent_agencies) == 1:
+            return self.competent_agencies[0]
+        for agency in self.competent_agencies:
+            if agency.pk == chosen:
+                return agency
+        raise forms.ValidationError(_("Chọn cơ quan giải quyết hồ sơ."))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,7 +17,14 @@ from motcua.core.errors import DomainError
 from motcua.core.text import fold
 
 from . import services
-from .models import Component, Field, Procedure, ProcedureVersion, StepTemplate
+from .models import (
+    Component,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    ProvinceReception,
+    StepTemplate,
+)
 
 
 @admin.register(Field)
@@ -179,3 +186,15 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     ) -> None:
         super().save_related(request, form, formsets, change)
         services.refresh_search_text(form.instance)
+
+
+@admin.register(ProvinceReception)
+class ProvinceReceptionAdmin(admin.ModelAdmin):
+    """The province's published list of procedures any of its centres receives
+    for the competent agency (Decree 118/2025)."""
+
+    list_display = ["procedure", "province", "valid_from", "valid_to", "basis"]
+    list_filter = ["province"]
+    search_fields = ["procedure__code", "basis"]
+    autocomplete_fields = ["procedure"]
+    date_hierarchy = "valid_from"

@@ -239,3 +239,50 @@ class StepTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
+
+
+class ProvinceReception(models.Model):
+    """A procedure a province lets every reception centre in it receive for the
+    competent agency, regardless of administrative boundary (Decree 118/2025;
+    each province publishes its list by decision, e.g. Nghệ An, Hà Tĩnh, Cần
+    Thơ, Hà Nội), from ``valid_from`` until ``valid_to`` (excluded)."""
+
+    province = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "province"},
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="province_receptions",
+    )
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    basis = models.CharField(
+        _("căn cứ"),
+        max_length=255,
+        help_text=_("Quyết định công bố danh mục của tỉnh: số, ngày."),
+    )
+
+    class Meta:
+        verbose_name = _("thủ tục tiếp nhận không phụ thuộc địa giới hành chính")
+        verbose_name_plural = _("thủ tục tiếp nhận không phụ thuộc địa giới hành chính")
+        ordering = ["province", "procedure", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "procedure", "valid_from"],
+                name="province_reception_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="province_reception_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} @ {self.province_id} từ {self.valid_from}"

@@ -13,20 +13,26 @@ from datetime import date
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from motcua.agencies.models import Agency
+from motcua.agencies.selectors import former_on, province_of
 from motcua.core import clock
 from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.text import fold
 
-from .models import Field, Procedure, ProcedureVersion
+from .models import Field, Procedure, ProcedureVersion, ProvinceReception
+
+
+def within(at: date, start: str, end: str) -> Q:
+    """Condition "``start <= at`` and ``end`` empty or after ``at``": a period of
+    a catalogue row, its end excluded."""
+    return Q(**{f"{start}__lte": at}) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": at})
+    )
 
 
 def in_force_at(at: date, prefix: str = "") -> Q:
     """Condition "the version is in force on ``at``" (``prefix`` for a relation)."""
-    return Q(**{f"{prefix}effective_from__lte": at}) & (
-        Q(**{f"{prefix}effective_to__isnull": True})
-        | Q(**{f"{prefix}effective_to__gt": at})
-    )
+    return within(at, f"{prefix}effective_from", f"{prefix}effective_to")
 
 
 def is_in_force(version: ProcedureVersion, at: date) -> bool:
@@ -89,18 +95,64 @@ def versions_in_force(at: date | None = None) -> QuerySet[ProcedureVersion]:
     )
 
 
+# ------------------------------------------ reception regardless of boundary
+def listed_in_province(province_id: int | None, day: date) -> QuerySet[Procedure]:
+    """Procedures every centre of the province may receive on ``day`` for the
+    competent agency (its published list, :class:`ProvinceReception`)."""
+    rows = ProvinceReception.objects.filter(
+        within(day, "valid_from", "valid_to"), province_id=province_id
+    )
+    return Procedure.objects.filter(pk__in=rows.values("procedure_id"))
+
+
+def receivable_at(desk: Agency, day: date) -> Q:
+    """Condition on versions: ``desk`` may receive the procedure on ``day`` — it
+    offers it, or its province lists it (Decree 118/2025)."""
+    offered = Procedure.objects.filter(agencies=desk).values("pk")
+    listed = listed_in_province(province_of(desk), day).values("pk")
+    return Q(procedure__in=offered) | Q(procedure__in=listed)
+
+
+def received_anywhere(procedure: Procedure, desk: Agency, day: date) -> bool:
+    """Whether ``desk``'s province lists ``procedure`` on ``day``."""
+    listed = listed_in_province(province_of(desk), day)
+    return listed.filter(pk=procedure.pk).exists()
+
+
+def competent_agencies(
+    procedure: Procedure, desk: Agency, day: date
+) -> QuerySet[Agency]:
+    """The agencies of ``desk``'s province that settle ``procedure`` and work on
+    ``day`` (not merged away): whom a centre may receive it for."""
+    province_id = province_of(desk)
+    province = None if province_id is None else Agency.objects.get(pk=province_id)
+    if province is None or not province.path:
+        return Agency.objects.filter(pk=desk.pk, procedures=procedure)
+    return (
+        procedure.agencies.filter(path__startswith=province.path, is_active=True)
+        .exclude(former_on(day))
+        .order_by("name")
+    )
+
+
 def search_procedures(
     q: str = "",
     agency: Agency | None = None,
     field: Field | None = None,
     at: date | None = None,
+    *,
+    desk: Agency | None = None,
 ) -> QuerySet[ProcedureVersion]:
     """Versions in force matching ``q`` without regard to accents or case: every
     folded word of ``q`` must appear in the stored ``search_text`` ("so do" finds
-    "sổ đỏ"). Versions containing the whole phrase come first, then by code."""
+    "sổ đỏ"). Versions containing the whole phrase come first, then by code.
+    ``agency``: procedures it offers; ``desk``: those it may receive
+    (:func:`receivable_at`)."""
     versions = versions_in_force(at)
     if agency is not None:
         versions = versions.filter(procedure__agencies=agency)
+    if desk is not None:
+        versions = versions.filter(receivable_at(desk, at or clock.today()))
     if field is not None:
         versions = versions.filter(procedure__field=field)
     phrase = fold(q or "")

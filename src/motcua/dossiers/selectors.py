@@ -51,15 +51,20 @@ def _is_system_admin(user: Any) -> bool:
 
 def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     """Dossiers ``user`` may read: those of the agencies they see, those with a
-    step handled by one of them (inter-agency processing, liên thông) and those
-    on which one of them was consulted. One query, usable as a subquery."""
+    step handled by one of them (inter-agency processing, liên thông), those
+    on which one of them was consulted and those one of them received for the
+    competent agency (a centre, Decree 118/2025). One query, usable as a
+    subquery."""
     if _is_system_admin(user):
         return Dossier.objects.all()
     agencies = visible_agencies(user).values("pk")
     handled = Step.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
     consulted = Consultation.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
     return Dossier.objects.filter(
-        Q(agency__in=agencies) | Exists(handled) | Exists(consulted)
+        Q(agency__in=agencies)
+        | Q(received_by_agency__in=agencies)
+        | Exists(handled)
+        | Exists(consulted)
     )
 
 

@@ -19,9 +19,14 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from motcua.agencies.models import Role
+from motcua.agencies.models import Agency, Role
 from motcua.catalog.models import ProcedureVersion
-from motcua.catalog.selectors import search_procedures, versions_in_force
+from motcua.catalog.selectors import (
+    competent_agencies,
+    receivable_at,
+    search_procedures,
+    versions_in_force,
+)
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import DeadlineError
@@ -64,18 +69,46 @@ APPLICANT_FIELD = {
 
 
 def _version(desk: Desk, code: str) -> ProcedureVersion | None:
+    """The version in force of a procedure the desk may receive: one its agency
+    offers, or one its province lists for every centre (Decree 118/2025)."""
     return (
         versions_in_force()
-        .filter(procedure__code=code, procedure__agencies=desk.agency)
+        .filter(receivable_at(desk.agency, clock.today()), procedure__code=code)
         .first()
     )
 
 
-def _due(desk: Desk, version: ProcedureVersion, channel: str) -> dict[str, Any]:
+def _competent(desk: Desk, version: ProcedureVersion) -> list[Agency]:
+    """Whom the desk receives this procedure for: its own agency when it settles
+    it, else the agencies of the province that do (the officer chooses)."""
+    procedure = version.procedure
+    if procedure.agencies.filter(pk=desk.agency.pk).exists():
+        return [desk.agency]
+    return list(competent_agencies(procedure, desk.agency, clock.today()))
+
+
+def _preview_agency(
+    desk: Desk, version: ProcedureVersion, form: DeskForm | None = None
+) -> Agency | None:
+    """The agency whose calendar the preview uses: the one chosen, else the
+    first that settles the procedure."""
+    chosen = form["competent"].value() if form is not None else None
+    choices = _competent(desk, version)
+    return next((a for a in choices if str(a.pk) == str(chosen)), None) or next(
+        iter(choices), None
+    )
+
+
+def _due(
+    desk: Desk,
+    version: ProcedureVersion,
+    channel: str,
+    agency: Agency | None = None,
+) -> dict[str, Any]:
     unit, value = version.time_for(channel)
     now = clock.now()
-    try:  # the cut-off of today's law, as reception will apply it
-        due = calendar_on(desk.agency, now).due(now, unit, value)
+    try:  # the competent agency's calendar, cut-off of today's law, as reception
+        due = calendar_on(agency or desk.agency, now).due(now, unit, value)
     except DeadlineError as exc:
         return {"due_at": None, "text": exc.message, "legal": legal_time(unit, value)}
     return {
@@ -148,7 +181,8 @@ def _check_files(uploads: list[Any]) -> None:
 def _input(desk: Desk, form: DeskForm, version: ProcedureVersion, rows: list) -> Any:
     data = form.cleaned_data
     return DossierInput(
-        agency=desk.agency,
+        agency=data["competent"],
+        place=desk.agency,
         procedure=version.procedure,
         channel=Channel.DIRECT,
         applicant=ApplicantInput(
@@ -213,7 +247,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     code = (params.get("procedure") or params.get("thu_tuc") or "").strip()
     version = _version(d, code) if code else None
     q = request.GET.get("q", "")
-    found = list(search_procedures(q, agency=d.agency)[:20]) if q.strip() else []
+    found = list(search_procedures(q, desk=d.agency)[:20]) if q.strip() else []
     context: dict[str, Any] = {
         "q": q,
         "found": found,
@@ -244,7 +278,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     context.update(
         form=form,
         rows=rows,
-        due=_due(d, version, Channel.DIRECT),
+        due=_due(d, version, Channel.DIRECT, _preview_agency(d, version, form)),
         desk_token=request.POST.get("desk_token") or uuid.uuid4().hex,
     )
     return page(request, "backoffice/desk.html", context, status=status)
@@ -255,7 +289,7 @@ def _post(
 ) -> HttpResponse | tuple[DeskForm, list, int]:
     """Receive, ask to supplement or refuse; the scans are checked first and
     attached in the same transaction."""
-    form = DeskForm(request.POST, agency=d.agency)
+    form = DeskForm(request.POST, agency=d.agency, competent=_competent(d, version))
     rows = _checklist(version, request.POST)
     if not form.is_valid():
         return form, rows, 400
@@ -280,7 +314,8 @@ def _blank(
     request: HttpRequest, d: Desk, version: ProcedureVersion, context: dict
 ) -> tuple[DeskForm, list]:
     initial: dict[str, Any] = {"procedure": version.procedure.code}
-    return DeskForm(initial=initial, agency=d.agency), _checklist(version)
+    form = DeskForm(initial=initial, agency=d.agency, competent=_competent(d, version))
+    return form, _checklist(version)
 
 
 def _looked_up(
@@ -298,7 +333,8 @@ def _looked_up(
     elif id_number:
         context["not_found_id"] = True
     rows = _checklist(version, request.POST)
-    return DeskForm(initial=initial, agency=d.agency), rows
+    form = DeskForm(initial=initial, agency=d.agency, competent=_competent(d, version))
+    return form, rows
 
 
 def _applicant_data(a: Applicant) -> dict[str, Any]:
@@ -337,7 +373,7 @@ def desk_done(request: HttpRequest, code: str) -> HttpResponse:
 def procedures_json(request: HttpRequest) -> JsonResponse:
     d = desk_of(request)
     q = request.GET.get("q", "")
-    rows = search_procedures(q, agency=d.agency)[:20] if q.strip() else []
+    rows = search_procedures(q, desk=d.agency)[:20] if q.strip() else []
     return JsonResponse(
         {
             "results": [
@@ -366,7 +402,7 @@ def due_json(request: HttpRequest) -> JsonResponse:
     channel = request.GET.get("channel", Channel.DIRECT)
     if channel not in Channel.values:
         channel = Channel.DIRECT
-    return JsonResponse(_due(d, version, channel))
+    return JsonResponse(_due(d, version, channel, _preview_agency(d, version)))
 
 
 @require_POST

@@ -91,6 +91,9 @@ class DossierInput:
     applicant: ApplicantInput
     components: Sequence[ComponentInput] = field(default_factory=tuple)
     counter: Counter | None = None
+    # The centre receiving for the competent agency (``agency``) when it is
+    # another one and no counter says so (Decree 118/2025; None: ``agency``).
+    place: Agency | None = None
     code: str | None = None  # historical import: keep the older system's code
     due_at: datetime | None = None  # historical import: keep the recorded due date
     # Historical import: the version to follow — the one in force on the

@@ -16,7 +16,7 @@ from django.db import transaction
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import name_on, same_province, successor_on
 from motcua.catalog.models import ProcedureVersion
-from motcua.catalog.selectors import version_in_force
+from motcua.catalog.selectors import received_anywhere, version_in_force
 from motcua.core import clock
 from motcua.core.dates import vn_date
 from motcua.core.errors import Conflict
@@ -167,26 +167,31 @@ def _start_new(
     roles: Sequence[str] = (Role.RECEPTION,),
 ) -> _Act:
     """Create the dossier for an action taken at the desk (or online)."""
-    if actor is not None or action != A.SUBMIT_ONLINE:
-        _require_role(actor, data.agency, roles, data.procedure.field_id)
     now = clock.now()
     day = now.astimezone(VN_TZ).date()
-    _refuse_at_former(data.agency, day)
     place = _reception_place(actor, data, day, roles)
+    # A role at the competent agency — unless a centre of its province receives
+    # a procedure the province lists (its role at the centre covers both).
+    listed = place != data.agency and received_anywhere(data.procedure, place, day)
+    if (actor is not None or action != A.SUBMIT_ONLINE) and not listed:
+        _require_role(actor, data.agency, roles, data.procedure.field_id)
+    _refuse_at_former(data.agency, day)
     return _created_event(_create(data, actor, now, status, place), action, actor, now)
 
 
 def _reception_place(
     actor: Any, data: DossierInput, day: date, roles: Sequence[str]
 ) -> Agency:
-    """Nơi tiếp nhận: the agency of the desk (counter) used, else the competent
-    agency. A centre may receive for another agency of the same province
-    (Decree 118/2025: regardless of administrative boundary), for a procedure
-    that agency offers (``_create`` checks it), when the officer holds the role
-    in both agencies — no write crosses agencies unless a role covers both."""
-    if data.counter is None or data.counter.agency_id == data.agency.pk:
+    """Nơi tiếp nhận: the agency of the desk (counter) used, else the given
+    place, else the competent agency. A centre may receive for another agency of
+    the same province (Decree 118/2025: regardless of administrative boundary),
+    for a procedure that agency offers (``_create`` checks it), when the officer
+    holds the role at the centre and either at the competent agency too or the
+    province lists the procedure (``_start_new``) — no write crosses agencies
+    unless a role covers both."""
+    desk = data.counter.agency if data.counter is not None else data.place
+    if desk is None or desk.pk == data.agency.pk:
         return data.agency
-    desk = data.counter.agency
     if not same_province(desk, data.agency):
         raise _invalid(
             "dossier.reception_outside_province",
