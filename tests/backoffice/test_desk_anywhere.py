@@ -152,3 +152,31 @@ def test_with_several_competent_agencies_the_officer_chooses(centre_world):
     )
     assert other_centre.status_code == 400  # not a competent agency
     assert Dossier.objects.count() == 1
+
+
+def test_the_api_receives_for_the_competent_agency_too(centre_world):
+    from rest_framework.test import APIClient
+
+    world = centre_world
+    api = APIClient()
+    api.force_authenticate(world.other_reception)
+    body = {
+        "agency": world.ward.code,
+        "procedure": world.procedure.code,
+        "channel": "direct",
+        "received_by_agency": world.other_ward.code,
+        "applicant": {"name": "Nguyễn Văn An", "id_number": "048090001234"},
+    }
+    refused = api.post("/api/v1/dossiers/", body, format="json")
+    assert refused.status_code == 403  # not on the province's list yet
+    listed(world, clock.today() - timedelta(days=30))
+    created = api.post("/api/v1/dossiers/", body, format="json")
+    assert created.status_code == 201, created.content
+    dossier = Dossier.objects.get(code=created.json()["code"])
+    assert (dossier.agency, dossier.received_by_agency) == (
+        world.ward,
+        world.other_ward,
+    )
+    detail = api.get(f"/api/v1/dossiers/{dossier.code}/")
+    assert detail.status_code == 200
+    assert detail.json()["received_by_agency"]["code"] == world.other_ward.code

@@ -154,6 +154,7 @@ def _create(actor: Any, data: dict[str, Any]) -> Dossier:
         applicant=applicant,
         components=components,
         counter=data.get("counter"),
+        place=data.get("received_by_agency"),
     )
     outcome, reason = data["outcome"], data.get("reason", "")
     if outcome == A.REQUEST_SUPPLEMENT:

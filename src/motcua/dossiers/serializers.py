@@ -84,10 +84,11 @@ class LookupField(serializers.SlugRelatedField):
         return super().to_internal_value(data.strip())
 
 
-def _by_code(queryset: Any, what: str) -> serializers.SlugRelatedField:
+def _by_code(queryset: Any, what: str, **kwargs: Any) -> serializers.SlugRelatedField:
     return LookupField(
         slug_field="code",
         queryset=queryset,
+        **kwargs,
         error_messages={
             "does_not_exist": f"Không tìm thấy {what} có mã «{{value}}».",
             "invalid": f"Mã {what} không hợp lệ.",
@@ -181,6 +182,15 @@ class DossierCreateSerializer(serializers.Serializer):
     agency = _by_code(Agency.objects.filter(is_active=True), "cơ quan")
     procedure = _by_code(Procedure.objects.filter(is_active=True), "thủ tục")
     channel = serializers.ChoiceField(choices=Channel.choices)
+    received_by_agency = _by_code(
+        Agency.objects.filter(is_active=True),
+        "nơi tiếp nhận",
+        required=False,
+        allow_null=True,
+        help_text="Trung tâm tiếp nhận thay cho cơ quan giải quyết «agency» (cùng "
+        "tỉnh, thành phố; Nghị định 118/2025): bỏ trống khi chính «agency» tiếp "
+        "nhận. Quầy «counter» là quầy của nơi tiếp nhận.",
+    )
     applicant = DossierApplicantInputSerializer()
     components = DossierComponentInputSerializer(  # type: ignore[call-arg]
         many=True, required=False, max_length=200
@@ -197,7 +207,8 @@ class DossierCreateSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         number = attrs.get("counter")
         if number is not None:
-            counter = attrs["agency"].counters.filter(number=number).first()
+            desk = attrs.get("received_by_agency") or attrs["agency"]
+            counter = desk.counters.filter(number=number).first()
             if counter is None:
                 raise serializers.ValidationError(
                     {"counter": f"Cơ quan không có quầy số {number}."}
