@@ -44,22 +44,37 @@ class WardStaff:
         return self.social_specialist
 
 
+# Each ward's team has its own people (reception ×2, civil and social
+# specialists, leader, administrator); a ward not listed takes the first team.
+TEAMS: dict[str, tuple[str, str, str, str, str, str]] = {
+    "hoacuong": (
+        "Trần Thị Thu",
+        "Lê Văn Hùng",
+        "Nguyễn Thị Mai",
+        "Phạm Minh Tuấn",
+        "Trần Quốc Bình",
+        "Võ Thị Lan",
+    ),
+    "haivan": (
+        "Huỳnh Thị Ngọc",
+        "Đặng Văn Phúc",
+        "Lê Thị Hạnh",
+        "Ngô Quang Vinh",
+        "Nguyễn Đức Thắng",
+        "Phan Thị Yến",
+    ),
+}
+
+
 def _accounts(ward: Agency, slug: str) -> list[Account]:
+    thu, hung, mai, tuan, binh, lan = TEAMS.get(slug, TEAMS["hoacuong"])
     return [
-        Account(f"tiepnhan.{slug}", "Trần Thị Thu", ward, Role.RECEPTION),
-        Account(f"tiepnhan2.{slug}", "Lê Văn Hùng", ward, Role.RECEPTION),
-        Account(
-            f"chuyenvien.{slug}", "Nguyễn Thị Mai", ward, Role.SPECIALIST, CIVIL_FIELDS
-        ),
-        Account(
-            f"chuyenvien2.{slug}",
-            "Phạm Minh Tuấn",
-            ward,
-            Role.SPECIALIST,
-            SOCIAL_FIELDS,
-        ),
-        Account(f"lanhdao.{slug}", "Trần Quốc Bình", ward, Role.LEADER),
-        Account(f"quantri.{slug}", "Võ Thị Lan", ward, Role.AGENCY_ADMIN),
+        Account(f"tiepnhan.{slug}", thu, ward, Role.RECEPTION),
+        Account(f"tiepnhan2.{slug}", hung, ward, Role.RECEPTION),
+        Account(f"chuyenvien.{slug}", mai, ward, Role.SPECIALIST, CIVIL_FIELDS),
+        Account(f"chuyenvien2.{slug}", tuan, ward, Role.SPECIALIST, SOCIAL_FIELDS),
+        Account(f"lanhdao.{slug}", binh, ward, Role.LEADER),
+        Account(f"quantri.{slug}", lan, ward, Role.AGENCY_ADMIN),
     ]
 
 
