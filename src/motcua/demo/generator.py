@@ -21,9 +21,12 @@ import heapq
 import math
 import random
 from collections.abc import Callable, Generator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+from django.db import transaction
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
@@ -315,21 +318,29 @@ def _life_plan(life: _Life, officer: Any) -> Plan:
 class _Agenda:
     """The next action of every life under way, run in the order of time."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(
+        self,
+        report: Report,
+        line: Callable[[], AbstractContextManager[None]] = nullcontext,
+    ) -> None:
         self.report = report
         self.queue: list[tuple[datetime, int, Plan]] = []
         self.count = 0
+        self.line = line  # one action's unit of work (the observers' batch)
 
     def add(self, plan: Plan) -> None:
         self._advance(plan)
 
     def _advance(self, plan: Plan) -> None:
+        """The life's next step, all or nothing: its actions in one savepoint,
+        with the figures the observers keep for it (``line``)."""
         try:
-            when = next(plan)
-        except StopIteration:
-            return
+            with self.line(), transaction.atomic():
+                when = next(plan, None)
         except DomainError as exc:  # a rule refused a planned step: keep the rest
             self.report.skipped.append(f"{exc.code}: {exc.message}")
+            return
+        if when is None:  # the life is over
             return
         self.count += 1
         heapq.heappush(self.queue, (when, self.count, plan))
@@ -363,6 +374,7 @@ def generate(
     seed: int = 2015,
     merger: Merger | None = None,
     progress: Callable[[str], None] | None = None,
+    line: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> Report:
     """Dossiers for every working day in ``[start, end)`` at each of ``wards``,
     then — from ``merger.at`` — at the merger's wards; the merger itself runs at
@@ -372,7 +384,7 @@ def generate(
     for procedure in Procedure.objects.select_related("field").order_by("code"):
         procedures.setdefault(procedure.field.code, []).append(procedure)
     world = _World(random.Random(seed), end, consultees, procedures, merger)
-    agenda = _Agenda(world.report)
+    agenda = _Agenda(world.report, line)
     pending = merger if merger is not None and merger.at <= end else None
     day, last_day = start, end.astimezone(VN_TZ).date()
     received = 0

@@ -33,6 +33,7 @@ from motcua.catalog.services import load_reference_catalogue
 from motcua.core import clock
 from motcua.core.dates import vn_date
 from motcua.deadlines.engine import VN_TZ
+from motcua.dossiers import observers
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import agencies_merge, bulk_work
 from motcua.dossiers.workflow import Status
@@ -263,7 +264,9 @@ def load_demo(
                 for code, (_, former) in TEAMS.items()
             },
         )
-        with transaction.atomic(), bulk_work():
+        # One transaction; the figures of every action are folded in memory and
+        # written once at the end (the observers' batch, as the import does).
+        with transaction.atomic(), bulk_work(), observers.batched() as figures:
             result = generate(
                 list(teams.values()),
                 consultees=_consultees(teams, others),
@@ -272,6 +275,7 @@ def load_demo(
                 per_day=per_day,
                 merger=merger if clock.today() >= MERGER_DAY else None,
                 progress=report,
+                line=figures.line,
             )
             add_demo_ratings(
                 random.Random(2015),

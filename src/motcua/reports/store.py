@@ -279,6 +279,7 @@ class FigureBatch:
 
     @contextmanager
     def line(self) -> Iterator[None]:
+        self._keep()  # what happened outside any line is kept
         try:
             yield
         except BaseException:
