@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.reports",
+    "motcua.notifications",  # issue 11: outbox, channels, delivery worker
     "motcua.evaluation",
     "motcua.slips",
     "motcua.signing",

@@ -1,0 +1,159 @@
+"""Writing messages to the outbox in the transaction of the event that causes
+them (ARCHITECTURE principle 6: nothing is sent from inside a web request).
+
+``on_dossier_event`` is a same-transaction observer of every dossier action
+(``NotificationsConfig.ready``): for the events the law says the applicant must
+hear about (Decree 61/2018/NĐ-CP Art. 17–20: received, supplement, refusal,
+extension with an apology, result, hand-over) it writes one row per chosen
+channel. A rolled-back action takes its messages with it; the idempotency key
+(dossier, event number, channel, template) makes a second write of the same
+message impossible.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from typing import Any
+
+from motcua.core import clock
+from motcua.core.dates import vn_date
+from motcua.dossiers import timing
+from motcua.dossiers.models import Dossier, Event
+from motcua.dossiers.workflow import Action, Status
+
+from . import conf, texts
+from .models import ChannelName, Message
+from .worker import max_age
+
+log = logging.getLogger(__name__)
+
+_bulk: ContextVar[bool] = ContextVar("motcua_notifications_bulk", default=False)
+
+RECIPIENT_FIELD = {
+    ChannelName.SMS: "phone",
+    ChannelName.ZALO: "phone",
+    ChannelName.EMAIL: "email",
+}
+
+
+class _QuietBatch:
+    @contextmanager
+    def line(self) -> Iterator[None]:
+        yield
+
+
+@contextmanager
+def quiet_batch() -> Iterator[_QuietBatch]:
+    """Bulk work (the historical import, demo data) replays the past: nobody
+    is told again about a dossier received last year."""
+    token = _bulk.set(True)
+    try:
+        yield _QuietBatch()
+    finally:
+        _bulk.reset(token)
+
+
+def template_key(dossier: Dossier, event: Event) -> str | None:
+    """The applicant-facing message an event calls for (None: none)."""
+    action = event.action
+    if action == Action.RECEIVE:
+        return "received"
+    if action == Action.REQUEST_SUPPLEMENT:
+        return "supplement_requested"
+    if action == Action.REFUSE:
+        return "refused"
+    if action == Action.EXTEND:
+        return "extended"
+    if action == Action.FINISH and event.to_status == Status.RESULT_READY:
+        early = timing.timing(dossier.finished_at, timing.dossier_due(dossier))
+        return "result_ready_early" if early == timing.EARLY else "result_ready"
+    if action == Action.RETURN_RESULT:
+        return "returned"
+    return None
+
+
+def tracking_url() -> str:
+    return conf.get("MOTCUA_PUBLIC_URL").rstrip("/") + "/tra-cuu/"
+
+
+def variables_of(key: str, dossier: Dossier, event: Event) -> dict[str, str]:
+    payload = event.payload or {}
+    values: dict[str, str] = {
+        "code": dossier.code,
+        "procedure": dossier.procedure_version.name,
+        "tracking_url": tracking_url(),
+        "due_date": vn_date(timing.dossier_due(dossier)),
+        "reason": event.reason,
+    }
+    if key == "supplement_requested":
+        values["missing_items"] = "; ".join(payload.get("items") or [])
+    if key == "extended":
+        new_due = payload.get("new_due_at")
+        values["new_date"] = vn_date(
+            datetime.fromisoformat(new_due) if new_due else dossier.due_at
+        )
+    return {name: values.get(name, "") for name in texts.VARIABLES[key]}
+
+
+def idempotency_key(dossier_id: int, seq: int, channel: str, key: str) -> str:
+    return f"dossier:{dossier_id}:event:{seq}:{channel}:{key}"
+
+
+def on_dossier_event(dossier: Dossier, event: Event) -> None:
+    if _bulk.get():
+        return
+    key = template_key(dossier, event)
+    if key is None:
+        return
+    applicant = dossier.applicant
+    written = 0
+    for channel in conf.channels():
+        recipient = _recipient(applicant, channel)
+        if not recipient:
+            continue
+        _write(dossier, event, key, channel, recipient)
+        written += 1
+    log.info(
+        "notifications.outbox dossier=%s seq=%s template=%s messages=%s",
+        dossier.pk,
+        event.seq,
+        key,
+        written,
+    )
+
+
+def _recipient(applicant: Any, channel: str) -> str:
+    field = RECIPIENT_FIELD.get(channel)  # type: ignore[call-overload]
+    return str(getattr(applicant, field, "") or "").strip() if field else ""
+
+
+def _write(
+    dossier: Dossier, event: Event, key: str, channel: str, recipient: str
+) -> Message | None:
+    ident = idempotency_key(dossier.pk, event.seq, channel, key)
+    if Message.objects.filter(idempotency_key=ident).exists():
+        return None
+    try:
+        template = texts.current(key, channel)
+    except texts.NotFound:  # a missing text never blocks the dossier's action
+        log.error("notifications.template_missing template=%s channel=%s", key, channel)
+        return None
+    now = clock.now()
+    return Message.objects.create(
+        agency_id=dossier.agency_id,
+        dossier=dossier,
+        event_seq=event.seq,
+        channel=channel,
+        recipient=recipient,
+        template_key=key,
+        template_version=template.version,
+        variables=variables_of(key, dossier, event),
+        idempotency_key=ident,
+        next_attempt_at=now,
+        give_up_at=now + max_age(),
+        created_at=now,
+    )

@@ -1,0 +1,83 @@
+"""Rendering a message from its template row and variables.
+
+Placeholders are ``{name}`` with a letter, digit or underscore name; nothing
+else in a text is interpreted (an editor cannot reach code or attributes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from motcua.core.errors import DomainError, NotFound
+
+from .models import MessageTemplate
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+#: Variables a template may use, per event (the admin form checks them).
+VARIABLES: dict[str, frozenset[str]] = {
+    "received": frozenset({"code", "procedure", "due_date", "tracking_url"}),
+    "supplement_requested": frozenset(
+        {"code", "procedure", "missing_items", "reason", "tracking_url"}
+    ),
+    "refused": frozenset({"code", "procedure", "reason", "tracking_url"}),
+    "extended": frozenset({"code", "procedure", "new_date", "reason", "tracking_url"}),
+    "result_ready": frozenset({"code", "procedure", "tracking_url"}),
+    "result_ready_early": frozenset({"code", "procedure", "due_date", "tracking_url"}),
+    "returned": frozenset({"code", "procedure", "tracking_url"}),
+}
+
+
+def render(text: str, variables: Mapping[str, Any]) -> str:
+    return PLACEHOLDER.sub(lambda m: str(variables.get(m.group(1), "")), text)
+
+
+def unknown_placeholders(key: str, text: str) -> list[str]:
+    allowed = VARIABLES.get(key, frozenset())
+    return sorted({name for name in PLACEHOLDER.findall(text)} - allowed)
+
+
+def current(key: str, channel: str) -> MessageTemplate:
+    """The latest version of the text for ``key`` on ``channel``."""
+    row = (
+        MessageTemplate.objects.filter(key=key, channel=channel)
+        .order_by("-version")
+        .first()
+    )
+    if row is None:
+        raise NotFound(
+            "notifications.template_missing",
+            f"Chưa có mẫu tin nhắn “{key}” cho kênh “{channel}”.",
+        )
+    return row
+
+
+def exact(key: str, channel: str, version: int) -> MessageTemplate:
+    row = MessageTemplate.objects.filter(
+        key=key, channel=channel, version=version
+    ).first()
+    if row is None:
+        raise NotFound(
+            "notifications.template_missing",
+            f"Không còn mẫu tin nhắn “{key}” phiên bản {version} cho kênh “{channel}”.",
+        )
+    return row
+
+
+def check(key: str, subject: str, body: str) -> None:
+    """A text may use only its event's variables."""
+    if key not in VARIABLES:
+        raise DomainError(
+            "notifications.unknown_event", f"Không có sự kiện “{key}” để gửi tin."
+        )
+    unknown = unknown_placeholders(key, subject + "\n" + body)
+    if unknown:
+        names = ", ".join("{" + n + "}" for n in unknown)
+        raise DomainError(
+            "notifications.unknown_variable",
+            f"Mẫu tin nhắn dùng biến không có: {names}. Các biến được dùng: "
+            + ", ".join("{" + n + "}" for n in sorted(VARIABLES[key]))
+            + ".",
+        )
