@@ -167,3 +167,20 @@ def test_messages_exist_for_other_connections_only_after_commit():
         dossier = receive(world)
         assert len(messages(dossier)) == 2
     assert len(messages(dossier)) == 2
+
+
+def test_anonymising_the_applicant_forgets_the_recipients_and_sends_nothing_more():
+    world = build_world()
+    with world.at(MON):
+        dossier = services.dossier_refuse(
+            world.reception,
+            data=world.input(applicant=APPLICANT),
+            reason="Không thuộc thẩm quyền",
+        )
+    assert {m.recipient for m in messages(dossier)} == {"0905123456", "an@example.vn"}
+    with world.at(MON + timedelta(days=1)):
+        services.dossier_anonymise_applicant(dossier, reason="Hết thời hạn lưu trữ")
+    rows = messages(dossier)
+    assert {(m.recipient, m.state, str(m.variables)) for m in rows} == {
+        ("", State.PERMANENT_FAILURE, "{}")
+    }

@@ -26,7 +26,7 @@ from motcua.dossiers.models import Dossier, Event
 from motcua.dossiers.workflow import Action, Status
 
 from . import conf, texts
-from .models import ChannelName, Message
+from .models import FINAL_STATES, ChannelName, Message, State
 from .worker import max_age
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,9 @@ def idempotency_key(dossier_id: int, seq: int, channel: str, key: str) -> str:
 
 
 def on_dossier_event(dossier: Dossier, event: Event) -> None:
+    if event.action == Action.ANONYMISE:
+        forget_recipients(dossier)
+        return
     if _bulk.get():
         return
     key = template_key(dossier, event)
@@ -124,6 +127,16 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
         key,
         written,
     )
+
+
+def forget_recipients(dossier: Dossier) -> None:
+    """The applicant's data is anonymised (Decree 13/2023/NĐ-CP Art. 16): so are
+    the messages' recipients and texts; one not sent yet is not sent."""
+    rows = Message.objects.filter(dossier=dossier)
+    rows.exclude(state__in=FINAL_STATES).update(
+        state=State.PERMANENT_FAILURE, last_error="anonymised"
+    )
+    rows.update(recipient="", variables={})
 
 
 def _recipient(applicant: Any, channel: str) -> str:
