@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from motcua.core import clock
@@ -204,3 +204,16 @@ def test_worker_command_once(gateway, capsys):
 
 def test_idempotency_key_names_dossier_event_channel_and_template():
     assert idempotency_key(7, 3, "sms", "refused") == "dossier:7:event:3:sms:refused"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "code"),
+    [
+        ("MOTCUA_SMS_QUIET_HOURS", "9 giờ tối", "notifications.bad_quiet_hours"),
+        ("MOTCUA_NOTIFY_BACKOFF", "ba mươi", "notifications.bad_setting"),
+    ],
+)
+def test_a_bad_setting_stops_the_worker_with_a_vietnamese_message(name, value, code):
+    with override_settings(**{name: value}), pytest.raises(CommandError) as error:
+        call_command("worker", "--once")
+    assert code in str(error.value) and "Cấu hình" in str(error.value)

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.conf import settings
 
+from motcua.core.errors import DomainError
+
 DEFAULTS: dict[str, str] = {
     # channels written for each applicant-facing event, in this order
     "MOTCUA_NOTIFY_CHANNELS": "sms,email",
@@ -51,7 +53,12 @@ def get(name: str) -> str:
 
 
 def number(name: str) -> float:
-    return float(get(name))
+    try:
+        return float(get(name))
+    except ValueError:
+        raise DomainError(
+            "notifications.bad_setting", f"Cấu hình {name} phải là một số."
+        ) from None
 
 
 def channels() -> list[str]:
@@ -63,5 +70,20 @@ def quiet_hours() -> tuple[time, time] | None:
     text = get("MOTCUA_SMS_QUIET_HOURS").strip()
     if not text:
         return None
-    start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        raise DomainError(
+            "notifications.bad_quiet_hours",
+            "Cấu hình MOTCUA_SMS_QUIET_HOURS phải có dạng 21:00-07:00 (hoặc để trống).",
+        ) from None
     return start, end
+
+
+def check() -> None:
+    """Read every setting the worker needs once, so a typo stops it at start
+    with a message instead of failing message after message."""
+    quiet_hours()
+    for name in DEFAULTS:
+        if name.startswith("MOTCUA_NOTIFY_") and name != "MOTCUA_NOTIFY_CHANNELS":
+            number(name)

@@ -6,10 +6,11 @@ import signal
 import threading
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from motcua.notifications import worker
+from motcua.core.errors import DomainError
+from motcua.notifications import conf, worker
 
 
 class Command(BaseCommand):
@@ -39,6 +40,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            conf.check()
+        except DomainError as exc:
+            raise CommandError(f"{exc.message} ({exc.code})") from None
         stop = threading.Event()
 
         def on_term(signum: int, frame: Any) -> None:
