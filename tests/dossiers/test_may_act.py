@@ -68,6 +68,7 @@ RUN: dict[str, Callable[[World, Any, Dossier], Any]] = {
         new_due_at=(d.due_at or LATER) + timedelta(days=7),
         reason="Cần xác minh thêm",
     ),
+    A.REMIND: lambda w, u, d: services.dossier_remind(u, d, note="Khẩn trương"),
 }
 BUTTONS = [a for a in TRANSITIONS if a not in permissions.NOT_BUTTONS]
 

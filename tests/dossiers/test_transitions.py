@@ -96,6 +96,7 @@ def _call(action: str, actor: Any, dossier: Dossier, world: World) -> None:
             successor=world.other_ward,
             on=LATER.date(),
         ),
+        Action.REMIND: lambda: s.dossier_remind(actor, dossier, note="Nhắc"),
     }
     calls[action]()
 

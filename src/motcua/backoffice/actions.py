@@ -204,6 +204,11 @@ SPECS: dict[str, ActionSpec] = {
         lambda a, d, x, v: S.dossier_stop(a, d, reason=x["reason"], expected_version=v),
         danger=True,
     ),
+    Action.REMIND: ActionSpec(
+        _("Nhắc nhở"),
+        f.RemindForm,
+        lambda a, d, x, v: S.dossier_remind(a, d, note=x["note"], expected_version=v),
+    ),
     Action.EXTEND: ActionSpec(
         _("Gia hạn (xin lỗi, hẹn lại)"),
         f.ExtendForm,

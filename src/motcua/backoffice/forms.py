@@ -295,6 +295,18 @@ class CallForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú cuộc gọi"), max_length=255, required=False)
 
 
+class RemindForm(forms.Form):
+    note = forms.CharField(
+        label=_("Nội dung nhắc nhở"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Gửi người đang giữ bước xử lý chậm nhất (hoặc đơn vị, khi chưa phân "
+            "công); ghi vào lịch sử hồ sơ."
+        ),
+    )
+
+
 class InternalNoteForm(forms.Form):
     text = forms.CharField(
         label=_("Ghi chú nội bộ"),

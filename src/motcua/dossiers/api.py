@@ -349,6 +349,7 @@ ACTIONS: dict[str, ActionSpec] = {
     A.WITHDRAW: ActionSpec(s.DossierReasonSerializer, services.dossier_withdraw),
     A.STOP: ActionSpec(s.DossierReasonSerializer, services.dossier_stop),
     A.EXTEND: ActionSpec(s.DossierExtendSerializer, services.dossier_extend),
+    A.REMIND: ActionSpec(s.DossierRemindSerializer, services.dossier_remind),
 }
 
 

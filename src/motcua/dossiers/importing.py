@@ -104,6 +104,7 @@ EVENT_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     A.WITHDRAW: _REASON,
     A.STOP: _REASON,
+    A.REMIND: _NOTE,
     A.EXTEND: {
         "new_due_at": ("new_due_at", "datetime"),
         **_REASON,
@@ -115,6 +116,7 @@ REQUIRED_EVENT_KEYS: dict[str, tuple[str, ...]] = {
     A.CONSULT: ("agency", "question"),
     A.ANSWER_CONSULT: ("answer",),
     A.EXTEND: ("new_due_at",),
+    A.REMIND: ("reason",),
 }
 IMPLIED_ACTIONS = frozenset({A.SUBMIT_ONLINE, A.RECEIVE})  # from ``received_at``
 
@@ -136,6 +138,7 @@ SERVICES: dict[str, Callable[..., Dossier]] = {
     A.WITHDRAW: services.dossier_withdraw,
     A.STOP: services.dossier_stop,
     A.EXTEND: services.dossier_extend,
+    A.REMIND: services.dossier_remind,
 }
 
 

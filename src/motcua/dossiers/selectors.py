@@ -28,7 +28,7 @@ from motcua.deadlines.engine import VN_TZ
 
 from . import permissions, timing
 from .models import Channel, Consultation, Dossier, DossierFile, Event, Step
-from .workflow import Action, Status
+from .workflow import WORKING, Action, Status
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -374,3 +374,22 @@ def agency_at(dossier: Dossier, at: datetime) -> Agency:
         if found is not None:
             return found
     return dossier.agency
+
+
+REMINDERS_SHOWN_FOR = timedelta(days=14)
+
+
+def reminders_for(user: Any) -> QuerySet[Event]:
+    """Leaders' reminders naming ``user`` in the last two weeks, on dossiers
+    still in progress that they may read, newest first."""
+    return (
+        Event.objects.filter(
+            action=Action.REMIND,
+            payload__to=user.get_username(),
+            at__gte=clock.now() - REMINDERS_SHOWN_FOR,
+            dossier__in=dossiers_visible_to(user),
+            dossier__status__in=WORKING,
+        )
+        .select_related("dossier", "actor", "step")
+        .order_by("-at")[:20]
+    )

@@ -290,6 +290,14 @@ class DossierReturnResultSerializer(DossierActionSerializer):
     is_applicant = serializers.BooleanField(default=True)
 
 
+class DossierRemindSerializer(DossierNoteSerializer):
+    step_id = _id(
+        required=False,
+        allow_null=True,
+        help_text="Bước đang xử lý cần nhắc (mặc định: bước đến hạn sớm nhất).",
+    )
+
+
 class DossierExtendSerializer(DossierReasonSerializer):
     new_due_at = AwareDateTimeField()
     override = serializers.BooleanField(default=False)

@@ -85,6 +85,7 @@ class Action(models.TextChoices):
     ATTACH_FILE = "attach_file", _("Đính kèm tệp")
     ANONYMISE = "anonymise", _("Ẩn danh thông tin người nộp")
     TRANSFER = "transfer", _("Chuyển sang cơ quan kế thừa")
+    REMIND = "remind", _("Nhắc nhở")
     # Appended once by migration 0005 to bring older histories under the
     # applicant fingerprint; never taken by anyone, so not in the table below.
     SEAL = "seal", _("Niêm phong thông tin người nộp")
@@ -148,4 +149,8 @@ TRANSITIONS: dict[str, Transition] = {
     # unfinished dossiers go on at the successor, code unchanged
     A.TRANSFER:           _t({S.SUBMITTED} | OPEN,    None, {ADM},
                              "chưa tìm thấy văn bản hướng dẫn"),
+    # the leader follows every stage and reminds whoever holds a slow one
+    # (our sources: "khâu nào chậm, lãnh đạo sẽ nhắc nhở bằng tin nhắn")
+    A.REMIND:             _t(WORKING,                 None, {LDR},
+                             "đôn đốc, chỉ đạo (quy chế nội bộ)"),
 }  # fmt: skip

@@ -10,6 +10,7 @@ working-time arithmetic runs in Python, on plain tuples.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,7 +25,8 @@ from motcua.core.names import display_name
 from motcua.deadlines.engine import VN_TZ, Calendar
 from motcua.deadlines.services import calendar_for
 from motcua.dossiers import timing
-from motcua.dossiers.models import Dossier, Step
+from motcua.dossiers.models import Dossier, Event, Step
+from motcua.dossiers.workflow import Action
 
 from .models import Rating
 from .periods import Period
@@ -88,6 +90,7 @@ class OfficerMonth:
     dossiers: set[int] = field(default_factory=set)
     working: timedelta = timedelta(0)
     ratings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    reminded: int = 0  # leaders' reminders addressed to the officer
 
     def add_step(self, dossier_id: int, found: str, working: timedelta) -> None:
         """One ended step, with its ``timing.step_timing`` (``""``: none)."""
@@ -171,10 +174,35 @@ def staff_performance(agencies: QuerySet[Agency], period: Period) -> list[Office
     for dossier_id, level, at in ratings.values_list("dossier_id", "level", "at"):
         for officer in officers_of.get(dossier_id, ()):
             row(officer, _month(at)).ratings[level] += 1
+    _count_reminders(agencies, period, row)
     users = get_user_model().objects.in_bulk({k[0] for k in rows})
     for r in rows.values():
         r.user = users.get(r.user)
     return sorted(rows.values(), key=lambda r: (r.month, str(r.user)))
+
+
+def _count_reminders(
+    agencies: QuerySet[Agency],
+    period: Period,
+    row: Callable[[int, Month], OfficerMonth],
+) -> None:
+    """Leaders' reminders (``remind`` events) by the officer they named, in the
+    month they were sent."""
+    sent = Event.objects.filter(
+        action=Action.REMIND,
+        agency__in=agencies,
+        at__gte=period.start,
+        at__lt=period.end,
+    ).values_list("at", "payload__to")
+    named = [(at, to) for at, to in sent if to]
+    ids = dict(
+        get_user_model()
+        .objects.filter(username__in={to for _, to in named})
+        .values_list("username", "pk")
+    )
+    for at, to in named:
+        if to in ids:
+            row(ids[to], _month(at)).reminded += 1
 
 
 # ------------------------------------------------------------ bottlenecks

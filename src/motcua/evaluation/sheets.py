@@ -33,6 +33,7 @@ STAFF_HEADERS = [
     gettext_noop("Rất hài lòng"),
     gettext_noop("Hài lòng"),
     gettext_noop("Không hài lòng"),
+    gettext_noop("Bị nhắc nhở"),
 ]
 HELD_HEADERS = [
     gettext_noop("Khâu / đơn vị / cán bộ"),
@@ -121,7 +122,7 @@ def _staff(book: Any, title: Any, head: Any, cell: Any, agency: Agency,
             r.on_time, r.late, _num(r.on_time_rate), _num(r.mean_hours),
             len(r.dossiers), r.ratings.get(Rating.Level.VERY_SATISFIED, 0),
             r.ratings.get(Rating.Level.SATISFIED, 0),
-            r.ratings.get(Rating.Level.UNSATISFIED, 0),
+            r.ratings.get(Rating.Level.UNSATISFIED, 0), r.reminded,
         ]
         for r in staff_performance(agencies, period)
     ]  # fmt: skip

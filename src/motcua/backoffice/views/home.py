@@ -35,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "reports_url": reverse("reports:bieu06"),
             "register_url": reverse("slips:register"),
             "signing_url": reverse("signing:duty"),
+            "reminders": list(selectors.reminders_for(request.user)),
         },
     )
 

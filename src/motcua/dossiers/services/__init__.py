@@ -23,6 +23,7 @@ from .processing import (
     dossier_assign,
     dossier_extend,
     dossier_forward,
+    dossier_remind,
     dossier_send_back,
     dossier_submit,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "dossier_record_file",
     "dossier_record_payment",
     "dossier_refuse",
+    "dossier_remind",
     "dossier_request_payment",
     "dossier_request_supplement",
     "dossier_resubmit",

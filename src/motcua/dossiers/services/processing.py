@@ -260,3 +260,38 @@ def dossier_extend(
         reason=reason,
         payload={"new_due_at": new_due_at.isoformat(), "override": bool(override)},
     )
+
+
+@transaction.atomic
+def dossier_remind(
+    actor: Any,
+    dossier: Dossier,
+    *,
+    note: str,
+    step_id: int | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """A leader reminds whoever holds a step of a dossier in progress — its
+    officer, or its unit when nobody is assigned — with a note. The reminder is
+    an event of the history (nothing else changes); by default it names the
+    active step due first (the slowest)."""
+    note = _require_text(note, "dossier.note_required", "nội dung nhắc nhở")
+    act = _begin(A.REMIND, actor, dossier, expected_version)
+    active = sorted(
+        step_ops.active_steps(act.dossier).select_related("assignee"),
+        key=lambda s: (s.due_at is None, s.due_at or act.now, s.pk),
+    )
+    if step_id is not None:
+        active = [s for s in active if s.pk == step_id]
+    if not active:
+        raise Conflict(
+            "dossier.nothing_to_remind",
+            "Hồ sơ không có bước nào đang xử lý để nhắc nhở.",
+        )
+    step = active[0]
+    payload = {
+        "to": step.assignee.username if step.assignee is not None else "",
+        "unit": step.agency.code,
+        "step_name": step.name,
+    }
+    return act.commit(step=step, reason=note, payload=payload)
