@@ -35,7 +35,6 @@ def _seeded_texts(request: pytest.FixtureRequest) -> None:
     )
     from django.apps import apps
 
-    seed = importlib.import_module(
-        "motcua.notifications.migrations.0002_seed_templates"
-    ).seed
-    seed(apps, None)
+    for name in ("0002_seed_templates", "0003_reminder_template"):
+        module = importlib.import_module(f"motcua.notifications.migrations.{name}")
+        module.seed(apps, None)

@@ -217,3 +217,39 @@ def test_a_bad_setting_stops_the_worker_with_a_vietnamese_message(name, value, c
     with override_settings(**{name: value}), pytest.raises(CommandError) as error:
         call_command("worker", "--once")
     assert code in str(error.value) and "Cấu hình" in str(error.value)
+
+
+def test_a_leaders_reminder_reaches_the_officer_by_email(gateway):
+    from motcua.dossiers import services
+
+    world = build_world()
+    world.specialist.email = "mai@phuong.example.vn"
+    world.specialist.save()
+    dossier = world.receive(MON, applicant=APPLICANT)
+    with world.at(MON):
+        dossier = services.dossier_assign(
+            world.leader, dossier, assignee=world.specialist
+        )
+        services.dossier_remind(world.leader, dossier, note="Xong trong sáng nay.")
+    (reminder,) = Message.objects.filter(dossier=dossier, template_key="reminder")
+    assert (reminder.channel, reminder.recipient) == ("email", "mai@phuong.example.vn")
+    run(MON)
+    (sent,) = [m for m in mail.outbox if m.to == ["mai@phuong.example.vn"]]
+    assert sent.subject == f"Lãnh đạo nhắc nhở: hồ sơ {dossier.code}"
+    assert "Xong trong sáng nay." in sent.body
+    reminder.refresh_from_db()
+    assert reminder.state == State.DELIVERED
+    run(MON)  # a second run sends nothing again
+    assert len([m for m in mail.outbox if m.to == ["mai@phuong.example.vn"]]) == 1
+
+
+def test_an_officer_without_an_email_gets_no_message_but_the_history_keeps_it():
+    from motcua.dossiers import services
+    from motcua.dossiers.workflow import Action
+
+    world = build_world()
+    dossier = world.processing(MON)
+    with world.at(MON):
+        services.dossier_remind(world.leader, dossier, note="Nhắc")
+    assert not Message.objects.filter(template_key="reminder").exists()
+    assert dossier.events.filter(action=Action.REMIND).exists()

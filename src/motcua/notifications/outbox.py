@@ -19,8 +19,11 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 from motcua.core import clock
 from motcua.core.dates import vn_date
+from motcua.core.names import display_name
 from motcua.dossiers import timing
 from motcua.dossiers.models import Dossier, Event
 from motcua.dossiers.workflow import Action, Status
@@ -91,6 +94,12 @@ def variables_of(key: str, dossier: Dossier, event: Event) -> dict[str, str]:
     }
     if key == "supplement_requested":
         values["missing_items"] = "; ".join(payload.get("items") or [])
+    if key == "reminder":
+        values |= {
+            "step": str(payload.get("step_name", "")),
+            "note": event.reason,
+            "leader": display_name(event.actor) if event.actor else event.actor_name,
+        }
     if key == "extended":
         new_due = payload.get("new_due_at")
         values["new_date"] = vn_date(
@@ -108,6 +117,9 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
         forget_recipients(dossier)
         return
     if _bulk.get():
+        return
+    if event.action == Action.REMIND:
+        _remind(dossier, event)
         return
     key = template_key(dossier, event)
     if key is None:
@@ -127,6 +139,17 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
         key,
         written,
     )
+
+
+def _remind(dossier: Dossier, event: Event) -> None:
+    """A leader's reminder reaches the officer it names by e-mail (staff have
+    no phone of record); the back office shows it on their home page too."""
+    to = (event.payload or {}).get("to") or ""
+    officer = get_user_model().objects.filter(username=to, is_active=True).first()
+    address = (officer.email or "").strip() if officer is not None else ""
+    if not address:
+        return
+    _write(dossier, event, "reminder", ChannelName.EMAIL, address)
 
 
 def forget_recipients(dossier: Dossier) -> None:

@@ -27,6 +27,8 @@ VARIABLES: dict[str, frozenset[str]] = {
     "result_ready": frozenset({"code", "procedure", "tracking_url"}),
     "result_ready_early": frozenset({"code", "procedure", "due_date", "tracking_url"}),
     "returned": frozenset({"code", "procedure", "tracking_url"}),
+    # to staff: a leader's reminder about a step they hold
+    "reminder": frozenset({"code", "procedure", "step", "note", "leader"}),
 }
 
 
