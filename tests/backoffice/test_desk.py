@@ -215,3 +215,20 @@ def test_an_authorised_person_is_received_with_the_dossier(world, components):
         "Lê Thị Hoa",
         "048091005678",
     )
+
+
+def test_the_applicant_chooses_how_to_be_told(world, components):
+    client = client_for(world.reception)
+    page = client.get(DESK, {"thu_tuc": world.procedure.code})
+    assert 'name="notify_channels"' in page.content.decode()
+    response = client.post(
+        DESK, form_data(world, components, token="t-3", notify_channels=["sms"])
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Dossier.objects.get().applicant.notify_channels == "sms"
+    refused = client.post(
+        DESK,
+        form_data(world, components, token="t-4", notify_channels=["email"]),
+    )
+    assert refused.status_code == 400  # no e-mail address given
+    assert Dossier.objects.count() == 1

@@ -187,3 +187,27 @@ def test_the_api_takes_it_and_shows_it_and_the_officers_page_too():
     assert page.status_code == 200
     assert "Lê Thị Hoa" in page.content.decode()
     assert Dossier.objects.count() == 1
+
+
+def test_the_api_takes_the_applicants_channels_and_shows_them():
+    from rest_framework.test import APIClient
+
+    world = build_world()
+    api = APIClient()
+    api.force_authenticate(world.reception)
+    body = {
+        "agency": world.ward.code,
+        "procedure": world.procedure.code,
+        "channel": "direct",
+        "applicant": {
+            "name": "Nguyễn Văn An",
+            "phone": "0905123456",
+            "notify_channels": ["sms", "zalo"],
+        },
+    }
+    with world.at(SEPT):
+        created = api.post("/api/v1/dossiers/", body, format="json")
+        assert created.status_code == 201, created.content
+        code = created.json()["code"]
+        shown = api.get(f"/api/v1/dossiers/{code}/").json()["applicant"]
+    assert shown["notify_channels"] == ["sms", "zalo"]

@@ -184,3 +184,31 @@ def test_anonymising_the_applicant_forgets_the_recipients_and_sends_nothing_more
     assert {(m.recipient, m.state, str(m.variables)) for m in rows} == {
         ("", State.PERMANENT_FAILURE, "{}")
     }
+
+
+def test_the_applicants_choice_of_channels_is_followed():
+    from dataclasses import replace
+
+    world = build_world()
+    chosen = replace(APPLICANT, notify_channels=("email",))
+    dossier = world.receive(MON, applicant=chosen)
+    assert dossier.applicant.notify_channels == "email"
+    assert [m.channel for m in messages(dossier, "received")] == ["email"]
+
+
+def test_a_channel_without_its_contact_is_refused_at_reception():
+    from dataclasses import replace
+
+    from motcua.core.errors import DomainError
+    from motcua.dossiers.models import Dossier
+
+    world = build_world()
+    no_phone = replace(APPLICANT, phone="", notify_channels=("sms",))
+    with pytest.raises(DomainError) as refused:
+        world.receive(MON, applicant=no_phone)
+    assert refused.value.code == "applicant.notify_without_contact"
+    assert not Dossier.objects.exists() and not Message.objects.exists()
+    odd = replace(APPLICANT, notify_channels=("fax",))
+    with pytest.raises(DomainError) as unknown:
+        world.receive(MON, applicant=odd)
+    assert unknown.value.code == "applicant.invalid_notify_channel"

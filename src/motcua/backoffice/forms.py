@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.agencies.models import Agency, Counter
 from motcua.core.dates import input_formats
 from motcua.core.names import display_name
+from motcua.dossiers.applicants import NOTIFY_LABELS
 from motcua.dossiers.models import Applicant, Dossier
 
 OUTCOMES = (
@@ -59,6 +60,16 @@ class ApplicantForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Chỉ ghi khi người nộp không có thông tin nào để liên hệ."),
+    )
+    notify_channels = forms.MultipleChoiceField(
+        label=_("Nhận thông báo qua"),
+        choices=[(k, _(v)) for k, v in NOTIFY_LABELS.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Người nộp chọn; không chọn: mọi kênh cơ quan dùng mà người nộp có "
+            "thông tin liên hệ."
+        ),
     )
     # The authorised person who hands the dossier in for the applicant (if any).
     representative_name = forms.CharField(

@@ -71,6 +71,14 @@ class ApplicantInput:
     representative_email: str = ""
     representative_address: str = ""
     representative_document: str = ""  # the authorisation (kind, number, date)
+    # The ways the applicant chose to be told (NOTIFY_CHANNELS); () = default.
+    notify_channels: tuple[str, ...] = ()
+
+
+# Ways an applicant may choose to be told about their dossier, and the contact
+# each one needs (the notifications app delivers through them).
+NOTIFY_CHANNELS: dict[str, str] = {"sms": "phone", "zalo": "phone", "email": "email"}
+NOTIFY_LABELS = {"sms": "Tin nhắn SMS", "zalo": "Zalo", "email": "Thư điện tử"}
 
 
 REPRESENTATIVE_FIELDS = (
@@ -221,6 +229,31 @@ def _clean_representative(data: ApplicantInput, *, legacy: bool) -> ApplicantInp
     )
 
 
+def _clean_channels(data: ApplicantInput) -> tuple[str, ...]:
+    """The chosen channels, known and each with its contact, in a fixed order."""
+    chosen = {str(c).strip() for c in data.notify_channels or () if str(c).strip()}
+    unknown = sorted(chosen - set(NOTIFY_CHANNELS))
+    if unknown:
+        raise _invalid(
+            "applicant.invalid_notify_channel",
+            f"Kênh nhận thông báo không hợp lệ: {', '.join(unknown)}; dùng: "
+            f"{', '.join(NOTIFY_CHANNELS)}.",
+        )
+    for channel in NOTIFY_CHANNELS:
+        if channel in chosen and not getattr(data, NOTIFY_CHANNELS[channel]):
+            what = (
+                "số điện thoại"
+                if NOTIFY_CHANNELS[channel] == "phone"
+                else ("địa chỉ thư điện tử")
+            )
+            raise _invalid(
+                "applicant.notify_without_contact",
+                f"Người nộp chọn nhận thông báo qua {NOTIFY_LABELS[channel]} "
+                f"nhưng chưa có {what}.",
+            )
+    return tuple(c for c in NOTIFY_CHANNELS if c in chosen)
+
+
 def _theirs(check: Any, values: dict[str, str], what: str) -> str:
     """``check`` of the authorised person's ``what``, its error named for them."""
     try:
@@ -256,6 +289,7 @@ def clean_applicant(data: ApplicantInput, *, legacy: bool = False) -> ApplicantI
         no_contact_reason=(data.no_contact_reason or "").strip()[:500],
     )
     cleaned = _clean_representative(cleaned, legacy=legacy)
+    cleaned = replace(cleaned, notify_channels=_clean_channels(cleaned))
     if not (cleaned.id_number or cleaned.phone or cleaned.email or cleaned.address):
         if legacy and not cleaned.no_contact_reason:
             return replace(

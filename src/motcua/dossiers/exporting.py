@@ -76,6 +76,7 @@ def _applicant(applicant: Applicant) -> dict[str, Any]:
         "address",
         "no_contact_reason",
         *REPRESENTATIVE_FIELDS,
+        "notify_channels",
     )
     for key in keys:
         if value := getattr(applicant, key):

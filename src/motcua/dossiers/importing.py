@@ -67,6 +67,7 @@ APPLICANT_KEYS = {  # key -> max length (the model's column)
     "representative_email": 254,
     "representative_address": 500,
     "representative_document": 255,
+    "notify_channels": 64,  # "sms,email": the applicant's choice
 }
 EVENT_COMMON_KEYS = frozenset({"action", "at", "by"})
 
@@ -334,6 +335,9 @@ def _applicant(value: Any) -> ApplicantInput:
         address=texts.get("address", ""),
         no_contact_reason=texts.get("no_contact_reason", ""),
         **{name: texts.get(name, "") for name in REPRESENTATIVE_FIELDS},
+        notify_channels=tuple(
+            c.strip() for c in texts.get("notify_channels", "").split(",") if c.strip()
+        ),
     )
 
 

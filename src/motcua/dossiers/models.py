@@ -87,6 +87,12 @@ class Applicant(models.Model):
     representative_document = models.CharField(
         _("giấy tờ ủy quyền"), max_length=255, blank=True
     )
+    # How the applicant wants to be told about the dossier (received, supplement,
+    # result…): some of NOTIFY_CHANNELS, comma-separated; empty: every channel
+    # the installation uses for which the applicant gave a contact.
+    notify_channels = models.CharField(
+        _("nhận thông báo qua"), max_length=64, blank=True
+    )
     no_contact_reason = models.CharField(
         _("lý do không có thông tin định danh, liên hệ"), max_length=500, blank=True
     )

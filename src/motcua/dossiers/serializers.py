@@ -19,7 +19,7 @@ from motcua.core import clock
 from motcua.core.api import ErrorSerializer
 
 from . import timing
-from .applicants import REPRESENTATIVE_FIELDS
+from .applicants import NOTIFY_CHANNELS, REPRESENTATIVE_FIELDS
 from .models import (
     Applicant,
     Channel,
@@ -153,6 +153,13 @@ class DossierApplicantInputSerializer(serializers.Serializer):
     representative_address = _text(max_length=500)
     representative_document = _text(
         max_length=255, help_text="Giấy tờ ủy quyền: loại, số, ngày."
+    )
+    notify_channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(NOTIFY_CHANNELS)),
+        required=False,
+        max_length=3,
+        help_text="Kênh người nộp chọn để nhận thông báo: sms, zalo, email; bỏ "
+        "trống: mọi kênh cơ quan dùng mà người nộp có thông tin liên hệ.",
     )
 
 
@@ -337,6 +344,11 @@ class DossierApplicantBriefSerializer(serializers.ModelSerializer):
 
 
 class DossierApplicantSerializer(serializers.ModelSerializer):
+    notify_channels = serializers.SerializerMethodField()
+
+    def get_notify_channels(self, applicant: Applicant) -> list[str]:
+        return [c for c in applicant.notify_channels.split(",") if c]
+
     class Meta:
         model = Applicant
         fields = [
@@ -350,6 +362,7 @@ class DossierApplicantSerializer(serializers.ModelSerializer):
             "address",
             "no_contact_reason",
             *REPRESENTATIVE_FIELDS,
+            "notify_channels",
         ]
 
 

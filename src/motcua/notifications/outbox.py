@@ -125,8 +125,11 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
     if key is None:
         return
     applicant = dossier.applicant
+    chosen = set(filter(None, (applicant.notify_channels or "").split(",")))
     written = 0
     for channel in conf.channels():
+        if chosen and channel not in chosen:
+            continue  # the applicant chose other ways to be told
         recipient = _recipient(applicant, channel)
         if not recipient:
             continue

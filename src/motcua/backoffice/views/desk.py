@@ -65,6 +65,8 @@ APPLICANT_FIELD = {
     "applicant.invalid_representative_id": "representative_id_number",
     "applicant.invalid_representative_phone": "representative_phone",
     "applicant.invalid_representative_email": "representative_email",
+    "applicant.notify_without_contact": "notify_channels",
+    "applicant.invalid_notify_channel": "notify_channels",
 }
 
 
@@ -196,6 +198,7 @@ def _input(desk: Desk, form: DeskForm, version: ProcedureVersion, rows: list) ->
             address=data["address"],
             no_contact_reason=data["no_contact_reason"],
             **{name: data[name] for name in REPRESENTATIVE_FIELDS},
+            notify_channels=tuple(data["notify_channels"]),
         ),
         components=[
             ComponentInput(

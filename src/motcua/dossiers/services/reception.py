@@ -71,6 +71,7 @@ def _applicant(data: ApplicantInput, agency: Agency) -> Applicant:
         address=data.address,
         no_contact_reason=data.no_contact_reason,
         **{name: getattr(data, name) for name in REPRESENTATIVE_FIELDS},
+        notify_channels=",".join(data.notify_channels),
         fingerprint_salt=secrets.token_hex(16),
     )
 
