@@ -8,7 +8,9 @@
 #
 # Variables: PYTEST_ARGS (extra pytest arguments, e.g. PYTEST_ARGS='-k due -x'),
 # TEST_DBS (databases for `make test`, default "sqlite postgres"),
-# DEMO_WORKER (a command run in the background beside the demo web server).
+# DEMO_HOST (address of the demo web server, default 127.0.0.1:8000),
+# DEMO_GATEWAY_PORT (the demo's fake SMS/Zalo gateway, default 8099),
+# DEMO_WORKER (one more command run in the background beside the demo).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -23,10 +25,15 @@ PYTEST_ARGS ?=
 MYPY_PACKAGES := $(addprefix src/motcua/,core deadlines agencies catalog dossiers \
 	reports evaluation law slips signing backoffice portal demo security privacy)
 TEST_DBS ?= sqlite postgres
-DEMO_HOST := 127.0.0.1:8000
-# The background task worker arrives with a later issue; `make demo` starts
-# whatever command is given here beside the web server, e.g.
-#   make demo DEMO_WORKER='.venv/bin/motcua run_worker'
+DEMO_HOST ?= 127.0.0.1:8000
+# `make demo` starts beside the web server: a fake SMS/Zalo gateway on
+# 127.0.0.1:$(DEMO_GATEWAY_PORT), the outbox worker pointed at it (e-mails as
+# files in var/mail), the scheduler when its command exists, and DEMO_WORKER
+# when given. All stop with the web server (Ctrl-C).
+DEMO_GATEWAY_PORT ?= 8099
+DEMO_GATEWAY := http://127.0.0.1:$(DEMO_GATEWAY_PORT)
+# the demo sends SMS at any hour; DEMO_SMS_QUIET_HOURS=21:00-07:00 to see the hold
+DEMO_SMS_QUIET_HOURS ?=
 DEMO_WORKER ?=
 
 .PHONY: help install system-deps test-system-deps vendor-js demo test lint bench
@@ -73,11 +80,26 @@ demo: install
 	env -u DATABASE_URL $(MOTCUA) collectstatic --noinput -v0
 	env -u DATABASE_URL $(MOTCUA) load_demo
 	@echo "MotCua demo on http://$(DEMO_HOST)/ (Ctrl-C to stop)"
-	@worker=""; \
+	@mkdir -p var/mail
+	@pids=""; \
+	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null' EXIT; \
+	export MOTCUA_SMS_URL='$(DEMO_GATEWAY)/sms' MOTCUA_ZALO_URL='$(DEMO_GATEWAY)/zalo' \
+		MOTCUA_SMS_QUIET_HOURS='$(DEMO_SMS_QUIET_HOURS)' MOTCUA_PUBLIC_URL='http://$(DEMO_HOST)' \
+		MOTCUA_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+		MOTCUA_EMAIL_FILE_PATH='$(CURDIR)/var/mail'; \
+	env -u DATABASE_URL $(MOTCUA) demo_gateway --port $(DEMO_GATEWAY_PORT) & pids="$$pids $$!"; \
+	echo "demo: fake SMS/Zalo gateway on $(DEMO_GATEWAY)/ (pid $$!)"; \
+	env -u DATABASE_URL $(MOTCUA) worker --sleep 2 & pids="$$pids $$!"; \
+	echo "demo: notification worker (pid $$!), e-mails written to var/mail/"; \
+	if env -u DATABASE_URL $(MOTCUA) help scheduler >/dev/null 2>&1; then \
+		env -u DATABASE_URL $(MOTCUA) scheduler & pids="$$pids $$!"; \
+		echo "demo: scheduler (pid $$!)"; \
+	else \
+		echo "demo: no scheduler command in this version, not started"; \
+	fi; \
 	if [ -n "$(DEMO_WORKER)" ]; then \
-		echo "demo worker: $(DEMO_WORKER)"; \
-		env -u DATABASE_URL $(DEMO_WORKER) & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+		env -u DATABASE_URL $(DEMO_WORKER) & pids="$$pids $$!"; \
+		echo "demo: $(DEMO_WORKER) (pid $$!)"; \
 	fi; \
 	env -u DATABASE_URL $(MOTCUA) runserver $(DEMO_HOST) --noreload
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.reports",
     "motcua.notifications",  # issue 11: outbox, channels, delivery worker
+    "motcua.webhooks",  # issue 11 item 7: signed webhooks for integration clients
     "motcua.evaluation",
     "motcua.slips",
     "motcua.signing",
@@ -281,6 +282,13 @@ MOTCUA_MAX_UPLOAD_BYTES = int(
 MOTCUA_RETENTION_YEARS = int(os.environ.get("MOTCUA_RETENTION_YEARS", 10))
 MOTCUA_BACKUP_DIR = Path(os.environ.get("MOTCUA_BACKUP_DIR", VAR_DIR / "backups"))
 # --- end issue 8 (privacy)
+
+# --- issue 11 (notifications): the mail backend from the environment; the demo
+# writes e-mails as files under var/mail (docs/notifications.md).
+EMAIL_BACKEND = os.environ.get(
+    "MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("MOTCUA_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
