@@ -89,7 +89,6 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.reports",
     "motcua.notifications",  # issue 11: outbox, channels, delivery worker
-    "motcua.webhooks",  # issue 11 item 7: signed webhooks for integration clients
     "motcua.evaluation",
     "motcua.slips",
     "motcua.signing",
