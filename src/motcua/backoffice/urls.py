@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desk, dossier, home, leader, queues, read_log, returns
+from .views import desk, dossier, home, leader, messages, queues, read_log, returns
 
 app_name = "backoffice"
 urlpatterns = [
@@ -27,4 +27,11 @@ urlpatterns = [
     path("lanh-dao/", leader.board, name="leader"),
     # issue 8 (privacy): the read log of personal data, for administrators
     path("nhat-ky-truy-cap/", read_log.read_log, name="read_log"),
+    # issue 11: the outbox of the agency's dossiers
+    path("tin-nhan/", messages.sent_messages, name="sent_messages"),
+    path(
+        "tin-nhan/<int:message_id>/gui-lai/",
+        messages.retry_message,
+        name="retry_message",
+    ),
 ]

@@ -1,0 +1,119 @@
+"""``motcua demo_gateway``: the demo's fake SMS / Zalo gateway answers the real
+adapters with a receipt, gives a reference the same receipt twice, and logs
+no number or text."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+
+from motcua.notifications import channels, conf
+from motcua.notifications.management.commands.demo_gateway import DemoGateway
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def outgoing(reference: str = "ward:1:1:sms:received") -> channels.Outgoing:
+    return channels.Outgoing(
+        channel="sms",
+        to="0905123456",
+        subject="",
+        text="Hồ sơ của ông/bà đã được tiếp nhận.",
+        reference=reference,
+        template="received",
+    )
+
+
+def sms(url: str) -> channels.HttpGateway:
+    return channels.HttpGateway(
+        url=url, payload=conf.DEFAULTS["MOTCUA_SMS_PAYLOAD"], brandname="MOTCUA"
+    )
+
+
+@pytest.fixture
+def command() -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """The real command in its own process, on a free port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "motcua", "demo_gateway", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "MOTCUA_SECRET_KEY": "test-only"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise AssertionError(process.communicate()[0]) from None
+            time.sleep(0.2)
+    yield url, process
+    if process.poll() is None:
+        process.terminate()
+        process.wait(10)
+
+
+def test_the_command_answers_the_sms_adapter_with_a_receipt(command) -> None:
+    url, process = command
+    outcome = sms(url + "/sms").send(outgoing())
+    assert outcome.status == channels.DELIVERED
+    assert outcome.receipt.startswith("demo-")
+    again = sms(url + "/sms").send(outgoing())
+    assert again.receipt == outcome.receipt  # the same reference, the same receipt
+    other = sms(url + "/sms").send(outgoing("ward:1:2:sms:received"))
+    assert other.receipt != outcome.receipt
+    process.terminate()
+    log = process.communicate(timeout=10)[0]
+    assert f"receipt={outcome.receipt}" in log
+    assert "0905123456" not in log and "tiếp nhận" not in log
+
+
+def test_the_zalo_adapter_and_a_bad_body() -> None:
+    out = StringIO()
+    server = DemoGateway(0, out=out)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        zalo = channels.HttpGateway(
+            url=url + "/zalo", payload=conf.DEFAULTS["MOTCUA_ZALO_PAYLOAD"]
+        )
+        outcome = zalo.send(outgoing("ward:1:1:zalo:received"))
+        assert outcome.status == channels.DELIVERED and outcome.receipt == "demo-1"
+        request = urllib.request.Request(url + "/sms", data=b"{not json", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 400
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "/zalo accepted receipt=demo-1" in out.getvalue()
+    assert "0905123456" not in out.getvalue()
+
+
+def test_a_busy_port_is_a_clear_error() -> None:
+    from django.core.management import CommandError, call_command
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        with pytest.raises(CommandError, match="Không mở được cổng"):
+            call_command("demo_gateway", "--port", str(s.getsockname()[1]))
