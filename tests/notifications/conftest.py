@@ -35,6 +35,10 @@ def _seeded_texts(request: pytest.FixtureRequest) -> None:
     )
     from django.apps import apps
 
-    for name in ("0002_seed_templates", "0003_reminder_template"):
+    for name in (
+        "0002_seed_templates",
+        "0003_reminder_template",
+        "0005_staff_templates",
+    ):
         module = importlib.import_module(f"motcua.notifications.migrations.{name}")
         module.seed(apps, None)

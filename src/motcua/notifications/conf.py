@@ -42,6 +42,10 @@ DEFAULTS: dict[str, str] = {
     "MOTCUA_NOTIFY_BACKOFF_MAX": "3600",
     "MOTCUA_NOTIFY_MAX_AGE_HOURS": "24",
     "MOTCUA_NOTIFY_LEASE": "300",
+    # the scheduler (Vietnam time)
+    "MOTCUA_SCHEDULER_WATCH_MINUTES": "5",
+    "MOTCUA_DIGEST_AT": "07:30",
+    "MOTCUA_NIGHTLY_AT": "02:00",
 }
 
 
@@ -78,6 +82,16 @@ def quiet_hours() -> tuple[time, time] | None:
             "Cấu hình MOTCUA_SMS_QUIET_HOURS phải có dạng 21:00-07:00 (hoặc để trống).",
         ) from None
     return start, end
+
+
+def clock_time(name: str) -> time:
+    """A time of day (``07:30``), Vietnam time."""
+    try:
+        return time.fromisoformat(get(name).strip())
+    except ValueError:
+        raise DomainError(
+            "notifications.bad_setting", f"Cấu hình {name} phải là giờ dạng 07:30."
+        ) from None
 
 
 def check() -> None:

@@ -29,6 +29,25 @@ VARIABLES: dict[str, frozenset[str]] = {
     "returned": frozenset({"code", "procedure", "tracking_url"}),
     # to staff: a leader's reminder about a step they hold
     "reminder": frozenset({"code", "procedure", "step", "note", "leader"}),
+    # to staff, from ``motcua scheduler`` (notifications.scheduler)
+    "due_soon": frozenset({"code", "procedure", "item", "unit", "due_date", "officer"}),
+    "overdue": frozenset({"code", "procedure", "item", "unit", "due_date", "officer"}),
+    "extension_due": frozenset(
+        {"code", "procedure", "due_date", "notice_days", "leader"}
+    ),
+    "digest": frozenset(
+        {
+            "agency",
+            "date",
+            "leader",
+            "overdue_count",
+            "overdue_list",
+            "late_steps_count",
+            "by_unit",
+            "by_officer",
+        }
+    ),
+    "nightly_alert": frozenset({"date", "history_count", "figures_count", "problems"}),
 }
 
 
