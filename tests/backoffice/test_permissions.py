@@ -12,6 +12,7 @@ from motcua.backoffice import urls as backoffice_urls
 from motcua.dossiers import services
 
 from .conftest import activate_totp, client_for, password_only_client
+from .test_sent_messages import message as outbox_message
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,9 @@ SPECS: dict[str, tuple[str, dict[str, Any], str, str]] = {
     # issue 8: agency administrators only (they sign in with two factors;
     # tests/privacy/test_read_log_page.py opens it as one)
     "read_log": ("get", {}, "", "reception"),
+    # issue 11: the agency's outbox (leaders, admins); retry by admins only
+    "sent_messages": ("get", {}, "leader", "reception"),
+    "retry_message": ("post", {"message_id": None}, "admin", "leader"),
 }
 RIGHT_STATUS = {
     "switch_agency": 302,
@@ -56,6 +60,7 @@ RIGHT_STATUS = {
     "dossier_upload": 400,
     "record_call": 302,
     "search": 200,
+    "retry_message": 302,
 }
 
 
@@ -75,7 +80,13 @@ def target(world: Any) -> dict[str, Any]:
         dossier,
         upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf"),
     )
-    return {"code": dossier.code, "file_id": item.pk, "procedure": world.procedure}
+    message = outbox_message(world.ward)
+    return {
+        "code": dossier.code,
+        "file_id": item.pk,
+        "procedure": world.procedure,
+        "message_id": message.pk,
+    }
 
 
 def _url(name: str, target: dict[str, Any]) -> str:
