@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.reports",
     "motcua.notifications",  # issue 11: outbox, channels, delivery worker
+    "motcua.webhooks",  # issue 11 item 7: signed webhooks for integration clients
     "motcua.evaluation",
     "motcua.slips",
     "motcua.signing",

@@ -18,8 +18,8 @@ import json
 import smtplib
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.mail import EmailMessage
@@ -40,6 +40,8 @@ class Outgoing:
     text: str
     reference: str
     template: str
+    #: a channel without texts (``webhook``) gets the message's variables
+    data: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

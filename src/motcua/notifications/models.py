@@ -31,6 +31,8 @@ class ChannelName(models.TextChoices):
     SMS = "sms", _("Tin nhắn SMS")
     EMAIL = "email", _("Thư điện tử")
     ZALO = "zalo", _("Zalo")
+    # signed JSON to an integration client (motcua.webhooks; ADR 0019)
+    WEBHOOK = "webhook", _("Webhook (hệ thống tích hợp)")
 
 
 class MessageTemplate(models.Model):

@@ -109,7 +109,21 @@ def claim(now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
     return claimed
 
 
+#: Channels that send data, not a text: no template, the variables as they are.
+TEXTLESS = frozenset({ChannelName.WEBHOOK})
+
+
 def outgoing(message: Message) -> channels.Outgoing:
+    if message.channel in TEXTLESS:
+        return channels.Outgoing(
+            channel=message.channel,
+            to=message.recipient,
+            subject="",
+            text="",
+            reference=message.idempotency_key,
+            template=message.template_key,
+            data=message.variables,
+        )
     template = texts.exact(
         message.template_key, message.channel, message.template_version
     )
