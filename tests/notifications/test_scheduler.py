@@ -3,6 +3,7 @@ nightly checks write staff e-mails to the outbox, once (issue 11 item 3)."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -202,3 +203,60 @@ def test_the_loop_runs_the_watch_often_and_the_daily_jobs_once_from_their_hour()
     assert scheduler.due_jobs(morning + timedelta(hours=1), last, **options) == [
         "deadline_watch"
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_stops_a_looping_scheduler_cleanly(tmp_path):
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from .test_worker_process import REPO, database_env, wait_for
+
+    _, dossier = staff_world()  # long overdue by the real clock
+    db, copy = database_env(tmp_path)
+    env = {
+        **os.environ,
+        **db,
+        "MOTCUA_VAR_DIR": str(tmp_path),
+        "MOTCUA_SECRET_KEY": "notifications-scheduler-test",
+        "PYTHONPATH": str(REPO / "src"),
+    }
+
+    def written() -> list[str]:
+        if copy is None:
+            return list(
+                Message.objects.filter(template_key="overdue").values_list(
+                    "idempotency_key", flat=True
+                )
+            )
+        with sqlite3.connect(copy) as rows:
+            found = rows.execute(
+                "select idempotency_key from notifications_message "
+                "where template_key = 'overdue'"
+            )
+            return [row[0] for row in found.fetchall()]
+
+    command = [sys.executable, "-m", "motcua", "scheduler", "--sleep", "0.2"]
+    command += ["--job", "deadline_watch"]
+    running = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(lambda: len(written()) == 2, timeout=60)
+        time.sleep(0.5)
+    finally:
+        running.send_signal(signal.SIGTERM)
+    out, err = running.communicate(timeout=20)
+    assert running.returncode == 0, err
+    assert "notifications.job deadline_watch messages=2" in out
+    keys = sorted(written())
+    assert keys[0].startswith(f"job:deadline_watch:overdue:dossier:{dossier.pk}:")
+    assert keys[1].startswith("job:deadline_watch:overdue:step:")
