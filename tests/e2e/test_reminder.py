@@ -43,7 +43,8 @@ def test_a_leaders_reminder_reaches_the_officer(world, new_page, settings):
     expect(officer.locator("#reminders")).to_contain_text(dossier.code)
 
     worker.run_once()
-    (sent,) = [m for m in mail.outbox if m.to == ["chuyenvien@phuong.example.vn"]]
+    (sent,) = [m for m in mail.outbox if m.subject.startswith("Lãnh đạo nhắc nhở")]
+    assert sent.to == ["chuyenvien@phuong.example.vn"]
     assert NOTE in sent.body and dossier.code in sent.subject
 
 

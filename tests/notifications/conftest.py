@@ -39,6 +39,7 @@ def _seeded_texts(request: pytest.FixtureRequest) -> None:
         "0002_seed_templates",
         "0003_reminder_template",
         "0005_staff_templates",
+        "0006_assigned_template",
     ):
         module = importlib.import_module(f"motcua.notifications.migrations.{name}")
         module.seed(apps, None)

@@ -234,13 +234,14 @@ def test_a_leaders_reminder_reaches_the_officer_by_email(gateway):
     (reminder,) = Message.objects.filter(dossier=dossier, template_key="reminder")
     assert (reminder.channel, reminder.recipient) == ("email", "mai@phuong.example.vn")
     run(MON)
-    (sent,) = [m for m in mail.outbox if m.to == ["mai@phuong.example.vn"]]
+    (sent,) = [m for m in mail.outbox if m.subject.startswith("Lãnh đạo nhắc nhở")]
+    assert sent.to == ["mai@phuong.example.vn"]
     assert sent.subject == f"Lãnh đạo nhắc nhở: hồ sơ {dossier.code}"
     assert "Xong trong sáng nay." in sent.body
     reminder.refresh_from_db()
     assert reminder.state == State.DELIVERED
     run(MON)  # a second run sends nothing again
-    assert len([m for m in mail.outbox if m.to == ["mai@phuong.example.vn"]]) == 1
+    assert len([m for m in mail.outbox if m.subject.startswith("Lãnh đạo")]) == 1
 
 
 def test_an_officer_without_an_email_gets_no_message_but_the_history_keeps_it():
@@ -253,3 +254,32 @@ def test_an_officer_without_an_email_gets_no_message_but_the_history_keeps_it():
         services.dossier_remind(world.leader, dossier, note="Nhắc")
     assert not Message.objects.filter(template_key="reminder").exists()
     assert dossier.events.filter(action=Action.REMIND).exists()
+
+
+def test_the_officer_a_step_is_given_to_hears_of_it_by_email(gateway):
+    from motcua.dossiers import services
+
+    world = build_world()
+    world.specialist.email = "mai@phuong.example.vn"
+    world.specialist.save()
+    dossier = world.receive(MON, applicant=APPLICANT)
+    with world.at(MON):
+        services.dossier_assign(world.leader, dossier, assignee=world.specialist)
+    (given,) = Message.objects.filter(dossier=dossier, template_key="assigned")
+    assert given.recipient == "mai@phuong.example.vn"
+    run(MON)
+    (sent,) = [m for m in mail.outbox if m.to == ["mai@phuong.example.vn"]]
+    assert sent.subject == f"Hồ sơ {dossier.code} được giao cho đồng chí"
+    assert "05/06/2025" in sent.body  # the dossier's due date
+
+
+def test_taking_a_step_oneself_sends_nothing():
+    from motcua.dossiers import services
+
+    world = build_world()
+    world.specialist.email = "mai@phuong.example.vn"
+    world.specialist.save()
+    dossier = world.receive(MON, applicant=APPLICANT)
+    with world.at(MON):
+        services.dossier_assign(world.specialist, dossier, assignee=world.specialist)
+    assert not Message.objects.filter(template_key="assigned").exists()

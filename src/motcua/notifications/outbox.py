@@ -94,6 +94,12 @@ def variables_of(key: str, dossier: Dossier, event: Event) -> dict[str, str]:
     }
     if key == "supplement_requested":
         values["missing_items"] = "; ".join(payload.get("items") or [])
+    if key == "assigned":
+        step = event.step
+        values |= {
+            "step": step.name if step is not None else "",
+            "by": display_name(event.actor) if event.actor else event.actor_name,
+        }
     if key == "reminder":
         values |= {
             "step": str(payload.get("step_name", "")),
@@ -121,6 +127,8 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
     if event.action == Action.REMIND:
         _remind(dossier, event)
         return
+    if event.action in ASSIGNING:
+        _assigned(dossier, event)
     key = template_key(dossier, event)
     if key is None:
         return
@@ -144,15 +152,33 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
     )
 
 
+# Actions that put a step in someone's hands (the event names them).
+ASSIGNING = frozenset({Action.ASSIGN, Action.FORWARD, Action.SUBMIT})
+
+
+def _staff_address(username: str) -> str:
+    """A staff member's e-mail (staff have no phone of record), "" if none."""
+    officer = get_user_model().objects.filter(username=username, is_active=True)
+    return str(officer.values_list("email", flat=True).first() or "").strip()
+
+
 def _remind(dossier: Dossier, event: Event) -> None:
-    """A leader's reminder reaches the officer it names by e-mail (staff have
-    no phone of record); the back office shows it on their home page too."""
-    to = (event.payload or {}).get("to") or ""
-    officer = get_user_model().objects.filter(username=to, is_active=True).first()
-    address = (officer.email or "").strip() if officer is not None else ""
-    if not address:
+    """A leader's reminder reaches the officer it names by e-mail; the back
+    office shows it on their home page too."""
+    address = _staff_address((event.payload or {}).get("to") or "")
+    if address:
+        _write(dossier, event, "reminder", ChannelName.EMAIL, address)
+
+
+def _assigned(dossier: Dossier, event: Event) -> None:
+    """ "Assigned to you": the officer a step was given to, by e-mail — not the
+    person who took the step themselves."""
+    to = (event.payload or {}).get("assignee") or ""
+    if not to or to == event.actor_name:
         return
-    _write(dossier, event, "reminder", ChannelName.EMAIL, address)
+    address = _staff_address(to)
+    if address:
+        _write(dossier, event, "assigned", ChannelName.EMAIL, address)
 
 
 def forget_recipients(dossier: Dossier) -> None:

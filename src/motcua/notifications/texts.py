@@ -29,6 +29,7 @@ VARIABLES: dict[str, frozenset[str]] = {
     "returned": frozenset({"code", "procedure", "tracking_url"}),
     # to staff: a leader's reminder about a step they hold
     "reminder": frozenset({"code", "procedure", "step", "note", "leader"}),
+    "assigned": frozenset({"code", "procedure", "step", "due_date", "by"}),
     # to staff, from ``motcua scheduler`` (notifications.scheduler)
     "due_soon": frozenset({"code", "procedure", "item", "unit", "due_date", "officer"}),
     "overdue": frozenset({"code", "procedure", "item", "unit", "due_date", "officer"}),
