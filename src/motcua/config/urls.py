@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from motcua.notifications import receipts as notification_receipts
+
 admin.site.site_header = _("MotCua — Quản trị hệ thống một cửa điện tử")
 admin.site.site_title = "MotCua"
 admin.site.index_title = _("Quản trị")
@@ -16,6 +18,11 @@ urlpatterns = [
     path("api/v1/dossiers/", include("motcua.dossiers.api_urls")),
     path("api/v1/procedures/", include("motcua.catalog.api_urls")),
     path("api/v1/reports/", include("motcua.reports.api_urls")),
+    path(
+        "api/v1/notifications/receipts/",
+        notification_receipts.receive_receipt,
+        name="notification-receipts",
+    ),
     path("can-bo/khoa-api/", include("motcua.security.urls")),  # security: API keys
     path("can-bo/", include("motcua.backoffice.urls")),
     path("can-bo/phieu/", include("motcua.slips.urls")),

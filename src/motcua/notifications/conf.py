@@ -34,6 +34,9 @@ DEFAULTS: dict[str, str] = {
         '{"phone": "{to}", "template_id": "{template}", '
         '"template_data": {"text": "{text}"}, "tracking_id": "{reference}"}'
     ),
+    # gateways' delivery receipts (POST /api/v1/notifications/receipts/ with
+    # "Authorization: Bearer <token>"); empty: the endpoint is off
+    "MOTCUA_RECEIPT_TOKEN": "",
     # e-mail sender (Django's EMAIL_BACKEND and EMAIL_* settings do the rest)
     "MOTCUA_EMAIL_FROM": "MotCua <no-reply@motcua.local>",
     # the worker
