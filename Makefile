@@ -23,13 +23,14 @@ STAMP := $(VENV)/.installed
 
 PYTEST_ARGS ?=
 MYPY_PACKAGES := $(addprefix src/motcua/,core deadlines agencies catalog dossiers \
-	reports evaluation law slips signing backoffice portal demo security privacy)
+	reports evaluation law slips signing backoffice portal demo security privacy \
+	notifications webhooks config)
 TEST_DBS ?= sqlite postgres
 DEMO_HOST ?= 127.0.0.1:8000
 # `make demo` starts beside the web server: a fake SMS/Zalo gateway on
 # 127.0.0.1:$(DEMO_GATEWAY_PORT), the outbox worker pointed at it (e-mails as
-# files in var/mail), the scheduler when its command exists, and DEMO_WORKER
-# when given. All stop with the web server (Ctrl-C).
+# files in var/mail), the scheduler, and DEMO_WORKER when given. All stop with
+# the web server (Ctrl-C).
 DEMO_GATEWAY_PORT ?= 8099
 DEMO_GATEWAY := http://127.0.0.1:$(DEMO_GATEWAY_PORT)
 # the demo sends SMS at any hour; DEMO_SMS_QUIET_HOURS=21:00-07:00 to see the hold
@@ -91,12 +92,8 @@ demo: install
 	echo "demo: fake SMS/Zalo gateway on $(DEMO_GATEWAY)/ (pid $$!)"; \
 	env -u DATABASE_URL $(MOTCUA) worker --sleep 2 & pids="$$pids $$!"; \
 	echo "demo: notification worker (pid $$!), e-mails written to var/mail/"; \
-	if env -u DATABASE_URL $(MOTCUA) help scheduler >/dev/null 2>&1; then \
-		env -u DATABASE_URL $(MOTCUA) scheduler & pids="$$pids $$!"; \
-		echo "demo: scheduler (pid $$!)"; \
-	else \
-		echo "demo: no scheduler command in this version, not started"; \
-	fi; \
+	env -u DATABASE_URL $(MOTCUA) scheduler & pids="$$pids $$!"; \
+	echo "demo: scheduler (pid $$!)"; \
 	if [ -n "$(DEMO_WORKER)" ]; then \
 		env -u DATABASE_URL $(DEMO_WORKER) & pids="$$pids $$!"; \
 		echo "demo: $(DEMO_WORKER) (pid $$!)"; \
