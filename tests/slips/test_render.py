@@ -145,7 +145,10 @@ def test_the_2025_set_names_the_centre_and_circular_03_and_no_2018_text():
 def test_control_sheet_shows_each_steps_timing_against_its_budget():
     world = s.world_with("2018")
     dossier = s.returned(world)
-    content = render(dossier, "control")[1]
+    content = " ".join(render(dossier, "control")[1].split())
+    # The table's header repeats on a new page when the table breaks there; it
+    # names the three results, so it is not part of any row.
+    content = content.replace("(Trước hạn / Đúng hạn / Quá hạn)", "")
     rows = [
         ("Tiếp nhận hồ sơ", "Đúng hạn"),
         ("Thụ lý, thẩm định", "Trước hạn"),
