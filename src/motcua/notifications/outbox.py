@@ -13,7 +13,7 @@ message impossible.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -47,6 +47,12 @@ class _QuietBatch:
     @contextmanager
     def line(self) -> Iterator[None]:
         yield
+
+
+def replaying() -> bool:
+    """Inside bulk work that replays the past (:func:`quiet_batch`): nothing
+    is sent about it — to applicants, staff or integration clients."""
+    return _bulk.get()
 
 
 @contextmanager
@@ -122,7 +128,7 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
     if event.action == Action.ANONYMISE:
         forget_recipients(dossier)
         return
-    if _bulk.get():
+    if replaying():
         return
     if event.action == Action.REMIND:
         _remind(dossier, event)
@@ -199,24 +205,54 @@ def _recipient(applicant: Any, channel: str) -> str:
 def _write(
     dossier: Dossier, event: Event, key: str, channel: str, recipient: str
 ) -> Message | None:
-    ident = idempotency_key(dossier.pk, event.seq, channel, key)
+    return enqueue(
+        idempotency_key(dossier.pk, event.seq, channel, key),
+        channel=channel,
+        recipient=recipient,
+        key=key,
+        variables=lambda: variables_of(key, dossier, event),
+        agency_id=dossier.agency_id,
+        dossier_id=dossier.pk,
+        event_seq=event.seq,
+    )
+
+
+def enqueue(
+    ident: str,
+    *,
+    channel: str,
+    recipient: str,
+    key: str,
+    variables: Callable[[], dict[str, Any]],
+    agency_id: int | None,
+    dossier_id: int | None = None,
+    event_seq: int | None = None,
+    version: int | None = None,
+) -> Message | None:
+    """The one way a message enters the outbox: once per idempotency key, due
+    now, given up after the maximum age. ``version``: of the text, looked up
+    as ``key``'s current one when not given (a missing text is logged and
+    never blocks the action that caused the message)."""
     if Message.objects.filter(idempotency_key=ident).exists():
         return None
-    try:
-        template = texts.current(key, channel)
-    except texts.NotFound:  # a missing text never blocks the dossier's action
-        log.error("notifications.template_missing template=%s channel=%s", key, channel)
-        return None
+    if version is None:
+        try:
+            version = texts.current(key, channel).version
+        except texts.NotFound:
+            log.error(
+                "notifications.template_missing template=%s channel=%s", key, channel
+            )
+            return None
     now = clock.now()
     return Message.objects.create(
-        agency_id=dossier.agency_id,
-        dossier=dossier,
-        event_seq=event.seq,
+        agency_id=agency_id,
+        dossier_id=dossier_id,
+        event_seq=event_seq,
         channel=channel,
         recipient=recipient,
         template_key=key,
-        template_version=template.version,
-        variables=variables_of(key, dossier, event),
+        template_version=version,
+        variables=variables(),
         idempotency_key=ident,
         next_attempt_at=now,
         give_up_at=now + max_age(),

@@ -35,8 +35,8 @@ from motcua.dossiers.models import Dossier, Step
 from motcua.law.procedure import extension_notice_days
 
 from . import texts
-from .models import ChannelName, Message
-from .worker import max_age
+from .models import ChannelName
+from .outbox import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -78,28 +78,20 @@ def write(
     dossier_id: int | None = None,
 ) -> bool:
     """One staff e-mail in the outbox, unless ``ident`` was written before."""
-    if not recipient or Message.objects.filter(idempotency_key=ident).exists():
+    if not recipient:
         return False
-    try:
-        template = texts.current(key, ChannelName.EMAIL)
-    except texts.NotFound:
-        log.error("notifications.template_missing template=%s channel=email", key)
-        return False
-    now = clock.now()
-    Message.objects.create(
-        agency_id=agency_id,
-        dossier_id=dossier_id,
+    written = enqueue(
+        ident,
         channel=ChannelName.EMAIL,
         recipient=recipient,
-        template_key=key,
-        template_version=template.version,
-        variables={name: variables.get(name, "") for name in texts.VARIABLES[key]},
-        idempotency_key=ident,
-        next_attempt_at=now,
-        give_up_at=now + max_age(),
-        created_at=now,
+        key=key,
+        variables=lambda: {
+            name: variables.get(name, "") for name in texts.VARIABLES[key]
+        },
+        agency_id=agency_id,
+        dossier_id=dossier_id,
     )
-    return True
+    return written is not None
 
 
 def leaders(agency_id: int) -> list[Any]:

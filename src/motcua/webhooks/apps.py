@@ -12,7 +12,8 @@ class WebhooksConfig(AppConfig):
         from motcua.notifications.models import ChannelName
 
         from .delivery import WebhookChannel
-        from .enqueue import on_dossier_event, quiet_batch
+        from .enqueue import on_dossier_event
 
-        observers.register(on_dossier_event, batch=quiet_batch)
+        # Bulk work is quiet through the notifications' batch (outbox.replaying).
+        observers.register(on_dossier_event)
         channels.register(ChannelName.WEBHOOK, WebhookChannel)

@@ -6,15 +6,13 @@ backoff, maximum age and attempt log apply unchanged (ADR 0019)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from typing import Any
 
 from motcua.agencies.selectors import ancestor_ids
-from motcua.core import clock
 from motcua.dossiers.models import Dossier, Event
-from motcua.notifications.models import ChannelName, Message
-from motcua.notifications.worker import max_age
+from motcua.notifications.models import ChannelName
+from motcua.notifications.outbox import enqueue, replaying
 
 from . import payload
 from .models import Subscription
@@ -22,24 +20,6 @@ from .models import Subscription
 log = logging.getLogger(__name__)
 
 TEMPLATE_KEY = "webhook"
-_bulk: ContextVar[bool] = ContextVar("motcua_webhooks_bulk", default=False)
-
-
-class _QuietBatch:
-    @contextmanager
-    def line(self) -> Iterator[None]:
-        yield
-
-
-@contextmanager
-def quiet_batch() -> Iterator[_QuietBatch]:
-    """Bulk work (historical import, demo data) replays the past: no client is
-    told about it again."""
-    token = _bulk.set(True)
-    try:
-        yield _QuietBatch()
-    finally:
-        _bulk.reset(token)
 
 
 def idempotency_key(subscription_id: int, dossier_id: int, seq: int) -> str:
@@ -56,34 +36,23 @@ def subscribers(dossier: Dossier, action: str) -> list[Subscription]:
 
 
 def on_dossier_event(dossier: Dossier, event: Event) -> None:
-    if _bulk.get():
+    if replaying():  # bulk work replays the past: no client is told again
         return
     chosen = subscribers(dossier, event.action)
     if not chosen:
         return
     body = payload.build(dossier, event)
-    now = clock.now()
     for subscription in chosen:
-        ident = idempotency_key(subscription.pk, dossier.pk, event.seq)
-        if Message.objects.filter(idempotency_key=ident).exists():
-            continue
-        Message.objects.create(
-            agency_id=dossier.agency_id,
-            dossier=dossier,
-            event_seq=event.seq,
+        enqueue(
+            idempotency_key(subscription.pk, dossier.pk, event.seq),
             channel=ChannelName.WEBHOOK,
             recipient=subscription.target_url,
-            template_key=TEMPLATE_KEY,
-            template_version=payload.VERSION,
-            variables={
-                "subscription": subscription.pk,
-                "event": event.action,
-                "body": body,
-            },
-            idempotency_key=ident,
-            next_attempt_at=now,
-            give_up_at=now + max_age(),
-            created_at=now,
+            key=TEMPLATE_KEY,
+            variables=_delivery(subscription.pk, event.action, body),
+            agency_id=dossier.agency_id,
+            dossier_id=dossier.pk,
+            event_seq=event.seq,
+            version=payload.VERSION,
         )
     log.info(
         "webhooks.outbox dossier=%s seq=%s action=%s deliveries=%s",
@@ -92,3 +61,10 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
         event.action,
         len(chosen),
     )
+
+
+def _delivery(
+    subscription_id: int, action: str, body: dict[str, Any]
+) -> Callable[[], dict[str, Any]]:
+    """The worker's variables of one delivery: whom, which event, the body."""
+    return lambda: {"subscription": subscription_id, "event": action, "body": body}
