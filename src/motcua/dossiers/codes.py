@@ -113,7 +113,7 @@ def reserve_code(agency: Agency, code: str, procedure: Procedure | None = None) 
     parsed = parse_code(code)
     if parsed is None or parsed.agency not in {agency.code, agency.e_identifier}:
         return
-    if len(code.rsplit("-", 1)[-1]) >= MIN_DIGITS + 2:  # room for AA + XXXX
+    if len(code.rsplit("-", 1)[-1]) >= MIN_DIGITS + 2:  # room for AA + 4-digit sequence
         system = system_code(procedure, rules_on(parsed.day))
         if system:
             parsed = parse_code(code, system=system) or parsed

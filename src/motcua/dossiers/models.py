@@ -246,7 +246,8 @@ class CentralisedProcedure(models.Model):
     """A procedure run on a nationwide centralised public-service solution: where
     the law rule ``code.centralised`` applies (from 25/01/2026, Circular
     03/2025/TT-VPCP Art. 13(3) added by Circular 04/2025/TT-VPCP Art. 23(2)),
-    its dossiers' codes read ``<e-id>-YYMMDD-AAXXXX`` (``dossiers.codes``)."""
+    its dossiers' codes read ``<e-id>-YYMMDD-`` then ``AA`` and the daily sequence
+    (``dossiers.codes``)."""
 
     procedure = models.OneToOneField(
         "catalog.Procedure",

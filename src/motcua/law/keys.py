@@ -20,10 +20,11 @@ class RuleKey(models.TextChoices):
     # electronic identifier (QĐ 20/2020) when it has one (dossiers/codes.py).
     CODE_FORMAT = "code.format", _("Dạng mã số hồ sơ (2018 hoặc 2025)")
     # Non-empty: procedures set up as run on a nationwide centralised system get
-    # <e-id>-YYMMDD-AAXXXX (Circular 03/2025 Art. 13(3), from Circular 04/2025).
+    # <e-id>-YYMMDD-, then AA and the daily sequence of at least 4 digits
+    # (Circular 03/2025 Art. 13(3), from Circular 04/2025).
     CODE_CENTRALISED = (
         "code.centralised",
-        _("Mã số hồ sơ của thủ tục trên hệ thống tập trung toàn quốc (AAXXXX)"),
+        _("Mã số hồ sơ của thủ tục trên hệ thống tập trung toàn quốc (AA + số thứ tự)"),
     )
     # Procedure rules (docs/law.md "Procedure rules"; law/procedure.py reads
     # and checks their values). Working days are whole numbers.
