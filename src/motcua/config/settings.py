@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "motcua.signing",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.citizens",  # issue 12: citizen accounts (VNeID-style OIDC, one-time codes)
+    "motcua.online",  # issue 12: online submission, drafts, e-forms
+    "motcua.payments",  # issue 12: online payment providers
     "motcua.demo",
 ]
 

@@ -18,6 +18,10 @@ urlpatterns = [
     path("api/v1/dossiers/", include("motcua.dossiers.api_urls")),
     path("api/v1/procedures/", include("motcua.catalog.api_urls")),
     path("api/v1/reports/", include("motcua.reports.api_urls")),
+    path("api/v1/public/", include("motcua.portal.api_urls")),
+    path("api/v1/citizen/online/", include("motcua.online.api_urls")),
+    path("api/v1/citizen/", include("motcua.citizens.api_urls")),
+    path("api/v1/payments/", include("motcua.payments.api_urls")),
     path(
         "api/v1/notifications/receipts/",
         notification_receipts.receive_receipt,
@@ -30,6 +34,10 @@ urlpatterns = [
     path("bao-cao/", include("motcua.reports.urls")),
     path("danh-gia/", include("motcua.evaluation.urls")),
     path("tra-cuu/", include("motcua.portal.urls")),
+    path("thu-tuc/", include("motcua.portal.catalogue_urls")),
+    path("cong-dan/", include("motcua.citizens.urls")),
+    path("nop-ho-so/", include("motcua.online.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
