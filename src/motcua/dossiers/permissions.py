@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import WRITING_ROLES, Agency, Role
@@ -26,7 +27,7 @@ from motcua.core.errors import Conflict, DomainError
 
 from . import steps as step_ops
 from .models import Consultation, Dossier, Step
-from .workflow import TRANSITIONS, Action, Status
+from .workflow import APPLICANT, TRANSITIONS, Action, Status
 
 READ_ONLY_CODE = "auth.forbidden"
 
@@ -74,6 +75,43 @@ def require_writer(actor: Any) -> None:
     nowhere (the agency is checked again by the service)."""
     if not writes_anywhere(actor):
         raise _read_only()
+
+
+# ------------------------------------------------------------- the applicant
+def is_citizen(actor: Any) -> bool:
+    """Whether ``actor`` is a citizen's account (a user with a ``citizen`` row,
+    :mod:`motcua.citizens`), never a staff account."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_staff or actor.is_superuser or not actor.is_active:
+        return False
+    try:
+        return actor.citizen is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def is_applicant_of(actor: Any, dossier: Dossier) -> bool:
+    """Whether ``actor`` is the citizen who submitted ``dossier`` online (or for
+    whom the desk submitted it): the dossier's ``citizen_link``."""
+    if not is_citizen(actor):
+        return False
+    try:
+        link = dossier.citizen_link
+    except ObjectDoesNotExist:
+        return False
+    return bool(link.citizen.user_id == actor.pk)
+
+
+def _applicant_refusal(actor: Any, dossier: Dossier, action: str) -> DomainError | None:
+    """An applicant acts on their own dossier where the table names them
+    (``workflow.APPLICANT``); on anyone else's, or any other action, 403."""
+    transition = TRANSITIONS[action]
+    if APPLICANT not in transition.roles or not is_applicant_of(actor, dossier):
+        return forbidden(dossier.agency)
+    if dossier.status not in transition.sources:
+        return invalid_transition(action, dossier.status)
+    return _state_refusal(action, dossier)
 
 
 # ------------------------------------------------- may this person act now
@@ -229,6 +267,8 @@ def refusal(
     and ``consultation`` (answers) narrow the check to that one; without them
     any active step or unanswered consultation will do. Input checks (reasons,
     dates, amounts, the 3-day supplement window) stay with the service."""
+    if is_citizen(actor):
+        return _applicant_refusal(actor, dossier, action)
     held = held or _Held(actor)
     if action in STEP_ACTIONS:
         return _step_refusal(held, dossier, action, step)

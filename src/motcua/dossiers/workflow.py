@@ -102,6 +102,10 @@ class Transition:
 S, A = Status, Action
 NEW = "new"  # the dossier does not exist yet: the action creates it
 RCP, SPC, LDR, ADM = Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN
+# Not a staff role: the applicant acting on their own dossier through a citizen
+# account (``permissions.is_applicant_of``). No membership can grant it.
+APPLICANT = "applicant"
+APP = APPLICANT
 
 
 def _t(
@@ -114,14 +118,14 @@ def _t(
 # "pre" = before reception (slip 02/03 at the desk); "post" = after reception.
 TRANSITIONS: dict[str, Transition] = {
     # action              from                        to            who
-    A.SUBMIT_ONLINE:      _t({NEW},                   S.SUBMITTED, {RCP}, "Đ.14"),
+    A.SUBMIT_ONLINE:      _t({NEW},                   S.SUBMITTED, {RCP, APP}, "Đ.14"),
     A.RECEIVE:            _t({NEW, S.SUBMITTED, S.WAITING_SUPPLEMENT},
                              S.RECEIVED, {RCP}, "Đ.17(3)"),
     # pre: at reception; post: the specialist within 3 working days of reception
     A.REQUEST_SUPPLEMENT: _t({NEW, S.SUBMITTED} | WORKING,
                              S.WAITING_SUPPLEMENT, {RCP, SPC}, "Đ.17(2), Đ.19(4)"),
     # pre → back to reception; post → processing, the clock restarts or shifts
-    A.RESUBMIT:           _t({S.WAITING_SUPPLEMENT},  None, {RCP}, "Đ.19(4)"),
+    A.RESUBMIT:           _t({S.WAITING_SUPPLEMENT},  None, {RCP, APP}, "Đ.19(4)"),
     # pre → not received (slip 03); post → result ready with a refusal
     A.REFUSE:             _t({NEW, S.SUBMITTED, S.WAITING_SUPPLEMENT} | WORKING,
                              None, {RCP, SPC, LDR}, "Đ.17(2), Đ.19(3)"),

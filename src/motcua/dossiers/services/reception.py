@@ -25,6 +25,7 @@ from motcua.deadlines.engine import VN_TZ, DeadlineError
 from motcua.deadlines.services import calendar_for, calendar_on
 from motcua.law.procedure import check_supplement_window, supplement_policy
 
+from .. import permissions
 from .. import steps as step_ops
 from ..applicants import REPRESENTATIVE_FIELDS, ApplicantInput, clean_applicant
 from ..codes import next_code, reserve_code
@@ -174,7 +175,12 @@ def _start_new(
     # A role at the competent agency — unless a centre of its province receives
     # a procedure the province lists (its role at the centre covers both).
     listed = place != data.agency and received_anywhere(data.procedure, place, day)
-    if (actor is not None or action != A.SUBMIT_ONLINE) and not listed:
+    # Online, the applicant submits for themselves (a citizen's account, or no
+    # account through the API's trusted channel); anyone else needs a role.
+    by_applicant = action == A.SUBMIT_ONLINE and (
+        actor is None or permissions.is_citizen(actor)
+    )
+    if not (by_applicant or listed):
         _require_role(actor, data.agency, roles, data.procedure.field_id)
     _refuse_at_former(data.agency, day)
     return _created_event(_create(data, actor, now, status, place), action, actor, now)
