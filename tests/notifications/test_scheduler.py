@@ -190,12 +190,16 @@ def test_the_loop_runs_the_watch_often_and_the_daily_jobs_once_from_their_hour()
         "nightly_at": time(2, 0),
     }
     early = vn(2025, 6, 2, 1, 0)
-    assert scheduler.due_jobs(early, last, **options) == ["deadline_watch"]
-    last["deadline_watch"] = early
+    assert scheduler.due_jobs(early, last, **options) == [
+        "deadline_watch",
+        "auto_remind",
+    ]
+    last["deadline_watch"] = last["auto_remind"] = early
     assert scheduler.due_jobs(early + timedelta(minutes=1), last, **options) == []
     morning = vn(2025, 6, 2, 7, 31)
     assert scheduler.due_jobs(morning, last, **options) == [
         "deadline_watch",
+        "auto_remind",
         "digest",
         "nightly_checks",
     ]
@@ -203,9 +207,10 @@ def test_the_loop_runs_the_watch_often_and_the_daily_jobs_once_from_their_hour()
         digest=morning.astimezone(VN_TZ).date(),
         nightly_checks=morning.astimezone(VN_TZ).date(),
     )
-    last["deadline_watch"] = morning
+    last["deadline_watch"] = last["auto_remind"] = morning
     assert scheduler.due_jobs(morning + timedelta(hours=1), last, **options) == [
-        "deadline_watch"
+        "deadline_watch",
+        "auto_remind",
     ]
 
 

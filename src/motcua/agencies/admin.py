@@ -40,6 +40,7 @@ class AgencyForm(forms.ModelForm):
             "leader_phones",
             "working_hours",
             "supplement_policy",
+            "auto_remind_percent",
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -121,7 +122,7 @@ class AgencyAdmin(admin.ModelAdmin):
         (_("Liên hệ công khai"), {"fields": ["address", "hotline", "leader_phones"]}),
         (
             _("Lịch làm việc và hồ sơ"),
-            {"fields": ["working_hours", "supplement_policy"]},
+            {"fields": ["working_hours", "supplement_policy", "auto_remind_percent"]},
         ),
         (
             _("Sáp nhập (ghi bằng lệnh motcua merge_agencies)"),

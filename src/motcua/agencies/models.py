@@ -47,6 +47,21 @@ def validate_e_identifier(value: str) -> None:
         )
 
 
+#: Automatic reminders (issue 11 item 6): off (0) or a share of a step's budget
+#: between these percentages.
+AUTO_REMIND_RANGE = (50, 95)
+
+
+def validate_auto_remind_percent(value: int) -> None:
+    low, high = AUTO_REMIND_RANGE
+    if value and not low <= value <= high:
+        raise ValidationError(
+            _("Nhập 0 (không tự động nhắc) hoặc một số từ %(low)s đến %(high)s.")
+            % {"low": low, "high": high},
+            code="agency.invalid_auto_remind_percent",
+        )
+
+
 def validate_working_hours(value: str) -> None:
     try:
         WorkingHours.parse(value)
@@ -117,6 +132,19 @@ class Agency(models.Model):
             (SupplementPolicy.SHIFT.value, _("Lùi hạn theo thời gian chờ bổ sung")),
         ],
         default=SupplementPolicy.RESTART.value,
+    )
+
+    # The leaders' standing reminder: when a step has used this share of its
+    # working-time budget, its holder is reminded once (0: never).
+    auto_remind_percent = models.PositiveSmallIntegerField(
+        _("tự động nhắc khi bước xử lý đã dùng (%) thời gian"),
+        default=0,
+        validators=[validate_auto_remind_percent],
+        help_text=_(
+            "0: không tự động nhắc. Từ 50 đến 95: khi một bước đã dùng chừng ấy phần "
+            "trăm thời gian được giao mà chưa xong, hệ thống nhắc người đang giữ "
+            "bước một lần, ghi vào lịch sử hồ sơ."
+        ),
     )
 
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)

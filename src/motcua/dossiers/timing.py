@@ -19,6 +19,7 @@ Every screen, slip, API field and figure asks this module:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -81,6 +82,21 @@ def step_timing(step: Any) -> str:
     if step.ended_at is None or step.state == "cancelled" or not has_budget(step):
         return ""
     return timing(step.ended_at, step.due_at)
+
+
+def budget_used(
+    step: Any, now: datetime, elapsed: Callable[[datetime, datetime], timedelta]
+) -> float | None:
+    """The share (0…, 1 = all) of an active step's working-time budget used at
+    ``now``, measured on the agency's calendar (``elapsed``, working time
+    between two instants) from the step's start to its due date, which pauses
+    have already moved; ``None`` for a step without a budget of its own."""
+    if not has_budget(step) or step.ended_at is not None:
+        return None
+    budget = elapsed(step.started_at, step.due_at)
+    if budget <= timedelta(0):
+        return None
+    return elapsed(step.started_at, now) / budget
 
 
 def dossier_due(dossier: Any) -> datetime | None:

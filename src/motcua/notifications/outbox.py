@@ -85,6 +85,10 @@ def template_key(dossier: Dossier, event: Event) -> str | None:
     return None
 
 
+# Who reminds when nobody does: the agency's standing reminder (no actor).
+AUTOMATIC_REMINDER = "Hệ thống một cửa điện tử (nhắc tự động theo cài đặt của lãnh đạo)"
+
+
 def tracking_url() -> str:
     return conf.get("MOTCUA_PUBLIC_URL").rstrip("/") + "/tra-cuu/"
 
@@ -110,7 +114,9 @@ def variables_of(key: str, dossier: Dossier, event: Event) -> dict[str, str]:
         values |= {
             "step": str(payload.get("step_name", "")),
             "note": event.reason,
-            "leader": display_name(event.actor) if event.actor else event.actor_name,
+            "leader": display_name(event.actor)
+            if event.actor
+            else (event.actor_name or AUTOMATIC_REMINDER),
         }
     if key == "extended":
         new_due = payload.get("new_due_at")

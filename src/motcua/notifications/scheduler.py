@@ -22,7 +22,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from motcua.agencies.models import Agency, Role
 from motcua.core import clock
@@ -30,8 +30,9 @@ from motcua.core.dates import vn_date
 from motcua.core.names import display_name
 from motcua.deadlines.engine import VN_TZ, WORKING_DAY, Calendar
 from motcua.deadlines.services import calendar_for
-from motcua.dossiers import timing
-from motcua.dossiers.models import Dossier, Step
+from motcua.dossiers import services, timing
+from motcua.dossiers.models import Dossier, Event, Step
+from motcua.dossiers.workflow import Action
 from motcua.law.procedure import extension_notice_days
 
 from . import texts
@@ -190,6 +191,41 @@ def deadline_watch(now: datetime) -> int:
     return written + extension_watch(now, calendars)
 
 
+def auto_remind(now: datetime) -> int:
+    """The leaders' standing reminder: an active step of a working dossier, in
+    an agency that set ``auto_remind_percent``, that has used that share of its
+    budget and is not overdue yet (the watch tells of overdue) is reminded once
+    (``services.dossier_remind_automatically``: an event of the history, whose
+    observer e-mails the holder like a leader's reminder). Returns the number of
+    reminders written."""
+    calendars = Calendars()
+    written = 0
+    automatic = Event.objects.filter(
+        step_id=OuterRef("pk"), action=Action.REMIND, actor__isnull=True
+    )
+    steps = (
+        Step.objects.filter(
+            state=Step.State.ACTIVE,
+            ended_at__isnull=True,
+            budget_hours__gt=0,
+            due_at__gt=now,
+            agency__auto_remind_percent__gt=0,
+        )
+        .filter(timing.working_q("dossier__"))
+        .exclude(Exists(automatic))
+        .select_related("agency", "dossier")
+        .order_by("due_at", "pk")
+    )
+    for step in steps:
+        percent = step.agency.auto_remind_percent
+        used = timing.budget_used(step, now, calendars.of(step.agency).elapsed)
+        if used is not None and used * 100 >= percent:
+            written += services.dossier_remind_automatically(
+                step.dossier, step, percent=percent
+            )
+    return written
+
+
 def extension_watch(now: datetime, calendars: Calendars | None = None) -> int:
     """A working dossier not extended, not overdue, whose last day to issue the
     apology and new date (its law's ``extension.notice`` working days before
@@ -342,9 +378,14 @@ def nightly_checks(now: datetime) -> int:
 
 JOBS: dict[str, Callable[[datetime], int]] = {
     "deadline_watch": deadline_watch,
+    "auto_remind": auto_remind,
     "digest": digest,
     "nightly_checks": nightly_checks,
 }
+
+
+# Jobs run every few minutes (the others once a day at their hour).
+WATCHES = ("deadline_watch", "auto_remind")
 
 
 def run(
@@ -374,9 +415,10 @@ def due_jobs(
     remembers what ran (the outbox keys make a second run harmless anyway)."""
     local = now.astimezone(VN_TZ)
     wanted = []
-    previous = last.get("deadline_watch")
-    if previous is None or now - previous >= watch_every:
-        wanted.append("deadline_watch")
+    for name in WATCHES:
+        previous = last.get(name)
+        if previous is None or now - previous >= watch_every:
+            wanted.append(name)
     for name, at in (("digest", digest_at), ("nightly_checks", nightly_at)):
         if local.time() >= at and last.get(name) != local.date():
             wanted.append(name)

@@ -24,6 +24,7 @@ from .processing import (
     dossier_extend,
     dossier_forward,
     dossier_remind,
+    dossier_remind_automatically,
     dossier_send_back,
     dossier_submit,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "dossier_record_payment",
     "dossier_refuse",
     "dossier_remind",
+    "dossier_remind_automatically",
     "dossier_request_payment",
     "dossier_request_supplement",
     "dossier_resubmit",

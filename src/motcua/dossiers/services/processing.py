@@ -11,6 +11,7 @@ from django.db import transaction
 
 from motcua.agencies.models import Role
 from motcua.agencies.selectors import has_role
+from motcua.core.dates import vn_time_date
 from motcua.core.errors import Conflict
 from motcua.deadlines.engine import Deadline, DeadlineError
 from motcua.deadlines.services import calendar_for
@@ -295,3 +296,34 @@ def dossier_remind(
         "step_name": step.name,
     }
     return act.commit(step=step, reason=note, payload=payload)
+
+
+@transaction.atomic
+def dossier_remind_automatically(dossier: Dossier, step: Step, *, percent: int) -> bool:
+    """The agency's standing reminder (``Agency.auto_remind_percent``): ``step``
+    has used ``percent`` % of its budget, so whoever holds it is reminded, once
+    per step — an event of the history without an actor, like a leader's
+    reminder otherwise. The authority is the leaders' setting, not a person;
+    returns whether a reminder was written (not twice, not for a step that has
+    ended or a dossier no longer worked on)."""
+    act = _begin(A.REMIND, None, dossier, None, check_roles=False)
+    step = Step.objects.select_related("assignee", "agency").get(pk=step.pk)
+    if step.state != Step.State.ACTIVE or step.ended_at is not None:
+        return False
+    if act.dossier.events.filter(
+        action=A.REMIND, step_id=step.pk, actor__isnull=True
+    ).exists():
+        return False
+    note = (
+        f"Bước «{step.name}» đã dùng {percent}% thời gian được giao "
+        f"(hạn {vn_time_date(step.due_at)}); đề nghị hoàn thành đúng hạn."
+    )
+    payload = {
+        "to": step.assignee.username if step.assignee is not None else "",
+        "unit": step.agency.code,
+        "step_name": step.name,
+        "automatic": True,
+        "percent": percent,
+    }
+    act.commit(step=step, reason=note, payload=payload)
+    return True

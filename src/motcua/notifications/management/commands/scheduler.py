@@ -77,7 +77,7 @@ class Command(BaseCommand):
                     break
                 self._report(scheduler.run([name], now))
                 last[name] = (
-                    now if name == "deadline_watch" else now.astimezone(VN_TZ).date()
+                    now if name in scheduler.WATCHES else now.astimezone(VN_TZ).date()
                 )
             close_old_connections()
             stop.wait(options["sleep"])
