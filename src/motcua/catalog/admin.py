@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
 from motcua.core.text import fold
@@ -23,6 +24,7 @@ from .models import (
     Procedure,
     ProcedureVersion,
     ProvinceReception,
+    SearchAlias,
     StepTemplate,
 )
 
@@ -78,7 +80,7 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 class ComponentInline(admin.TabularInline):
     model = Component
-    fields = ["position", "name", "kind", "count", "required"]
+    fields = ["position", "name", "kind", "count", "required", "blank_form"]
     extra = 0
 
 
@@ -198,3 +200,42 @@ class ProvinceReceptionAdmin(admin.ModelAdmin):
     search_fields = ["procedure__code", "basis"]
     autocomplete_fields = ["procedure"]
     date_hierarchy = "valid_from"
+
+
+class SearchAliasForm(forms.ModelForm):
+    class Meta:
+        model = SearchAlias
+        fields = ["procedure_code", "phrase"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        phrase, code = data.get("phrase") or "", data.get("procedure_code") or ""
+        twins = SearchAlias.objects.filter(procedure_code=code, folded=fold(phrase))
+        if code and phrase and twins.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("Thủ tục %(code)s đã có cách gọi «%(phrase)s»."),
+                code="catalog.duplicate_alias",
+                params={"code": code, "phrase": phrase},
+            )
+        return data
+
+
+@admin.register(SearchAlias)
+class SearchAliasAdmin(admin.ModelAdmin):
+    """The words people use for a procedure, which the public search ranks
+    right after the procedure's name (docs/guide-citizens.md)."""
+
+    form = SearchAliasForm
+    list_display = ["phrase", "procedure_code"]
+    search_fields = ["procedure_code", "folded"]
+    ordering = ["procedure_code", "phrase"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def save_model(
+        self, request: HttpRequest, obj: SearchAlias, form: Any, change: bool
+    ) -> None:
+        services.search_alias_save(obj)

@@ -149,6 +149,8 @@ class ProcedureVersion(models.Model):
     )
     decision = models.CharField(_("quyết định công bố"), max_length=255, blank=True)
     search_text = models.TextField(editable=False, blank=True, db_index=False)
+    # fold(name): the public search ranks a match on the name first
+    search_name = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -190,6 +192,14 @@ class Component(models.Model):
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     count = models.PositiveSmallIntegerField(_("số lượng"), default=1)
     required = models.BooleanField(_("bắt buộc"), default=True)
+    blank_form = models.FileField(
+        _("mẫu đơn, tờ khai"),
+        upload_to="catalog/forms/",
+        blank=True,
+        help_text=_(
+            "Tệp mẫu để trống (PDF, DOC, DOCX) người dân tải về từ trang thủ tục."
+        ),
+    )
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")
@@ -286,3 +296,40 @@ class ProvinceReception(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure_id} @ {self.province_id} từ {self.valid_from}"
+
+
+class SearchAlias(models.Model):
+    """Cách gọi thông dụng: words people use for a procedure ("sổ đỏ", "làm giấy
+    khai sinh", "báo tử"). Keyed by the national procedure code, not by a row,
+    so an alias holds across versions and re-imports of the catalogue; the
+    public search ranks a match here right after a match on the name."""
+
+    procedure_code = models.CharField(
+        _("mã thủ tục"),
+        max_length=32,
+        db_index=True,
+        validators=[
+            RegexValidator(
+                PROCEDURE_CODE_RE, _("Mã thủ tục theo CSDL quốc gia, ví dụ 1.001193.")
+            )
+        ],
+    )
+    phrase = models.CharField(
+        _("cách gọi"),
+        max_length=255,
+        help_text=_("Cách người dân thường gọi thủ tục, ví dụ «sổ đỏ»."),
+    )
+    folded = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("cách gọi thông dụng")
+        verbose_name_plural = _("cách gọi thông dụng")
+        ordering = ["procedure_code", "phrase"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure_code", "folded"], name="search_alias_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.procedure_code}"

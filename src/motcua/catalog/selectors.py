@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import former_on, province_of
 from motcua.core import clock
 from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError, NotFound
-from motcua.core.text import fold
 
 from .models import Field, Procedure, ProcedureVersion, ProvinceReception
+from .search import rank
 
 
 def within(at: date, start: str, end: str) -> Q:
@@ -143,9 +143,9 @@ def search_procedures(
     *,
     desk: Agency | None = None,
 ) -> QuerySet[ProcedureVersion]:
-    """Versions in force matching ``q`` without regard to accents or case: every
-    folded word of ``q`` must appear in the stored ``search_text`` ("so do" finds
-    "sổ đỏ"). Versions containing the whole phrase come first, then by code.
+    """Versions in force matching ``q`` with the words people use, best first
+    (:func:`motcua.catalog.search.rank`: accent- and case-insensitive, name
+    before alias before the rest of the text; "so do" finds "sổ đỏ").
     ``agency``: procedures it offers; ``desk``: those it may receive
     (:func:`receivable_at`)."""
     versions = versions_in_force(at)
@@ -155,18 +155,7 @@ def search_procedures(
         versions = versions.filter(receivable_at(desk, at or clock.today()))
     if field is not None:
         versions = versions.filter(procedure__field=field)
-    phrase = fold(q or "")
-    if not phrase:
-        return versions
-    for word in phrase.split():
-        versions = versions.filter(search_text__contains=word)
-    return versions.annotate(
-        phrase_rank=Case(
-            When(search_text__contains=phrase, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("phrase_rank", "procedure__code")
+    return rank(versions, q)
 
 
 def get_field(code: str) -> Field:

@@ -32,7 +32,14 @@ from motcua.core.errors import DomainError
 from motcua.core.text import fold
 from motcua.deadlines.engine import WORKING_DAY_HOURS, Unit
 
-from .models import Component, Field, Procedure, ProcedureVersion, StepTemplate
+from .models import (
+    Component,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    SearchAlias,
+    StepTemplate,
+)
 
 if TYPE_CHECKING:
     from .importing import ImportReport
@@ -271,9 +278,49 @@ def refresh_search_text(version: ProcedureVersion) -> None:
     version.search_text = search_text_for(
         procedure.code, version.name, version.aliases or [], procedure.field.name
     )
+    version.search_name = fold(version.name)
     ProcedureVersion.objects.filter(pk=version.pk).update(
-        search_text=version.search_text
+        search_text=version.search_text, search_name=version.search_name
     )
+    aliases_remember(procedure.code, version.aliases or [])
+
+
+def aliases_remember(code: str, phrases: Iterable[str]) -> None:
+    """Keep the catalogue's other names of a procedure (a version's
+    ``aliases``) as search aliases too; aliases already known are left as
+    they are, and none is ever removed here (an administrator's are kept)."""
+    wanted = {fold(p): p.strip() for p in phrases if fold(p)}
+    if not wanted:
+        return
+    known = set(
+        SearchAlias.objects.filter(procedure_code=code, folded__in=wanted).values_list(
+            "folded", flat=True
+        )
+    )
+    SearchAlias.objects.bulk_create(
+        SearchAlias(procedure_code=code, phrase=phrase[:255], folded=folded[:255])
+        for folded, phrase in wanted.items()
+        if folded not in known
+    )
+
+
+def search_alias_save(alias: SearchAlias) -> SearchAlias:
+    """Save an alias typed by an administrator: its folded form is what the
+    search compares. Raises ``catalog.empty_alias`` / ``catalog.duplicate_alias``."""
+    alias.phrase = " ".join(alias.phrase.split())
+    alias.folded = fold(alias.phrase)[:255]
+    if not alias.folded:
+        raise DomainError("catalog.empty_alias", "Cách gọi không được để trống.")
+    twins = SearchAlias.objects.filter(
+        procedure_code=alias.procedure_code, folded=alias.folded
+    ).exclude(pk=alias.pk)
+    if twins.exists():
+        raise DomainError(
+            "catalog.duplicate_alias",
+            f"Thủ tục {alias.procedure_code} đã có cách gọi «{alias.phrase}».",
+        )
+    alias.save()
+    return alias
 
 
 # --- use cases -----------------------------------------------------------------------
@@ -324,7 +371,9 @@ def _write_content(version: ProcedureVersion, data: VersionData) -> None:
     version.search_text = search_text_for(
         version.procedure.code, data.name, data.aliases, version.procedure.field.name
     )
+    version.search_name = fold(data.name)
     version.save()
+    aliases_remember(version.procedure.code, data.aliases)
     version.components.all().delete()
     version.steps.all().delete()
     Component.objects.bulk_create(
