@@ -87,8 +87,10 @@ demo: install
 	export MOTCUA_SMS_URL='$(DEMO_GATEWAY)/sms' MOTCUA_ZALO_URL='$(DEMO_GATEWAY)/zalo' \
 		MOTCUA_SMS_QUIET_HOURS='$(DEMO_SMS_QUIET_HOURS)' MOTCUA_PUBLIC_URL='http://$(DEMO_HOST)' \
 		MOTCUA_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
-		MOTCUA_EMAIL_FILE_PATH='$(CURDIR)/var/mail'; \
-	env -u DATABASE_URL $(MOTCUA) demo_gateway --port $(DEMO_GATEWAY_PORT) & pids="$$pids $$!"; \
+		MOTCUA_EMAIL_FILE_PATH='$(CURDIR)/var/mail' \
+		MOTCUA_RECEIPT_TOKEN="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(24))')"; \
+	env -u DATABASE_URL $(MOTCUA) demo_gateway --port $(DEMO_GATEWAY_PORT) \
+		--receipts-url 'http://$(DEMO_HOST)/api/v1/notifications/receipts/' & pids="$$pids $$!"; \
 	echo "demo: fake SMS/Zalo gateway on $(DEMO_GATEWAY)/ (pid $$!)"; \
 	env -u DATABASE_URL $(MOTCUA) worker --sleep 2 & pids="$$pids $$!"; \
 	echo "demo: notification worker (pid $$!), e-mails written to var/mail/"; \

@@ -117,3 +117,53 @@ def test_a_busy_port_is_a_clear_error() -> None:
         s.listen()
         with pytest.raises(CommandError, match="Không mở được cổng"):
             call_command("demo_gateway", "--port", str(s.getsockname()[1]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gateway_reports_delivery_to_the_receipts_endpoint(live_server) -> None:
+    """As a real gateway does, the demo's posts a delivery receipt for each new
+    message to our receipts endpoint; the message records it."""
+    from django.test import override_settings
+
+    from motcua.core import clock
+    from motcua.notifications import worker
+    from motcua.notifications.models import Message, State
+    from tests.dossiers.builders import build_world, vn
+
+    from .test_outbox import APPLICANT
+
+    out = StringIO()
+    server = DemoGateway(
+        0,
+        out=out,
+        receipts_url=live_server.url + "/api/v1/notifications/receipts/",
+        receipt_token="demo-receipt-token",
+        receipt_delay=0,
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monday = vn(2025, 6, 2)
+    try:
+        with override_settings(
+            MOTCUA_SMS_URL=url + "/sms",
+            MOTCUA_NOTIFY_CHANNELS="sms",
+            MOTCUA_RECEIPT_TOKEN="demo-receipt-token",
+        ):
+            dossier = build_world().receive(monday, applicant=APPLICANT)
+            with clock.frozen_at(monday):
+                worker.run_once()
+            message = Message.objects.get(dossier=dossier, channel="sms")
+            assert message.delivered_at == monday  # accepted by the gateway
+            deadline = time.monotonic() + 20  # bounds the wait, asserts no speed
+            while "reported delivered" not in out.getvalue():
+                assert time.monotonic() < deadline, out.getvalue()
+                time.sleep(0.05)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert f"receipt={message.receipt_id} reported delivered: 200" in out.getvalue()
+    message.refresh_from_db()
+    assert message.state == State.DELIVERED
+    assert message.delivered_at > monday  # the receipt's time, not the hand-over's
+    assert "0905" not in out.getvalue()
