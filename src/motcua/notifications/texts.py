@@ -52,6 +52,16 @@ VARIABLES: dict[str, frozenset[str]] = {
 }
 
 
+def register(key: str, variables: frozenset[str] | set[str]) -> None:
+    """Another app's message (a citizen's one-time code, a feedback answer…):
+    call from its ``AppConfig.ready``; the admin form then checks its texts like
+    these. A key is registered once, with one set of variables."""
+    names = frozenset(variables)
+    if VARIABLES.get(key, names) != names:
+        raise ValueError(f"message key {key!r} already has other variables")
+    VARIABLES[key] = names
+
+
 def render(text: str, variables: Mapping[str, Any]) -> str:
     return PLACEHOLDER.sub(lambda m: str(variables.get(m.group(1), "")), text)
 
