@@ -28,6 +28,7 @@ urlpatterns = [
         name="notification-receipts",
     ),
     path("can-bo/khoa-api/", include("motcua.security.urls")),  # security: API keys
+    path("can-bo/phan-anh/", include("motcua.feedback.staff_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("can-bo/phieu/", include("motcua.slips.urls")),
     path("can-bo/ky-so/", include("motcua.signing.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("cong-dan/", include("motcua.citizens.urls")),
     path("nop-ho-so/", include("motcua.online.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("phan-anh/", include("motcua.feedback.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
