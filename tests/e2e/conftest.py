@@ -100,7 +100,9 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
             locale="vi-VN",
             timezone_id="Asia/Ho_Chi_Minh",
         )
-        context.set_default_timeout(10_000)
+        # a bound on waiting, not a speed check: a shared 2-core machine under a
+        # full test run may take several seconds to sign in (Argon2) and render
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context.new_page()
 
