@@ -1,6 +1,11 @@
-"""Placeholder: routes are added by issue 12 work."""
+"""Citizen API under ``/api/v1/citizen/``."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from . import api
 
 app_name = "citizens_api"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("me/", api.MeView.as_view(), name="me"),
+    path("dossiers/", api.DossiersView.as_view(), name="dossiers"),
+]

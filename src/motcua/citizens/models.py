@@ -80,3 +80,41 @@ class CitizenDossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.citizen_id} → {self.dossier_id}"
+
+
+class SignInCode(models.Model):
+    """A one-time code sent to a phone or e-mail address (the local account).
+
+    Neither the code nor the address is kept in clear: ``address_key`` and
+    ``code_hash`` are HMACs under the secret key (:mod:`motcua.citizens.codes`).
+    Only the newest code of an address is valid; it expires and allows a few
+    tries. ``message`` is the outbox row that carries it, whose variables are
+    erased once the code is used, replaced or expired."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Điện thoại")
+        EMAIL = "email", _("Thư điện tử")
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    address_key = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    # set when the code was used, replaced by a newer one or tried too often
+    spent_at = models.DateTimeField(null=True, blank=True)
+    message = models.ForeignKey(
+        "notifications.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("mã xác thực một lần")
+        verbose_name_plural = _("mã xác thực một lần")
+        indexes = [models.Index(fields=["address_key", "-id"], name="signin_code_addr")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk}"

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # issue 12: citizens sign in with a VNeID-style OpenID Connect provider
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "motcua.core",
     "motcua.security",
     "motcua.privacy",  # issue 8: personal-data read log, retention, backups
@@ -98,6 +101,7 @@ INSTALLED_APPS = [
     "motcua.citizens",  # issue 12: citizen accounts (VNeID-style OIDC, one-time codes)
     "motcua.online",  # issue 12: online submission, drafts, e-forms
     "motcua.payments",  # issue 12: online payment providers
+    "motcua.feedback",  # issue 13: phản ánh, kiến nghị
     "motcua.demo",
 ]
 
@@ -227,6 +231,54 @@ LOGIN_REDIRECT_URL = "/can-bo/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MotCua"
+# --- issue 12 (citizens): the VNeID-style OpenID Connect sign-in -----------
+# Citizens only (motcua.core.accounts.CitizenSocialAccountAdapter): a provider
+# account never signs in to, connects to or creates a staff account; no e-mail
+# matching. The provider is a SocialApp (admin) or, when MOTCUA_OIDC_SERVER_URL
+# is set, the app below (docs/admin-identity.md).
+SOCIALACCOUNT_ADAPTER = "motcua.core.accounts.CitizenSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+MOTCUA_OIDC_CLAIMS = {
+    key: os.environ.get(f"MOTCUA_OIDC_CLAIM_{key.upper()}", default)
+    for key, default in (
+        ("identity_number", "identity_number"),
+        ("full_name", "name"),
+        ("birth_date", "birthdate"),
+        ("phone", "phone_number"),
+        ("email", "email"),
+    )
+}
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True}
+}
+if os.environ.get("MOTCUA_OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": os.environ.get("MOTCUA_OIDC_PROVIDER_ID", "vneid"),
+            "name": os.environ.get("MOTCUA_OIDC_NAME", "VNeID"),
+            "client_id": os.environ.get("MOTCUA_OIDC_CLIENT_ID", ""),
+            "secret": os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": os.environ["MOTCUA_OIDC_SERVER_URL"],
+                "scope": os.environ.get(
+                    "MOTCUA_OIDC_SCOPE", "openid profile phone"
+                ).split(),
+                "oauth_pkce_enabled": True,
+            },
+        }
+    ]
+# One-time codes of the local citizen account (motcua.citizens.codes).
+MOTCUA_CITIZEN_CODE_MINUTES = int(os.environ.get("MOTCUA_CITIZEN_CODE_MINUTES", 10))
+MOTCUA_CITIZEN_CODE_TRIES = int(os.environ.get("MOTCUA_CITIZEN_CODE_TRIES", 5))
+# --- end issue 12 (citizens) ------------------------------------------------
 # --- security (issue 8): sign-in throttling and API keys -------------------
 # Failed passwords and codes are counted in a table (motcua.security.throttle),
 # per account and per address; allauth's cache-based counters are replaced.

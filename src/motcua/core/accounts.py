@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
@@ -68,3 +69,85 @@ def _first_app_right_after_sign_in() -> bool:
         return False
     signed_in_at = float(records[-1].get("at", 0))
     return time.time() - signed_in_at < app_settings.REAUTHENTICATION_TIMEOUT
+
+
+class CitizenSocialAccountAdapter(DefaultSocialAccountAdapter):
+    """allauth's social sign-in serves citizens only (the VNeID-style OpenID
+    Connect provider, :mod:`motcua.citizens.identity`).
+
+    It never reaches a staff account: no connecting a provider account to a
+    signed-in user, no e-mail matching (settings: e-mail authentication off),
+    and a provider account whose user holds any staff role, ``is_staff`` or is
+    a superuser is refused. New citizens sign up automatically; staff sign-up
+    stays closed (:class:`StaffAccountAdapter`)."""
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        return True
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        from allauth.socialaccount.providers.base import AuthProcess
+
+        from motcua.citizens import identity
+
+        try:
+            if sociallogin.state.get("process", AuthProcess.LOGIN) != AuthProcess.LOGIN:
+                raise identity.IdentityRefused(
+                    "citizens.connect_refused",
+                    "Không thể liên kết tài khoản định danh điện tử với tài khoản "
+                    "này. Công dân đăng nhập tại trang «Đăng nhập công dân».",
+                    status=403,
+                )
+            facts = identity.asserted(
+                sociallogin.account.extra_data,
+                sociallogin.account.get_provider().app.settings,
+            )
+            request._motcua_asserted = facts  # type: ignore[attr-defined]
+            if sociallogin.is_existing:
+                identity.citizen_sign_in(sociallogin.user, facts)
+                return
+            holder = identity.citizen_by_identity(facts.identity_number)
+            if holder is not None:  # the same person, a new provider account
+                identity.citizen_sign_in(holder.user, facts)
+                sociallogin.connect(request, holder.user)
+        except identity.IdentityRefused as refusal:
+            raise _refusal(request, refusal) from None
+
+    def populate_user(self, request: HttpRequest, sociallogin: Any, data: Any) -> Any:
+        from motcua.citizens import identity
+
+        user = sociallogin.user
+        user.username = identity.new_username()
+        user.email = ""  # the citizen row keeps it; never a key to an account
+        user.first_name = str(data.get("name") or "")[:150]
+        user.last_name = ""
+        return user
+
+    def save_user(
+        self, request: HttpRequest, sociallogin: Any, form: Any = None
+    ) -> Any:
+        from motcua.citizens import identity
+
+        user = super().save_user(request, sociallogin, form)
+        facts = getattr(request, "_motcua_asserted", None) or identity.asserted(
+            sociallogin.account.extra_data,
+            sociallogin.account.get_provider().app.settings,
+        )
+        identity.citizen_sign_in(user, facts)
+        return user
+
+    def get_connect_redirect_url(self, request: HttpRequest, socialaccount: Any) -> str:
+        from django.urls import reverse
+
+        return reverse("citizens:profile")
+
+
+def _refusal(request: HttpRequest, refusal: Any) -> Any:
+    """The refusal as an allauth "stop here": back to the citizen sign-in page
+    with the Vietnamese message; nothing was signed in or saved."""
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    messages.error(request, _(refusal.message))
+    return ImmediateHttpResponse(redirect("citizens:sign_in"))
