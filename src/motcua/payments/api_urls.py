@@ -1,6 +1,9 @@
-"""Placeholder: routes are added by issue 12 work."""
+from django.urls import path
 
-from django.urls import URLPattern, URLResolver
+from . import api
 
 app_name = "payments_api"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("ipn/<str:provider>/", api.IpnView.as_view(), name="ipn"),
+    path("<str:token>/", api.StatusView.as_view(), name="status"),
+]

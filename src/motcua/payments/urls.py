@@ -1,6 +1,11 @@
-"""Placeholder: routes are added by issue 12 work."""
+from django.urls import path
 
-from django.urls import URLPattern, URLResolver
+from . import views
 
 app_name = "payments"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("ket-qua/<str:provider>/", views.back, name="return"),
+    path("<str:token>/", views.pay, name="pay"),
+    path("<str:token>/ket-qua/<str:reference>/", views.result, name="result"),
+    path("<str:token>/bien-lai.pdf", views.receipt, name="receipt"),
+]
