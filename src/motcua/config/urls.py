@@ -34,6 +34,7 @@ urlpatterns = [
     path("can-bo/ky-so/", include("motcua.signing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("danh-gia/", include("motcua.evaluation.urls")),
+    path("danh-gia-hai-long/", include("motcua.evaluation.public_urls")),
     path("tra-cuu/", include("motcua.portal.urls")),
     path("thu-tuc/", include("motcua.portal.catalogue_urls")),
     path("cong-dan/", include("motcua.citizens.urls")),
