@@ -18,14 +18,22 @@ import hmac
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
+from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import ENDED, PAUSED, Status
 from motcua.security import throttle
 from motcua.security.throttle import HOUR, Policy
 from motcua.slips.formatting import initials
 
-from .qr import dossier_for_token
+from . import results as result_files
+from . import timeline as story
+from .qr import dossier_for_token, token_for
+from .results import ResultFile
+from .timeline import Entry, SupplementRequest
 
 MAX_CODE_LENGTH = 64
 NOT_FOUND = "Không tìm thấy hồ sơ hoặc thông tin xác thực không đúng"
@@ -58,7 +66,13 @@ NEXT_STEP = {
 
 @dataclass(frozen=True)
 class TrackedDossier:
-    """What the public page may show: no name beyond initials, no numbers."""
+    """What the public page may show: no name beyond initials, no numbers.
+
+    ``timeline`` and ``expected`` tell the story and what the applicant should
+    do now (:mod:`motcua.portal.timeline`); ``token`` is the slip's QR token,
+    for the links to answer a supplement request or download the result;
+    ``results`` lists the signed results only when the viewer is the
+    dossier's own citizen account (``is_applicant``)."""
 
     code: str
     agency: str
@@ -69,6 +83,15 @@ class TrackedDossier:
     due_at: datetime | None
     next_step: str
     timing: str
+    status_code: str = ""
+    token: str = ""
+    timeline: tuple[Entry, ...] = ()
+    expected: str = ""
+    supplement: SupplementRequest | None = None
+    online_account: bool = False  # submitted with a citizen account
+    electronic_result: bool = False
+    is_applicant: bool = False
+    results: tuple[ResultFile, ...] = ()
 
 
 class TooManyAttempts(Exception):
@@ -144,9 +167,20 @@ def _next_step(dossier: Dossier) -> str:
     return NEXT_STEP.get(Status(dossier.status), "")
 
 
-def public_status(dossier: Dossier) -> TrackedDossier:
-    """What anyone holding the slip (or code and factor) may read."""
+def _has_account(dossier: Dossier) -> bool:
+    try:
+        return dossier.citizen_link is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def public_status(dossier: Dossier, viewer: Any = None) -> TrackedDossier:
+    """What anyone holding the slip (or code and factor) may read; the signed
+    results too when ``viewer`` is the dossier's own citizen account."""
     timing = str(Dossier.Timing(dossier.timing).label) if dossier.timing else ""
+    events = story.history_of(dossier)
+    signed = result_files.signed_results(dossier)
+    is_applicant = permissions.is_applicant_of(viewer, dossier)
     return TrackedDossier(
         code=dossier.code,
         agency=dossier.agency.name,
@@ -157,10 +191,21 @@ def public_status(dossier: Dossier) -> TrackedDossier:
         due_at=dossier.due_at,
         next_step=_next_step(dossier),
         timing=timing,
+        status_code=dossier.status,
+        token=token_for(dossier),
+        timeline=tuple(story.entries(dossier, events)),
+        expected=story.expected_of_applicant(dossier, electronic_result=bool(signed)),
+        supplement=story.open_supplement(dossier, events),
+        online_account=_has_account(dossier),
+        electronic_result=bool(signed),
+        is_applicant=is_applicant,
+        results=result_files.listed(signed) if is_applicant else (),
     )
 
 
-def track(code: str, factor: str, *, address: str) -> TrackedDossier | None:
+def track(
+    code: str, factor: str, *, address: str, viewer: Any = None
+) -> TrackedDossier | None:
     """The dossier's public status, or ``None`` (unknown code or wrong factor —
     the caller cannot tell which). Raises :class:`TooManyAttempts` while a
     delay runs for ``address`` or for the code, before looking at the factor.
@@ -178,10 +223,10 @@ def track(code: str, factor: str, *, address: str) -> TrackedDossier | None:
     # A right answer does not use up the address's free tries (many citizens
     # share one operator's address), but does not wipe its failures either.
     throttle.release([(TRACK_ADDRESS, address)])
-    return public_status(dossier)
+    return public_status(dossier, viewer)
 
 
-def track_by_token(token: str) -> TrackedDossier | None:
+def track_by_token(token: str, viewer: Any = None) -> TrackedDossier | None:
     """The public status behind a slip's QR token, or ``None`` (unknown, forged
     or revoked token). The slip is the proof: no factor, no throttle — a token
     cannot be guessed — and the code's count of typed guesses is forgotten."""
@@ -189,4 +234,4 @@ def track_by_token(token: str) -> TrackedDossier | None:
     if dossier is None:
         return None
     throttle.clear([(TRACK_CODE, normalise_code(dossier.code))])
-    return public_status(dossier)
+    return public_status(dossier, viewer)

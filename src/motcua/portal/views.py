@@ -1,23 +1,46 @@
 """Public tracking pages (tra cứu hồ sơ): the slip's QR link, or a code and a
-second factor sent by POST, give the dossier's status, dates and next step —
-nothing personal beyond initials. No personal data ever travels in a URL."""
+second factor sent by POST, give the dossier's status, dates, next step and
+its story (timeline) — nothing personal beyond initials. No personal data ever
+travels in a URL.
+
+From the tracking page, the dossier's own citizen account (signed in) answers
+a supplement request online (``bo-sung/<token>/``) and downloads the signed
+result (``ket-qua/<token>/<file>/``); anyone verifies a result PDF at
+``xac-thuc/``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import FileResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.errors import DomainError
+from motcua.dossiers import permissions
+from motcua.dossiers.models import Dossier
 from motcua.security.throttle import client_address
 
-from .forms import TrackingForm
-from .tracking import NOT_FOUND, TooManyAttempts, track, track_by_token
+from . import results, supplement, verify
+from .forms import SupplementForm, TrackingForm, VerifyForm
+from .qr import dossier_for_token, qr_path
+from .timeline import history_of, open_supplement
+from .tracking import (
+    NOT_FOUND,
+    TooManyAttempts,
+    TrackedDossier,
+    track,
+    track_by_token,
+)
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _private(view: View) -> View:
@@ -28,7 +51,9 @@ def _private(view: View) -> View:
     page under ``/tra-cuu/``."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapped(
+        request: HttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Referrer-Policy"] = "same-origin"
@@ -40,6 +65,10 @@ def _private(view: View) -> View:
 def _page(
     request: HttpRequest, form: TrackingForm, *, status: int = 200, **extra: object
 ) -> HttpResponse:
+    result = extra.get("result")
+    if isinstance(result, TrackedDossier) and result.token:
+        back = reverse("portal:qr", kwargs={"token": result.token})
+        extra["sign_in_url"] = sign_in_url(back)
     return render(request, "portal/track.html", {"form": form, **extra}, status=status)
 
 
@@ -63,7 +92,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     code = form.cleaned_data["code"]
     try:
         result = track(
-            code, form.cleaned_data["factor"], address=client_address(request)
+            code,
+            form.cleaned_data["factor"],
+            address=client_address(request),
+            viewer=request.user,
         )
     except TooManyAttempts as refused:
         again = TrackingForm(initial={"code": code})  # the digits are not echoed
@@ -93,7 +125,140 @@ def qr(request: HttpRequest, token: str) -> HttpResponse:
     """``/tra-cuu/qr/<token>/`` (the QR code of every slip): the status with
     no factor — the slip is the proof; an unknown or forged token gets the
     same "not found" page as a typed look-up."""
-    result = track_by_token(token[:200])
+    result = track_by_token(token[:200], viewer=request.user)
     if result is None:
         return _not_found(request)
     return _page(request, TrackingForm(initial={"code": result.code}), result=result)
+
+
+def sign_in_url(next_path: str) -> str:
+    """The citizen sign-in page, coming back to ``next_path``."""
+    try:
+        from motcua.citizens.access import sign_in_url as citizens_sign_in
+
+        return citizens_sign_in(next_path)
+    except (ImportError, NoReverseMatch):  # the citizens' pages not mounted yet
+        from urllib.parse import urlencode
+
+        return f"/cong-dan/dang-nhap/?{urlencode({'next': next_path})}"
+
+
+def _supplement_page(
+    request: HttpRequest, dossier: Dossier, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {
+        "track_url": qr_path(dossier),
+        "sign_in_url": sign_in_url(request.path),
+        **extra,
+    }
+    return render(request, "portal/supplement.html", context, status=status)
+
+
+@_private
+@require_http_methods(["GET", "POST"])
+def answer_supplement(request: HttpRequest, token: str) -> HttpResponse:
+    """``/tra-cuu/bo-sung/<token>/``: the dossier's own citizen account lists
+    what is missing and uploads it; anyone else is asked to sign in with that
+    account and sees nothing of the dossier."""
+    dossier = dossier_for_token(token[:200])
+    if dossier is None:
+        return _not_found(request)
+    if not supplement.may_answer(request.user, dossier):
+        return _refused_supplement(request, dossier)
+    wanted = open_supplement(dossier, history_of(dossier))
+    items = wanted.items if wanted else ()
+    form = SupplementForm(request.POST or None, request.FILES or None, items=items)
+    if request.method != "POST":
+        return _supplement_page(
+            request, dossier, form=form, wanted=wanted, code=dossier.code
+        )
+    if not form.is_valid():
+        return _supplement_page(
+            request, dossier, status=400, form=form, wanted=wanted, code=dossier.code
+        )
+    uploads = [supplement.labelled(f, item) for item, f in form.labelled_uploads()]
+    try:
+        supplement.supplement_answer(
+            request.user, dossier, uploads=uploads, note=form.cleaned_data["note"]
+        )
+    except DomainError as refused:
+        form.add_error(None, refused.message)
+        return _supplement_page(
+            request,
+            dossier,
+            status=refused.status,
+            form=form,
+            wanted=wanted,
+            code=dossier.code,
+        )
+    messages.success(
+        request,
+        _("Đã gửi %(n)d tệp bổ sung. Hồ sơ đã được chuyển lại cho cơ quan giải quyết.")
+        % {"n": len(uploads)},
+    )
+    return redirect(qr_path(dossier))
+
+
+def _refused_supplement(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """Not the applicant (or not signed in), or nothing to supplement: say
+    what to do, show nothing of the dossier. A POST changes nothing."""
+    is_owner = permissions.is_applicant_of(request.user, dossier)
+    signed_in = bool(getattr(request.user, "is_authenticated", False))
+    if is_owner:  # the applicant, but the dossier does not wait for a supplement
+        status = 409 if request.method == "POST" else 200
+        return _supplement_page(request, dossier, status=status, not_waiting=True)
+    status = 403 if signed_in or request.method == "POST" else 200
+    return _supplement_page(request, dossier, status=status, signed_in=signed_in)
+
+
+@_private
+@require_GET
+def download_result(request: HttpRequest, token: str, file_id: int) -> HttpResponseBase:
+    """``/tra-cuu/ket-qua/<token>/<file>/``: the signed result, for the
+    dossier's own citizen account only; 404 for anyone else."""
+    dossier = dossier_for_token(token[:200])
+    item = results.result_for(request.user, dossier, file_id) if dossier else None
+    if dossier is None or item is None:
+        raise Http404
+    try:
+        stream = results.open_result(request.user, dossier, item)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@_private
+@require_http_methods(["GET", "POST"])
+def verify_document(request: HttpRequest) -> HttpResponse:
+    """``/tra-cuu/xac-thuc/``: upload a PDF, read whether its signatures are
+    valid, who signed, when, whether it changed after signing, and — for a
+    result issued here — the dossier's code and agency."""
+    if request.method != "POST":
+        return render(request, "portal/verify.html", {"form": VerifyForm()})
+    form = VerifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "portal/verify.html", {"form": form}, status=400)
+    try:
+        checked = verify.verify_upload(
+            form.cleaned_data["document"], address=client_address(request)
+        )
+    except verify.TooManyChecks as refused:
+        form.add_error(None, refused.message)
+        response = render(request, "portal/verify.html", {"form": form}, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    except DomainError as refused:
+        form.add_error("document", refused.message)
+        return render(
+            request, "portal/verify.html", {"form": form}, status=refused.status
+        )
+    context = {"form": VerifyForm(), "checked": checked}
+    return render(request, "portal/verify.html", context)
