@@ -26,8 +26,7 @@ class Catalogue:
     other: Agency
 
 
-@pytest.fixture
-def catalogue(db: None) -> Catalogue:
+def build_catalogue() -> Catalogue:
     """The reference catalogue offered by a ward (with its address and hours)
     and, for a few procedures, by a second ward."""
     ward = agency_create(
@@ -44,6 +43,11 @@ def catalogue(db: None) -> Catalogue:
     services.load_reference_catalogue(agencies=[ward])
     Procedure.objects.get(code=BIRTH).agencies.add(other)
     return Catalogue(ward, other)
+
+
+@pytest.fixture
+def catalogue(db: None) -> Catalogue:
+    return build_catalogue()
 
 
 def page(client, url: str, status: int = 200) -> str:

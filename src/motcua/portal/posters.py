@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import segno
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from motcua.catalog.selectors import search_procedures, version_in_force_by_code
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Channel
-from motcua.slips.pdf import font_face_css, html_to_pdf, qr_data_uri
+from motcua.slips.pdf import font_face_css, html_to_pdf
 
 from .catalogue import (
     _bad,
@@ -52,6 +53,12 @@ class Poster:
     qr: str
 
 
+def poster_qr(url: str) -> str:
+    """The QR code as a PNG data URI (a raster image: sharp at this size, and
+    readable back from the PDF by any scanner software)."""
+    return str(segno.make(url, error="m").png_data_uri(scale=12, border=4))
+
+
 def poster_for(
     version: ProcedureVersion, base_url: str, places: list[Agency]
 ) -> Poster:
@@ -70,7 +77,7 @@ def poster_for(
         places=places[:MAX_PLACES],
         more_places=max(0, len(places) - MAX_PLACES),
         url=url,
-        qr=qr_data_uri(url),
+        qr=poster_qr(url),
     )
 
 
