@@ -24,3 +24,20 @@ def idp() -> Iterator[IdentityServer]:
 @pytest.fixture
 def oidc_app(db: None, idp: IdentityServer) -> SocialApp:
     return register_app(idp)
+
+
+@pytest.fixture(autouse=True)
+def _code_texts(request: pytest.FixtureRequest) -> None:
+    """The one-time code texts of migration notifications 0007, again: a
+    transactional test run before flushes the tables migrations filled."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    import importlib
+
+    from django.apps import apps
+
+    module = importlib.import_module(
+        "motcua.notifications.migrations.0007_citizen_code_template"
+    )
+    module.seed(apps, None)

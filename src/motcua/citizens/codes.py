@@ -34,7 +34,7 @@ from django.db.models import Q
 
 from motcua.core import clock
 from motcua.core.errors import DomainError
-from motcua.notifications.models import ChannelName, Message, State
+from motcua.notifications.models import DUE_STATES, ChannelName, Message, State
 from motcua.notifications.outbox import enqueue
 from motcua.security import throttle
 from motcua.security.throttle import HOUR, Policy
@@ -132,16 +132,25 @@ def _refused(decision: throttle.Decision) -> DomainError:
 
 
 def forget_spent(now: Any = None) -> int:
-    """Erase the code from the outbox rows of codes that can no longer be
-    used (spent or expired) and of codes already delivered."""
+    """Erase the code from the outbox rows of codes that can no longer be used
+    (spent, replaced or expired) or that were delivered; a message not sent
+    yet is not sent any more. Returns the number of rows erased."""
     now = now or clock.now()
-    spent = SignInCode.objects.filter(
-        Q(spent_at__isnull=False) | Q(expires_at__lte=now), message__isnull=False
-    ).values("message_id")
-    rows = Message.objects.filter(template_key=TEMPLATE_KEY).exclude(variables={})
-    erased = rows.filter(Q(pk__in=spent) | Q(state=State.DELIVERED)).update(
-        variables={}
+    done = Q(spent_at__isnull=False) | Q(expires_at__lte=now)
+    done |= Q(message__state=State.DELIVERED)
+    ids = list(
+        SignInCode.objects.filter(done, message__isnull=False).values_list(
+            "message_id", flat=True
+        )[:500]
     )
+    if not ids:
+        return 0
+    with transaction.atomic():
+        Message.objects.filter(pk__in=ids, state__in=DUE_STATES).update(
+            state=State.PERMANENT_FAILURE, last_error="citizen code no longer valid"
+        )
+        erased = Message.objects.filter(pk__in=ids).update(variables={})
+        SignInCode.objects.filter(message_id__in=ids).update(message=None)
     return int(erased)
 
 
@@ -172,7 +181,7 @@ def send_code(address: Address, *, client: str) -> SignInCode:
             agency_id=None,
         )
         row.save(update_fields=["message"])
-    forget_spent(now)
+        forget_spent(now)  # the codes this one replaced
     log.info("citizens.code_sent code_id=%s channel=%s", row.pk, address.channel)
     return row
 
@@ -195,10 +204,6 @@ def _supersede(address: Address, now: Any) -> None:
     SignInCode.objects.filter(address_key=address.key, spent_at__isnull=True).update(
         spent_at=now
     )
-    stale = SignInCode.objects.filter(address_key=address.key).values("message_id")
-    Message.objects.filter(
-        pk__in=stale, template_key=TEMPLATE_KEY, state=State.CREATED
-    ).update(state=State.PERMANENT_FAILURE, last_error="superseded", variables={})
 
 
 def check_code(address: Address, typed: str) -> None:
