@@ -212,3 +212,39 @@ def test_the_payment_endpoints_are_in_the_openapi_schema(db):
     schema = Client().get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/payments/ipn/{provider}/" in schema["paths"]
     assert "/api/v1/payments/{token}/" in schema["paths"]
+
+
+def test_the_reconcile_command_settles_lost_and_abandoned_orders(live_server, gateway):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    from motcua.core import clock
+
+    gateway.ipn_url = ""
+    paid_elsewhere = waiting_for_fees()
+    abandoned = waiting_for_fees()
+    browser = Browser()
+    on_gateway = to_gateway(browser, live_server.url, paid_elsewhere.token)
+    reference = re.search(r'name="vnp_TxnRef" value="([^"]+)"', on_gateway.text)[1]
+    browser.post(
+        f"{gateway.url}/paymentv2/pay", {"vnp_TxnRef": reference, "outcome": "pay"}
+    )
+    page = browser.get(f"{live_server.url}/thanh-toan/{abandoned.token}/")
+    csrf = CSRF.search(page.text)[1]
+    browser.post(  # sent to the gateway, never opened its page
+        f"{live_server.url}/thanh-toan/{abandoned.token}/",
+        {"csrfmiddlewaretoken": csrf},
+    )
+    still_open = PaymentOrder.objects.get(dossier=abandoned.dossier)
+    # not expired yet: left alone
+    call_command("payments_reconcile", stdout=io.StringIO())
+    assert PaymentOrder.objects.filter(state=PaymentOrder.State.PENDING).count() == 2
+    PaymentOrder.objects.update(expires_at=clock.now() - timedelta(minutes=10))
+    out = io.StringIO()
+    call_command("payments_reconcile", stdout=out)
+    assert "cancelled=1" in out.getvalue() and "paid=1" in out.getvalue()
+    assert paid_elsewhere.fresh().status == Status.PROCESSING
+    still_open.refresh_from_db()
+    assert still_open.state == PaymentOrder.State.CANCELLED
+    assert abandoned.fresh().status == Status.WAITING_PAYMENT

@@ -310,7 +310,9 @@ def order_reconcile(order: PaymentOrder) -> PaymentOrder:
             exc,
         )
         return order
-    if not found.found or found.outcome == p.PENDING:
+    if not found.found:
+        return _abandon_if_expired(order)
+    if found.outcome == p.PENDING:
         return order
     callback = p.Callback(
         reference=found.reference,
@@ -326,3 +328,36 @@ def order_reconcile(order: PaymentOrder) -> PaymentOrder:
         _take(provider, callback, "query")
     order.refresh_from_db()
     return order
+
+
+def _abandon_if_expired(order: PaymentOrder) -> PaymentOrder:
+    """The gateway never saw the order and its time is over: the citizen did
+    not go on to pay; the order is closed as cancelled."""
+    if order.expires_at > clock.now():
+        return order
+    with transaction.atomic():
+        updated = PaymentOrder.objects.filter(
+            pk=order.pk, state__in=[State.CREATED, State.PENDING]
+        ).update(state=State.CANCELLED, settled_at=clock.now())
+    if updated:
+        log.info(
+            "payment.order_abandoned provider=%s reference=%s",
+            order.provider,
+            order.reference,
+        )
+    order.refresh_from_db()
+    return order
+
+
+def orders_reconcile(*, grace: timedelta = timedelta(minutes=5)) -> dict[str, int]:
+    """Query the gateway about every order still open ``grace`` after its
+    time ran out (a lost IPN, a closed tab); returns the count per new state."""
+    cutoff = clock.now() - grace
+    counts: dict[str, int] = {}
+    open_orders = PaymentOrder.objects.filter(
+        state__in=[State.CREATED, State.PENDING], expires_at__lt=cutoff
+    ).order_by("pk")
+    for order in open_orders.iterator():
+        state = order_reconcile(order).state
+        counts[state] = counts.get(state, 0) + 1
+    return counts
