@@ -48,6 +48,8 @@ def test_a_birth_registration_submitted_online_waits_at_the_desk(online) -> None
     assert link.citizen == citizen and link.via == "online"
     stored = DossierFile.objects.get(dossier=dossier)
     assert stored.component.template_id == online.birth_certificate.pk
-    assert OnlineSubmission.objects.get(dossier=dossier).answers["child"]["sex"] == "nam"
+    assert (
+        OnlineSubmission.objects.get(dossier=dossier).answers["child"]["sex"] == "nam"
+    )
     assert not Draft.objects.filter(pk=draft.pk, dossier__isnull=True).exists()
     assert not DraftFile.objects.exists()

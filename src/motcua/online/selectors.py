@@ -81,6 +81,16 @@ def draft_of(owner: Any, draft_id: int | str) -> Draft:
     return draft
 
 
+def own_draft(owner: Any, draft_id: int | str) -> Draft | None:
+    """``owner``'s draft ``draft_id``, submitted or not (``None`` for anyone
+    else): submitting twice leads to the dossier of the first time."""
+    try:
+        pk = int(draft_id)
+    except (TypeError, ValueError):
+        return None
+    return Draft.objects.filter(owner=owner, pk=pk).select_related("version").first()
+
+
 def submission_of(dossier: Dossier) -> OnlineSubmission | None:
     """What the applicant gave online with ``dossier`` (e-form, wishes)."""
     return OnlineSubmission.objects.filter(dossier=dossier).first()

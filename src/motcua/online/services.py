@@ -26,10 +26,15 @@ from motcua.agencies.models import Agency
 from motcua.catalog.selectors import version_in_force
 from motcua.citizens.models import Citizen, CitizenDossier
 from motcua.core import clock
-from motcua.core.dates import parse_date
+from motcua.core.dates import parse_date, vn_date
 from motcua.core.errors import Conflict, DomainError
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.applicants import NOTIFY_CHANNELS, ApplicantInput, clean_applicant
+from motcua.dossiers.applicants import (
+    NOTIFY_CHANNELS,
+    NOTIFY_LABELS,
+    ApplicantInput,
+    clean_applicant,
+)
 from motcua.dossiers.models import Channel, Dossier, IdempotentRequest
 from motcua.portal.catalogue import can_submit_online
 
@@ -122,6 +127,19 @@ def _tidy_applicant(given: Mapping[str, Any], citizen: Citizen | None) -> dict:
     return tidy
 
 
+def applicant_values(draft: Draft) -> dict[str, str]:
+    """The applicant's details as they will be submitted (dates dd/mm/yyyy)."""
+    given = _tidy_applicant(draft.applicant or {}, draft.citizen)
+    birth = parse_date(given["birth_date"]) if given["birth_date"] else None
+    if birth is not None:
+        given["birth_date"] = vn_date(birth)
+    return given
+
+
+def notify_labels(draft: Draft) -> list[str]:
+    return [NOTIFY_LABELS[c] for c in draft.notify_channels or () if c in NOTIFY_LABELS]
+
+
 # ------------------------------------------------------------ drafts
 def _check_agency(agency: Agency | None, draft: Draft) -> None:
     if agency is None:
@@ -174,6 +192,22 @@ def draft_start(
         created_at=now,
         updated_at=now,
     )
+
+
+def draft_open(
+    owner: Any,
+    version: Any,
+    *,
+    citizen: Citizen | None,
+    helped: bool = False,
+    agencies: Sequence[Agency] = (),
+) -> Draft:
+    """A saved, prefilled draft (the desk opens one for a citizen it helps);
+    the agency is chosen when ``agencies`` has just one."""
+    draft = draft_start(owner, version, citizen=citizen, helped=helped)
+    draft.agency = agencies[0] if len(agencies) == 1 else None
+    draft.save()
+    return draft
 
 
 @transaction.atomic
