@@ -22,6 +22,7 @@ alike, plus one EXISTS for the fallback; pages slice it.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -69,7 +70,7 @@ def words_needed(count: int) -> int:
     return count if count <= 2 else math.ceil(count * 3 / 5)
 
 
-def alias_codes(phrase: str) -> QuerySet[SearchAlias]:
+def alias_codes(phrase: str) -> QuerySet[SearchAlias, Any]:
     """Codes of the procedures an alias names, for this folded query (a
     subquery: the search stays one SQL statement)."""
     rows = SearchAlias.objects.filter(_either_holds("folded", phrase))

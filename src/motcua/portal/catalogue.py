@@ -199,7 +199,9 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def blank_form(request: HttpRequest, code: str, component_id: int) -> HttpResponse:
+def blank_form(
+    request: HttpRequest, code: str, component_id: int
+) -> HttpResponse | FileResponse:
     """``/thu-tuc/<code>/mau/<id>/``: a blank form of the version in force."""
     version = _version_or_404(code)
     component = (
