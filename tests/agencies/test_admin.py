@@ -25,6 +25,8 @@ def agency_form(**fields: Any) -> dict[str, Any]:
         "address": "",
         "hotline": "",
         "leader_phones": "[]",
+        "desk_phones": "[]",
+        "auto_remind_percent": "0",
         "working_hours": "08:00-12:00, 13:00-17:00",
         "supplement_policy": "restart",
     }

@@ -35,6 +35,7 @@ def test_the_list_is_public_and_shows_what_the_law_publishes(client, city: City)
         "leader_phones": [
             {"name": "Nguyễn Văn A", "title": "Chủ tịch", "phone": "0905 000 000"}
         ],
+        "desk_phones": [],
     }
     assert rows[city.province.code]["parent_code"] is None
 

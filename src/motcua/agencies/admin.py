@@ -38,6 +38,7 @@ class AgencyForm(forms.ModelForm):
             "address",
             "hotline",
             "leader_phones",
+            "desk_phones",
             "working_hours",
             "supplement_policy",
             "auto_remind_percent",
@@ -119,7 +120,10 @@ class AgencyAdmin(admin.ModelAdmin):
             },
         ),
         (_("Cây cơ quan"), {"fields": ["path", "tree_level"]}),
-        (_("Liên hệ công khai"), {"fields": ["address", "hotline", "leader_phones"]}),
+        (
+            _("Liên hệ công khai"),
+            {"fields": ["address", "hotline", "leader_phones", "desk_phones"]},
+        ),
         (
             _("Lịch làm việc và hồ sơ"),
             {"fields": ["working_hours", "supplement_policy", "auto_remind_percent"]},

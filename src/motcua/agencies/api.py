@@ -35,6 +35,7 @@ class AgencySerializer(serializers.ModelSerializer):
         source="parent.code", allow_null=True, default=None, read_only=True
     )
     leader_phones = LeaderPhoneSerializer(many=True, read_only=True)
+    desk_phones = LeaderPhoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = Agency
@@ -47,6 +48,7 @@ class AgencySerializer(serializers.ModelSerializer):
             "address",
             "hotline",
             "leader_phones",
+            "desk_phones",
         ]
 
 

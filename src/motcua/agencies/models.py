@@ -62,6 +62,28 @@ def validate_auto_remind_percent(value: int) -> None:
         )
 
 
+#: Public phone lines per agency (leaders, desk officers): at most this many.
+MAX_PUBLIC_PHONES = 30
+
+
+def validate_public_phones(value: object) -> None:
+    """A list of ``{"name", "title", "phone"}``: a name and a phone of 8–15
+    digits (an optional leading +, spaces and dots allowed) on every line."""
+    message = _(
+        'Mỗi dòng cần họ tên và số điện thoại (8–15 chữ số): danh sách {"name": …, '
+        '"title": …, "phone": …}, tối đa %(n)s dòng.'
+    ) % {"n": MAX_PUBLIC_PHONES}
+    if not isinstance(value, list) or len(value) > MAX_PUBLIC_PHONES:
+        raise ValidationError(message, code="agency.invalid_public_phones")
+    for row in value:
+        if not isinstance(row, dict) or set(row) - {"name", "title", "phone"}:
+            raise ValidationError(message, code="agency.invalid_public_phones")
+        name, phone = str(row.get("name") or "").strip(), str(row.get("phone") or "")
+        digits = phone.replace(" ", "").replace(".", "")
+        if not name or not (digits.lstrip("+").isdigit() and 8 <= len(digits) <= 15):
+            raise ValidationError(message, code="agency.invalid_public_phones")
+
+
 def validate_working_hours(value: str) -> None:
     try:
         WorkingHours.parse(value)
@@ -153,6 +175,15 @@ class Agency(models.Model):
         _("số điện thoại lãnh đạo công khai"),
         default=list,
         blank=True,
+        validators=[validate_public_phones],
+        help_text=_('Danh sách {"name": …, "title": …, "phone": …}.'),
+    )
+    # The desk officers' lines published on the transparency page (issue 13).
+    desk_phones = models.JSONField(
+        _("số điện thoại cán bộ một cửa công khai"),
+        default=list,
+        blank=True,
+        validators=[validate_public_phones],
         help_text=_('Danh sách {"name": …, "title": …, "phone": …}.'),
     )
     path = models.CharField(

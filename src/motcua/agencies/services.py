@@ -19,7 +19,8 @@ from motcua.core import clock
 from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
 
-from .models import Agency, AgencyRename, Membership
+from .models import Agency, AgencyRename, Membership, Role
+from .selectors import has_role
 
 
 def _cycle_error() -> DomainError:
@@ -293,3 +294,93 @@ def agency_merge(formers: list[Agency], successor: Agency, *, on: date) -> Merge
         record.memberships += _copy_memberships(former, successor)
         record.procedures += _offer_procedures(former, successor)
     return record
+
+
+# ------------------------------------------------- public contacts (issue 13)
+def parse_phone_lines(text: str) -> list[dict[str, str]]:
+    """Lines "Họ tên | Chức vụ | Số điện thoại" (the title may be left out:
+    "Họ tên | Số điện thoại") as ``{"name", "title", "phone"}``; blank lines
+    are skipped. The rows are checked by ``validate_public_phones``."""
+    rows = []
+    for line in (text or "").splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if not any(parts):
+            continue
+        if len(parts) == 2:
+            parts.insert(1, "")
+        if len(parts) != 3:
+            parts = [line.strip(), "", ""]  # refused below with the line's text
+        rows.append({"name": parts[0], "title": parts[1], "phone": parts[2]})
+    return rows
+
+
+def phone_lines(rows: list[dict[str, str]]) -> str:
+    """The inverse of ``parse_phone_lines``, for the form."""
+    return "\n".join(
+        " | ".join(
+            [str(r.get("name", "")), str(r.get("title", "")), str(r.get("phone", ""))]
+        )
+        for r in rows or []
+    )
+
+
+CONTACT_LABELS = {
+    "address": "Địa chỉ",
+    "hotline": "Đường dây nóng",
+    "leader_phones": "Số điện thoại lãnh đạo",
+    "desk_phones": "Số điện thoại cán bộ một cửa",
+}
+
+
+@transaction.atomic
+def agency_public_contacts_set(
+    actor: Any,
+    agency: Agency,
+    *,
+    address: str,
+    hotline: str,
+    leader_phones: list[dict[str, str]],
+    desk_phones: list[dict[str, str]],
+) -> Agency:
+    """The agency's administrator publishes its address, hotline and the
+    leaders' and desk officers' phone lines (the transparency page). All or
+    nothing: a bad line refuses the whole change with its field named."""
+    if not (
+        getattr(actor, "is_superuser", False)
+        or has_role(actor, agency, [Role.AGENCY_ADMIN])
+    ):
+        raise DomainError(
+            "auth.forbidden",
+            f"Chỉ quản trị của {agency.name} được sửa thông tin công khai.",
+            status=403,
+        )
+    locked = Agency.objects.select_for_update().get(pk=agency.pk)
+    locked.address = (address or "").strip()[:255]
+    locked.hotline = (hotline or "").strip()
+    locked.leader_phones = leader_phones
+    locked.desk_phones = desk_phones
+    try:
+        locked.full_clean(
+            exclude=[
+                f.name
+                for f in Agency._meta.fields
+                if f.name not in {"address", "hotline", "leader_phones", "desk_phones"}
+            ]
+        )
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        label = CONTACT_LABELS.get(field, field)
+        message = f"{label}: {messages[0]}"
+        raise DomainError(f"agency.invalid_{field}", message) from None
+    _check_hotline(locked.hotline)
+    locked.save(update_fields=["address", "hotline", "leader_phones", "desk_phones"])
+    return locked
+
+
+def _check_hotline(hotline: str) -> None:
+    digits = hotline.replace(" ", "").replace(".", "")
+    if digits and not (digits.lstrip("+").isdigit() and 3 <= len(digits) <= 15):
+        raise DomainError(
+            "agency.invalid_hotline",
+            "Đường dây nóng chỉ gồm chữ số (3–15 số, ví dụ 1022 hoặc 0236 3888 999).",
+        )

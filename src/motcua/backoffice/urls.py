@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import desk, dossier, home, leader, messages, queues, read_log, returns
+from .views import (
+    contacts,
+    desk,
+    dossier,
+    home,
+    leader,
+    messages,
+    queues,
+    read_log,
+    returns,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -27,6 +37,8 @@ urlpatterns = [
     path("lanh-dao/", leader.board, name="leader"),
     # issue 8 (privacy): the read log of personal data, for administrators
     path("nhat-ky-truy-cap/", read_log.read_log, name="read_log"),
+    # issue 13: what the transparency page publishes about the agency
+    path("thong-tin-cong-khai/", contacts.public_contacts, name="public_contacts"),
     # issue 11: the outbox of the agency's dossiers
     path("tin-nhan/", messages.sent_messages, name="sent_messages"),
     path(

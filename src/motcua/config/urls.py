@@ -37,6 +37,7 @@ urlpatterns = [
     path("danh-gia-hai-long/", include("motcua.evaluation.public_urls")),
     path("tra-cuu/", include("motcua.portal.urls")),
     path("thu-tuc/", include("motcua.portal.catalogue_urls")),
+    path("cong-khai/", include("motcua.portal.transparency_urls")),
     path("cong-dan/", include("motcua.citizens.urls")),
     path("nop-ho-so/", include("motcua.online.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
