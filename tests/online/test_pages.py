@@ -57,9 +57,9 @@ def test_the_form_is_prefilled_from_the_account(online: Any) -> None:
     assert 'value="binh@example.vn"' in html
     assert 'value="12 Lê Lợi, phường Hòa Cường Nam"' in html
     assert "Người được khai sinh" in html and "Mẹ" in html
-    assert 'name="file_%d"' % online.birth_certificate.pk in html
+    assert f'name="file_{online.birth_certificate.pk}"' in html
     # the e-form stands for the declaration: no upload asked for it
-    assert 'name="file_%d"' % online.declaration.pk not in html
+    assert f'name="file_{online.declaration.pk}"' not in html
 
 
 def test_anonymous_visitors_and_staff_are_sent_to_the_citizen_sign_in(
