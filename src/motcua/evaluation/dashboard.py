@@ -80,10 +80,12 @@ def figures(agencies: QuerySet[Agency], period: Period) -> Figures:
             late=Count("id", filter=Q(timing=Dossier.Timing.LATE)),
         )
     )
-    ratings = Rating.objects.filter(
-        agency__in=agencies, at__gte=period.start, at__lt=period.end
-    ).aggregate(
-        n=Count("id"), ok=Count("id", filter=~Q(level=Rating.Level.UNSATISFIED))
+    ratings = (
+        Rating.objects.counted()
+        .filter(agency__in=agencies, at__gte=period.start, at__lt=period.end)
+        .aggregate(
+            n=Count("id"), ok=Count("id", filter=~Q(level=Rating.Level.UNSATISFIED))
+        )
     )
     return Figures(
         received=received["n"],
@@ -183,7 +185,7 @@ def _trend(
         n=Count("id"), ok=Count("id", filter=~Q(timing=Dossier.Timing.LATE)),
     )  # fmt: skip
     ratings = _by(
-        Rating.objects.filter(agency__in=agencies, at__gte=start, at__lt=end),
+        Rating.objects.counted().filter(agency__in=agencies, at__gte=start, at__lt=end),
         "at", trunc,
         n=Count("id"), ok=Count("id", filter=~Q(level=Rating.Level.UNSATISFIED)),
     )  # fmt: skip

@@ -255,7 +255,7 @@ def rate_digitised_results(agencies: QuerySet[Agency], period: Period) -> Rows:
 
 
 def rate_satisfaction(agencies: QuerySet[Agency], period: Period) -> Rows:
-    rows = Rating.objects.filter(
+    rows = Rating.objects.counted().filter(
         agency__in=agencies, at__gte=period.start, at__lt=period.end
     )
     data = (

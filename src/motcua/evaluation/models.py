@@ -19,8 +19,21 @@ from django.utils.translation import gettext_lazy as _
 POINTS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(2))]
 
 
+class RatingQuerySet(models.QuerySet["Rating"]):
+    def counted(self) -> RatingQuerySet:
+        """The ratings every figure counts (the one rule): not held for review
+        as abnormal, not rejected by the agency administrator."""
+        return self.filter(state=Rating.State.COUNTED)
+
+
 class Rating(models.Model):
-    """A citizen's rating of one settled dossier (one per dossier and source)."""
+    """A citizen's rating: of one settled dossier (one per dossier and source),
+    or of the service at a desk counter without a dossier (kiosk, anonymous)."""
+
+    class State(models.TextChoices):
+        COUNTED = "counted", _("Được tính")
+        HELD = "held", _("Bất thường, chờ xem xét")
+        REJECTED = "rejected", _("Không tính")
 
     class Level(models.TextChoices):
         VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
@@ -37,6 +50,8 @@ class Rating(models.Model):
         verbose_name=_("hồ sơ"),
         on_delete=models.CASCADE,
         related_name="ratings",
+        null=True,
+        blank=True,
     )
     # Denormalised from the dossier so figures filter by agency without a join.
     agency = models.ForeignKey(
@@ -60,6 +75,52 @@ class Rating(models.Model):
     comment = models.TextField(_("góp ý"), blank=True)
     source = models.CharField(_("nguồn"), max_length=16, choices=Source.choices)
     at = models.DateTimeField(_("đánh giá lúc"))
+    # Where and with whom (kiosk votes): the desk counter, the officer on duty
+    # there at ``at`` and the kiosk device that sent the vote.
+    counter = models.ForeignKey(
+        "agencies.Counter",
+        verbose_name=_("quầy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ tại quầy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kiosk = models.ForeignKey(
+        "Kiosk",
+        verbose_name=_("máy đánh giá"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ratings",
+    )
+    # The id the sending device gave the answer: a resend is the same rating.
+    client_id = models.CharField(_("mã phiếu của thiết bị"), max_length=64, blank=True)
+    recorded_at = models.DateTimeField(_("máy chủ nhận lúc"), null=True, blank=True)
+    state = models.CharField(
+        _("tình trạng"),
+        max_length=16,
+        choices=State.choices,
+        default=State.COUNTED,
+    )
+    flag_reason = models.CharField(_("lý do giữ lại"), max_length=255, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đánh giá hài lòng")
@@ -68,12 +129,21 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier", "source"], name="rating_one_per_source"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=~models.Q(client_id=""),
+                name="rating_client_id_unique",
+            ),
         ]
-        indexes = [models.Index(fields=["agency", "at"], name="rating_agency_at")]
+        indexes = [
+            models.Index(fields=["agency", "at"], name="rating_agency_at"),
+            models.Index(fields=["kiosk", "at"], name="rating_kiosk_at"),
+            models.Index(fields=["agency", "state"], name="rating_agency_state"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.dossier_id} {self.level} ({self.source})"
+        return f"{self.dossier_id or '-'} {self.level} ({self.source})"
 
 
 class EvaluatorScore(models.Model):
@@ -169,3 +239,214 @@ class IndexIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# ------------------------------------------------- questions and reasons
+class RatingQuestion(models.Model):
+    """A question asked with a dossier's rating (kiosk and online), as data with
+    the period it applies to: each answer gives the points (0–2) of the
+    Circular 01/2018 indicator stored in ``target`` (3: contacts, 7: attitude)."""
+
+    class Target(models.TextChoices):
+        CONTACTS = "contacts_points", _("Chỉ số 3: số lần phải liên hệ")
+        ATTITUDE = "attitude_points", _("Chỉ số 7: thái độ cán bộ")
+
+    code = models.SlugField(_("mã câu hỏi"), max_length=32)
+    text = models.CharField(_("câu hỏi"), max_length=255)
+    target = models.CharField(
+        _("ghi vào chỉ số"), max_length=24, choices=Target.choices
+    )
+    # [{"label": "…", "points": 2}, …] best answer first.
+    options = models.JSONField(_("các câu trả lời"), default=list)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(_("áp dụng đến hết ngày"), null=True, blank=True)
+    source_text = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("câu hỏi đánh giá")
+        verbose_name_plural = _("câu hỏi đánh giá")
+        ordering = ["position", "valid_from", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], name="rating_question_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class UnhappyReason(models.Model):
+    """A standard reason a citizen may give for being unsatisfied (data)."""
+
+    code = models.SlugField(_("mã lý do"), max_length=32, unique=True)
+    text = models.CharField(_("lý do"), max_length=255)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("lý do không hài lòng")
+        verbose_name_plural = _("lý do không hài lòng")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# ------------------------------------------------------- kiosk and duty
+class Kiosk(models.Model):
+    """A tablet set up as the satisfaction kiosk of a desk counter. It holds a
+    signed credential (cookie) naming this row and a secret whose hash is kept
+    here; the agency administrator revokes it."""
+
+    counter = models.ForeignKey(
+        "agencies.Counter",
+        verbose_name=_("quầy"),
+        on_delete=models.CASCADE,
+        related_name="kiosks",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("tên máy"), max_length=100, blank=True)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cài đặt bởi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("cài đặt lúc"))
+    last_seen_at = models.DateTimeField(_("hoạt động lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("máy đánh giá tại quầy")
+        verbose_name_plural = _("máy đánh giá tại quầy")
+        ordering = ["agency", "counter", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.counter} #{self.pk}"
+
+
+class CounterDuty(models.Model):
+    """An officer on duty at a desk counter, from ``started_at`` until
+    ``ended_at`` (open while empty): declared by the officer, recorded with
+    the time. One open duty per counter."""
+
+    counter = models.ForeignKey(
+        "agencies.Counter",
+        verbose_name=_("quầy"),
+        on_delete=models.CASCADE,
+        related_name="duties",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        on_delete=models.PROTECT,
+        related_name="counter_duties",
+    )
+    started_at = models.DateTimeField(_("bắt đầu lúc"))
+    ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ca làm việc tại quầy")
+        verbose_name_plural = _("ca làm việc tại quầy")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counter"],
+                condition=models.Q(ended_at__isnull=True),
+                name="counter_duty_one_open",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["counter", "started_at"], name="counter_duty_at")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counter} {self.officer_id} {self.started_at:%d/%m/%Y %H:%M}"
+
+
+class KioskPrompt(models.Model):
+    """The officer at a counter asks the kiosk to rate the dossier just
+    returned: the kiosk shows that dossier's questions until it is rated, the
+    prompt is replaced, or it expires."""
+
+    counter = models.ForeignKey(
+        "agencies.Counter", on_delete=models.CASCADE, related_name="+"
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lời mời đánh giá tại quầy")
+        verbose_name_plural = _("lời mời đánh giá tại quầy")
+        indexes = [models.Index(fields=["counter", "at"], name="kiosk_prompt_at")]
+
+    def __str__(self) -> str:
+        return f"{self.counter_id} {self.dossier_id} {self.at:%d/%m/%Y %H:%M}"
+
+
+# ------------------------------------------------------------ follow-ups
+class FollowUp(models.Model):
+    """An unsatisfied rating the agency's leader must look into within a
+    deadline in working days: the citizen's reasons, whether they may be
+    contacted, and the leader's answer and what was done (who, when)."""
+
+    rating = models.OneToOneField(
+        Rating, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.ManyToManyField(
+        UnhappyReason, verbose_name=_("lý do"), blank=True, related_name="+"
+    )
+    may_contact = models.BooleanField(_("đồng ý được liên hệ"), default=False)
+    contact_phone = models.CharField(
+        _("số điện thoại liên hệ"), max_length=20, blank=True
+    )
+    opened_at = models.DateTimeField(_("mở lúc"))
+    due_at = models.DateTimeField(_("hạn xử lý"))
+    answer = models.TextField(_("trả lời người dân"), blank=True)
+    action_taken = models.TextField(_("việc đã làm"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lời"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("theo dõi đánh giá không hài lòng")
+        verbose_name_plural = _("theo dõi đánh giá không hài lòng")
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["agency", "answered_at", "due_at"], name="follow_up_queue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} → {self.due_at:%d/%m/%Y}"

@@ -159,7 +159,7 @@ def staff_performance(agencies: QuerySet[Agency], period: Period) -> list[Office
             timing.step_timing(StepFacts(state, ended, due, budget)),
             calendars.elapsed(agency_id, started, ended),
         )
-    ratings = Rating.objects.filter(
+    ratings = Rating.objects.counted().filter(
         agency__in=agencies, at__gte=period.start, at__lt=period.end
     )
     handled = (
@@ -171,9 +171,14 @@ def staff_performance(agencies: QuerySet[Agency], period: Period) -> list[Office
     officers_of: dict[int, set[int]] = defaultdict(set)
     for dossier_id, assignee, ended_by in handled:
         officers_of[dossier_id].add(assignee or ended_by)
-    for dossier_id, level, at in ratings.values_list("dossier_id", "level", "at"):
-        for officer in officers_of.get(dossier_id, ()):
-            row(officer, _month(at)).ratings[level] += 1
+    rated = ratings.values_list("dossier_id", "officer_id", "level", "at")
+    for dossier_id, on_duty, level, at in rated:
+        # A dossier's rating goes to those who handled it; a kiosk rating of
+        # the service (no dossier) to the officer on duty at the counter.
+        officers = officers_of.get(dossier_id, ()) if dossier_id else {on_duty}
+        for officer in officers:
+            if officer is not None:
+                row(officer, _month(at)).ratings[level] += 1
     _count_reminders(agencies, period, row)
     users = get_user_model().objects.in_bulk({k[0] for k in rows})
     for r in rows.values():

@@ -107,7 +107,8 @@ def dossier_facts(dossiers: QuerySet[Dossier]) -> dict[int, DossierFacts]:
         if ended is not None and due is not None:
             facts[dossier_id].steps.append((ended, due, assignee or ended_by))
     ratings = (
-        Rating.objects.filter(dossier_id__in=ids)
+        Rating.objects.counted()
+        .filter(dossier_id__in=ids)
         .order_by("dossier_id", "at", "id")
         .values_list("dossier_id", "level", "contacts_points", "attitude_points")
     )

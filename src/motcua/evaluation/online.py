@@ -1,0 +1,124 @@
+"""The online rating a citizen gives after the result is returned, reached
+with the dossier's tracking token (``motcua.portal.qr.token_for``). Same
+questions as the kiosk; once per dossier on this channel; an unsatisfied
+answer gives its reasons and opens a follow-up for the agency's leader with a
+deadline in working days (``followups.followup_open``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from motcua.core import clock
+from motcua.core.dates import local
+from motcua.core.errors import DomainError, NotFound
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Status
+from motcua.portal.qr import dossier_for_token
+
+from .followups import followup_open
+from .kiosks import check_client_id, replayed
+from .models import Rating
+from .questions import points_from_answers, questions_on, reasons_from_codes
+from .services import Origin, rating_record
+
+RETURNED = frozenset({Status.RETURNED})
+
+
+@dataclass(frozen=True)
+class OnlineAnswer:
+    level: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    reasons: tuple[str, ...] = ()
+    comment: str = ""
+    may_contact: bool = False
+    contact_phone: str = ""
+    client_id: str = ""
+
+
+def dossier_to_rate(token: str) -> Dossier:
+    dossier = dossier_for_token((token or "")[:200])
+    if dossier is None:
+        raise NotFound("rating.unknown_dossier", "Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def online_rating_of(dossier: Dossier) -> Rating | None:
+    return Rating.objects.filter(dossier=dossier, source=Rating.Source.ONLINE).first()
+
+
+def rating_refusal(dossier: Dossier) -> DomainError | None:
+    """Why ``dossier`` cannot be rated online now (None: it can)."""
+    if dossier.status not in RETURNED:
+        return DomainError(
+            "rating.not_returned",
+            "Hồ sơ chưa trả kết quả: ông/bà đánh giá được sau khi nhận kết quả.",
+            status=409,
+        )
+    if online_rating_of(dossier) is not None:
+        return DomainError(
+            "rating.already_rated",
+            "Hồ sơ này đã được đánh giá trực tuyến. Cảm ơn ông/bà.",
+            status=409,
+        )
+    return None
+
+
+def clean_phone(phone: str) -> str:
+    value = (phone or "").strip().replace(" ", "").replace(".", "")
+    if value and not (value.lstrip("+").isdigit() and 9 <= len(value) <= 15):
+        raise DomainError("rating.invalid_phone", "Số điện thoại không hợp lệ.")
+    return value
+
+
+def _unhappy_details(answer: OnlineAnswer) -> list[Any]:
+    reasons = reasons_from_codes(answer.reasons)
+    if not reasons and not answer.comment.strip():
+        raise DomainError(
+            "rating.reason_required",
+            "Xin ông/bà cho biết lý do chưa hài lòng (chọn lý do hoặc ghi ý kiến).",
+        )
+    return reasons
+
+
+@transaction.atomic
+def online_rate(token: str, answer: OnlineAnswer) -> tuple[Rating, bool]:
+    """Record the online rating of the dossier ``token`` names; returns
+    (rating, created). A resend with the same ``client_id`` is the same rating."""
+    client_id = check_client_id(answer.client_id) if answer.client_id else ""
+    dossier = dossier_to_rate(token)
+    if client_id:
+        earlier = replayed(client_id)
+        if earlier is not None:
+            if earlier.dossier_id != dossier.pk:
+                raise DomainError(
+                    "rating.client_id_taken", "Mã phiếu này đã được dùng.", status=409
+                )
+            return earlier, False
+    refusal = rating_refusal(dossier)
+    if refusal is not None:
+        raise refusal
+    now = clock.now()
+    points = points_from_answers(questions_on(local(now).date()), answer.answers)
+    unhappy = answer.level == Rating.Level.UNSATISFIED
+    reasons: Iterable[Any] = _unhappy_details(answer) if unhappy else ()
+    phone = clean_phone(answer.contact_phone) if answer.may_contact else ""
+    rating = rating_record(
+        dossier,
+        answer.level,
+        at=now,
+        source=Rating.Source.ONLINE,
+        comment=answer.comment,
+        origin=Origin(client_id=client_id),
+        statuses=RETURNED,
+        contacts_points=points.get("contacts_points"),
+        attitude_points=points.get("attitude_points"),
+    )
+    if unhappy:
+        followup_open(
+            rating, reasons=reasons, may_contact=answer.may_contact, phone=phone
+        )
+    return rating, True
