@@ -7,13 +7,13 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.auth import TwoFactorSessionAuthentication
+from motcua.core.errors import DomainError
 
 from .access import current_citizen
 from .models import Citizen
@@ -27,7 +27,7 @@ class IsCitizen(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if current_citizen(request._request) is None:
-            raise PermissionDenied(detail=self.message, code="citizens.not_citizen")
+            raise DomainError("citizens.not_citizen", self.message, status=403)
         return True
 
 

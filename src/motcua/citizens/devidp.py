@@ -170,7 +170,7 @@ class IdentityProvider:
         }
 
     def claims(self, person: DemoPerson) -> dict[str, Any]:
-        found = {
+        found: dict[str, Any] = {
             "sub": person.sub,
             self.identity_claim: person.identity_number,
             "name": person.name,
@@ -369,7 +369,9 @@ class IdentityHandler(BaseHTTPRequestHandler):
         self.server.say(f"demo_idp {self.command} {self.path.split('?')[0]}")
 
     # ----------------------------------------------------------- answers
-    def _send(self, status: int, body: bytes, content_type: str, **headers: str):
+    def _send(
+        self, status: int, body: bytes, content_type: str, **headers: str
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
