@@ -46,7 +46,8 @@ class PaymentOrder(models.Model):
     applied = models.BooleanField(default=False)
     problem = models.CharField(max_length=32, blank=True)
     callback = models.JSONField(default=dict, blank=True)
-    # Callbacks taken for this order (return and IPN, copies included).
+    # Times the citizen was sent to the gateway with this order (a double
+    # click or the back button reuses an open order rather than making one).
     attempts = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -35,12 +36,13 @@ from .receipt import receipt_pdf
 from .words import in_words, money
 
 View = Callable[..., HttpResponse]
-NOT_FOUND = "Không tìm thấy hồ sơ. Hãy mở lại đường dẫn từ trang tra cứu hoặc mã QR."
-NOT_VERIFIED = (
+NOT_FOUND = _("Không tìm thấy hồ sơ. Hãy mở lại đường dẫn từ trang tra cứu hoặc mã QR.")
+NOT_VERIFIED = _(
     "Không xác nhận được kết quả thanh toán từ cổng thanh toán. Nếu tài khoản "
     "đã bị trừ tiền, kết quả sẽ được cập nhật khi cổng thanh toán báo về; vui "
     "lòng mở lại trang thanh toán sau ít phút hoặc liên hệ Bộ phận Một cửa."
 )
+NO_RECEIPT = _("Hồ sơ chưa có khoản thanh toán trực tuyến nào được ghi nhận.")
 
 
 def _private(view: View) -> View:
@@ -57,7 +59,7 @@ def _private(view: View) -> View:
     return wrapped
 
 
-def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+def _error(request: HttpRequest, message: object, status: int) -> HttpResponse:
     return render(request, "payments/error.html", {"message": message}, status=status)
 
 
@@ -161,11 +163,11 @@ def back(request: HttpRequest, provider: str) -> HttpResponse:
 
 
 RESULTS = {
-    PaymentOrder.State.PAID: "Thanh toán thành công",
-    PaymentOrder.State.PENDING: "Đang chờ cổng thanh toán xác nhận",
-    PaymentOrder.State.CREATED: "Chưa thanh toán",
-    PaymentOrder.State.FAILED: "Thanh toán không thành công",
-    PaymentOrder.State.CANCELLED: "Bạn đã hủy thanh toán",
+    PaymentOrder.State.PAID: _("Thanh toán thành công"),
+    PaymentOrder.State.PENDING: _("Đang chờ cổng thanh toán xác nhận"),
+    PaymentOrder.State.CREATED: _("Chưa thanh toán"),
+    PaymentOrder.State.FAILED: _("Thanh toán không thành công"),
+    PaymentOrder.State.CANCELLED: _("Bạn đã hủy thanh toán"),
 }
 
 
@@ -194,9 +196,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
     dossier = dossier_for_token(token[:200])
     order = selectors.receipt_order(dossier) if dossier else None
     if dossier is None or order is None:
-        return _error(
-            request, "Hồ sơ chưa có khoản thanh toán trực tuyến nào được ghi nhận.", 404
-        )
+        return _error(request, NO_RECEIPT, 404)
     response = HttpResponse(receipt_pdf(order), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="bien-lai-{_safe_name(dossier.code)}.pdf"'
