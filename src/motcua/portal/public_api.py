@@ -47,13 +47,14 @@ def _absolute(request: Request | None, path: str) -> str:
 
 
 # ------------------------------------------------------------- serializers
-class FieldSerializer(serializers.ModelSerializer):
+class PublicFieldSerializer(serializers.ModelSerializer):
     class Meta:
         model = Field
         fields = ["code", "name"]
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class PublicAgencySerializer(serializers.ModelSerializer):
+    level = serializers.CharField(help_text="province, district, commune, …")
     working_hours = serializers.SerializerMethodField(
         help_text="Giờ làm việc các ngày làm việc, ví dụ 07:30-11:30, 13:30-17:00"
     )
@@ -66,10 +67,10 @@ class AgencySerializer(serializers.ModelSerializer):
         return str(agency.hours)
 
 
-class ProcedureSummarySerializer(serializers.Serializer):
+class PublicProcedureSummarySerializer(serializers.Serializer):
     code = serializers.CharField(source="procedure.code")
     name = serializers.CharField()
-    field = FieldSerializer(source="procedure.field")
+    field = PublicFieldSerializer(source="procedure.field")
     level = serializers.CharField(help_text="commune, district, province, central")
     online_level = serializers.CharField(help_text="full, partial, none")
     time = serializers.SerializerMethodField(
@@ -89,7 +90,8 @@ class ProcedureSummarySerializer(serializers.Serializer):
         return _absolute(self.context.get("request"), path)
 
 
-class ComponentSerializer(serializers.ModelSerializer):
+class PublicComponentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="original, copy, certified_copy, shown")
     blank_form_url = serializers.SerializerMethodField(
         help_text="Mẫu đơn, tờ khai để trống; null khi danh mục không có"
     )
@@ -106,22 +108,22 @@ class ComponentSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), path)
 
 
-class ChannelTimeSerializer(serializers.Serializer):
+class PublicChannelTimeSerializer(serializers.Serializer):
     channel = serializers.CharField(help_text="direct, online, postal")
     time = serializers.CharField()
 
 
-class OnlineSerializer(serializers.Serializer):
+class PublicOnlineSerializer(serializers.Serializer):
     available = serializers.BooleanField()
     level = serializers.CharField(help_text="full, partial, none")
     submit_url = serializers.CharField(allow_null=True)
 
 
-class ProcedureDetailSerializer(ProcedureSummarySerializer):
+class PublicProcedureDetailSerializer(PublicProcedureSummarySerializer):
     version = serializers.IntegerField(source="number")
     effective_from = serializers.DateField()
     times = serializers.SerializerMethodField()
-    components = ComponentSerializer(many=True)
+    components = PublicComponentSerializer(many=True)
     steps = serializers.SerializerMethodField()
     result_documents = serializers.ListField(child=serializers.CharField())
     legal_basis = serializers.SerializerMethodField()
@@ -129,7 +131,7 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
     agencies = serializers.SerializerMethodField()
     poster_url = serializers.SerializerMethodField()
 
-    @extend_schema_field(ChannelTimeSerializer(many=True))
+    @extend_schema_field(PublicChannelTimeSerializer(many=True))
     def get_times(self, version: ProcedureVersion) -> list[dict[str, str]]:
         return [{"channel": t.channel, "time": t.time} for t in channel_times(version)]
 
@@ -141,7 +143,7 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
     def get_legal_basis(self, version: ProcedureVersion) -> list[str]:
         return legal_texts(version)
 
-    @extend_schema_field(OnlineSerializer)
+    @extend_schema_field(PublicOnlineSerializer)
     def get_online(self, version: ProcedureVersion) -> dict[str, Any]:
         available = can_submit_online(version)
         path = reverse("online:submit", args=[version.procedure.code])
@@ -152,9 +154,9 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
             "submit_url": _absolute(request, path) if available else None,
         }
 
-    @extend_schema_field(AgencySerializer(many=True))
+    @extend_schema_field(PublicAgencySerializer(many=True))
     def get_agencies(self, version: ProcedureVersion) -> list[dict[str, Any]]:
-        return list(AgencySerializer(agencies_offering(version), many=True).data)
+        return list(PublicAgencySerializer(agencies_offering(version), many=True).data)
 
     def get_poster_url(self, version: ProcedureVersion) -> str:
         path = reverse("catalogue:poster", args=[version.procedure.code])
@@ -200,11 +202,11 @@ def _query(params: Any) -> str:
         OpenApiParameter("agency", OpenApiTypes.STR, description="Mã cơ quan"),
         OpenApiParameter("field", OpenApiTypes.STR, description="Mã lĩnh vực"),
     ],
-    responses={200: ProcedureSummarySerializer(many=True), 400: ErrorSerializer},
+    responses={200: PublicProcedureSummarySerializer(many=True), 400: ErrorSerializer},
     tags=["Danh mục thủ tục công khai"],
 )
 class ProcedureSearchView(generics.ListAPIView):
-    serializer_class = ProcedureSummarySerializer
+    serializer_class = PublicProcedureSummarySerializer
     pagination_class = ProcedurePagination
     authentication_classes = PUBLIC["authentication_classes"]
     permission_classes = PUBLIC["permission_classes"]
@@ -230,11 +232,11 @@ class ProcedureSearchView(generics.ListAPIView):
         "trình tự, thời hạn theo kênh nộp, phí, căn cứ pháp lý, nơi nộp (địa chỉ, "
         "giờ làm việc) và cách nộp trực tuyến."
     ),
-    responses={200: ProcedureDetailSerializer, 404: ErrorSerializer},
+    responses={200: PublicProcedureDetailSerializer, 404: ErrorSerializer},
     tags=["Danh mục thủ tục công khai"],
 )
 class ProcedureDetailView(generics.RetrieveAPIView):
-    serializer_class = ProcedureDetailSerializer
+    serializer_class = PublicProcedureDetailSerializer
     authentication_classes = PUBLIC["authentication_classes"]
     permission_classes = PUBLIC["permission_classes"]
 
@@ -245,11 +247,11 @@ class ProcedureDetailView(generics.RetrieveAPIView):
 @extend_schema(
     summary="Cơ quan thực hiện một thủ tục",
     description="Nơi nộp hồ sơ: địa chỉ, điện thoại và giờ làm việc.",
-    responses={200: AgencySerializer(many=True), 404: ErrorSerializer},
+    responses={200: PublicAgencySerializer(many=True), 404: ErrorSerializer},
     tags=["Danh mục thủ tục công khai"],
 )
 class ProcedureAgenciesView(generics.ListAPIView):
-    serializer_class = AgencySerializer
+    serializer_class = PublicAgencySerializer
     pagination_class = None
     authentication_classes = PUBLIC["authentication_classes"]
     permission_classes = PUBLIC["permission_classes"]
@@ -261,11 +263,11 @@ class ProcedureAgenciesView(generics.ListAPIView):
 
 @extend_schema(
     summary="Lĩnh vực thủ tục hành chính",
-    responses={200: FieldSerializer(many=True)},
+    responses={200: PublicFieldSerializer(many=True)},
     tags=["Danh mục thủ tục công khai"],
 )
 class FieldListView(generics.ListAPIView):
-    serializer_class = FieldSerializer
+    serializer_class = PublicFieldSerializer
     pagination_class = None
     authentication_classes = PUBLIC["authentication_classes"]
     permission_classes = PUBLIC["permission_classes"]
