@@ -56,7 +56,7 @@ class MultipleFileField(forms.FileField):
     """Several files in one field (Django's documented pattern)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs=_FILE_ATTRS))
+        kwargs.setdefault("widget", MultipleFileInput(attrs=dict(_FILE_ATTRS)))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -94,7 +94,7 @@ class SupplementForm(forms.Form):
                 label=item,
                 required=False,
                 help_text=_("Tệp PDF, JPEG hoặc PNG (ảnh chụp rõ nét)."),
-                widget=forms.ClearableFileInput(attrs=_FILE_ATTRS),
+                widget=forms.ClearableFileInput(attrs=dict(_FILE_ATTRS)),
             )
             for n, item in enumerate(items)
         }
