@@ -239,3 +239,12 @@ def test_an_unknown_provider_is_not_found():
     assert response.status_code == 404
     assert response.json()["code"] == "payment.unknown_provider"
     assert Client().get("/thanh-toan/ket-qua/nope/").status_code == 400
+
+
+def test_the_tracking_page_link_appears_while_fees_are_due_or_paid_online():
+    from motcua.payments.selectors import pay_path
+
+    waiting = waiting_for_fees()
+    assert pay_path(waiting.fresh()) == f"/thanh-toan/{waiting.token}/"
+    processing = waiting.world.processing(waiting.dossier.received_at)
+    assert pay_path(processing) is None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Status
+from motcua.portal.qr import token_for
 
 from .models import PaymentOrder
 
@@ -22,3 +25,12 @@ def receipt_order(dossier: Dossier) -> PaymentOrder | None:
 
 def order_of(dossier: Dossier, reference: str) -> PaymentOrder | None:
     return orders_of(dossier).filter(reference=reference[:32]).first()
+
+
+def pay_path(dossier: Dossier) -> str | None:
+    """The dossier's payment page when there is something to see there (fees
+    to pay, or a payment made online), for the tracking page's link."""
+    waiting = dossier.status == Status.WAITING_PAYMENT and dossier.fee_amount > 0
+    if not waiting and not orders_of(dossier).exists():
+        return None
+    return reverse("payments:pay", kwargs={"token": token_for(dossier)})
