@@ -44,7 +44,7 @@ class OnlineComponentSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField()
     count = serializers.IntegerField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     filled_by_eform = serializers.BooleanField()
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
@@ -55,7 +56,9 @@ def error_target(key: str) -> str:
 
 
 def _eform_field(spec: Mapping[str, Any], required: bool) -> forms.Field:
-    label = str(spec["label"])
+    label: Any = str(spec["label"])
+    if required:
+        label = format_lazy("{} ({})", label, _("bắt buộc"))
     kind = spec.get("type")
     common: dict[str, Any] = {
         "label": label,
@@ -126,12 +129,14 @@ class SubmissionForm(forms.Form):
     def _add_applicant(self, locked: Sequence[str]) -> None:
         for name, label in APPLICANT_LABELS.items():
             attrs = dict(APPLICANT_WIDGETS[name])
-            help_text = ""
+            help_text: Any = ""
             if name in locked:
                 attrs["readonly"] = "readonly"
                 help_text = _("Theo tài khoản định danh điện tử (VNeID).")
             self.fields[f"a_{name}"] = forms.CharField(
-                label=label,
+                label=format_lazy("{} ({})", label, _("bắt buộc"))
+                if name == "name"
+                else label,
                 required=False,
                 max_length=500,
                 disabled=name in locked,
@@ -148,7 +153,6 @@ class SubmissionForm(forms.Form):
             for spec in section.get("fields", ()):
                 name = eform_name(section["key"], spec["key"])
                 self.fields[name] = _eform_field(spec, bool(spec.get("required")))
-                self.fields[name].required_mark = bool(spec.get("required"))
                 names.append(name)
             sections.append(
                 {

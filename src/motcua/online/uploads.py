@@ -92,7 +92,7 @@ def check_all(
 def store(draft: Draft, checked: list[Checked]) -> None:
     """Keep the checked uploads with ``draft`` (inside its transaction; a
     rollback removes the bytes written)."""
-    have = {}
+    have: dict[int, int] = {}
     for row in DraftFile.objects.filter(draft=draft).values("component_id"):
         have[row["component_id"]] = have.get(row["component_id"], 0) + 1
     for item in checked:

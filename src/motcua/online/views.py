@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -176,7 +177,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
 
 def _own(
     view: Callable[[HttpRequest, Draft, Mode], HttpResponse],
-) -> Callable[..., HttpResponse]:
+) -> Callable[..., HttpResponseBase]:
     """The citizen's own draft, or 404 for anyone else."""
 
     @citizen_required
