@@ -20,7 +20,7 @@ from motcua.security import throttle
 from . import codes, rows
 from .access import citizen_required, current_citizen, is_staff_account
 from .forms import AddressForm, CodeForm
-from .providers import identity_providers
+from .providers import content_security_policy, identity_providers
 
 PENDING = "motcua.citizens.pending"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -38,13 +38,18 @@ def _next(request: HttpRequest) -> str:
 def _sign_in_page(
     request: HttpRequest, form: AddressForm | None = None, status: int = 200
 ) -> HttpResponse:
+    providers = identity_providers(request)
     context = {
         "form": form or AddressForm(),
-        "providers": identity_providers(request),
+        "providers": providers,
         "next": _next(request),
         "staff_signed_in": is_staff_account(request.user),
     }
-    return render(request, "citizens/sign_in.html", context, status=status)
+    response = render(request, "citizens/sign_in.html", context, status=status)
+    policy = content_security_policy(request.path_info, providers)
+    if policy:
+        response["Content-Security-Policy"] = policy
+    return response
 
 
 @require_http_methods(["GET", "POST"])
