@@ -248,3 +248,19 @@ def test_the_tracking_page_link_appears_while_fees_are_due_or_paid_online():
     assert pay_path(waiting.fresh()) == f"/thanh-toan/{waiting.token}/"
     processing = waiting.world.processing(waiting.dossier.received_at)
     assert pay_path(processing) is None
+
+
+def test_tries_cancelled_before_reaching_a_bank_all_settle():
+    """The gateway numbers such tries ``0``: that is no transaction number,
+    so it never looks like the same transaction reported twice."""
+    waiting = waiting_for_fees()
+    for _ in range(3):
+        order, _url = start(waiting)
+        cancelled = callback(order, code="24", status="02", transaction_no="0")
+        assert ipn(cancelled).json()["RspCode"] == "00"
+        order.refresh_from_db()
+        assert order.state == PaymentOrder.State.CANCELLED
+        assert order.transaction_no == ""
+    last, _url = start(waiting)
+    assert ipn(callback(last)).json()["RspCode"] == "00"
+    assert waiting.fresh().status == Status.PROCESSING

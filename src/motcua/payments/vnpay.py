@@ -150,6 +150,13 @@ def amount_from(text: str) -> int:
     return int(raw) // 100
 
 
+def transaction_number(fields: Mapping[str, str]) -> str:
+    """The gateway's transaction number; ``0`` (a try that never reached a
+    bank: cancelled on the gateway's page) is no number."""
+    number = str(fields.get("vnp_TransactionNo", "")).strip()[:64]
+    return "" if number.strip("0") == "" else number
+
+
 def outcome_of(response_code: str, transaction_status: str) -> str:
     if response_code == "00" and transaction_status == "00":
         return p.SUCCEEDED
@@ -217,7 +224,7 @@ class VnpayProvider:
             amount=amount_from(str(params.get("vnp_Amount", ""))),
             outcome=outcome_of(code, status),
             response_code=code,
-            transaction_no=str(params.get("vnp_TransactionNo", ""))[:64],
+            transaction_no=transaction_number(params),
             bank_code=str(params.get("vnp_BankCode", ""))[:32],
             paid_at=parse_gateway_time(str(params.get("vnp_PayDate", ""))),
             stored={k: str(params[k])[:255] for k in STORED_FIELDS if k in params},
@@ -247,7 +254,7 @@ class VnpayProvider:
             reference=reference,
             outcome=outcome_of(code, str(answer.get("vnp_TransactionStatus", ""))),
             amount=amount_from(str(answer.get("vnp_Amount", ""))),
-            transaction_no=str(answer.get("vnp_TransactionNo", ""))[:64],
+            transaction_no=transaction_number(answer),
             bank_code=str(answer.get("vnp_BankCode", ""))[:32],
             paid_at=parse_gateway_time(str(answer.get("vnp_PayDate", ""))),
             response_code=code,
