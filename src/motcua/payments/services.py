@@ -126,7 +126,7 @@ def order_start(
         p.OrderRequest(
             reference=order.reference,
             amount=order.amount,
-            description=f"Thanh toan phi, le phi ho so {locked.code}",
+            description=f"Thanh toan phi le phi ho so {locked.code}",
             return_url=return_url,
             client_ip=client_ip,
             created_at=order.created_at,
