@@ -93,3 +93,14 @@ def test_an_order_of_another_dossier_is_not_shown_under_this_token(settings):
     order, _url = start(theirs)
     response = Client().get(f"/thanh-toan/{mine.token}/ket-qua/{order.reference}/")
     assert response.status_code == 404
+
+
+def test_a_provider_without_its_merchant_code_or_secret_is_off(settings, caplog):
+    configure(settings)
+    settings.MOTCUA_VNPAY_HASH_SECRET = ""
+    waiting = waiting_for_fees()
+    page = Client().get(f"/thanh-toan/{waiting.token}/")
+    assert "nộp phí tại Bộ phận Một cửa" in page.content.decode()
+    assert Client().post(f"/thanh-toan/{waiting.token}/").status_code == 409
+    assert "payment.not_configured provider=vnpay" in caplog.text
+    assert not PaymentOrder.objects.exists()

@@ -86,6 +86,10 @@ class Provider(Protocol):
     name: str
     label: str  # shown to citizens and officers: "VNPay"
 
+    def configured(self) -> bool:
+        """Merchant code, secret and addresses are set."""
+        ...
+
     def origin(self) -> str:
         """``scheme://host[:port]`` of the payment page (the CSP allows it)."""
         ...

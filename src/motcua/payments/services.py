@@ -60,13 +60,21 @@ class Verdict:
 def provider_for_new_orders() -> p.Provider:
     name = conf.provider_name()
     provider = p.get(name) if name else None
-    if provider is None:
+    if provider is None or not provider.configured():
+        if name:
+            log.error("payment.not_configured provider=%s", name)
         raise DomainError(
             "payment.not_configured",
             "Chưa hỗ trợ thanh toán trực tuyến. Vui lòng nộp phí tại Bộ phận Một cửa.",
             status=409,
         )
     return provider
+
+
+def online_payment_available() -> bool:
+    name = conf.provider_name()
+    provider = p.get(name) if name else None
+    return provider is not None and provider.configured()
 
 
 def provider_named(name: str) -> p.Provider | None:

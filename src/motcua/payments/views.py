@@ -89,7 +89,7 @@ def _context(dossier: Dossier) -> dict[str, object]:
         "amount": money(dossier.fee_amount) if dossier.fee_amount else "",
         "amount_words": in_words(dossier.fee_amount) if dossier.fee_amount else "",
         "refusal": refusal,
-        "online": bool(conf.provider_name()),
+        "online": services.online_payment_available(),
         "orders": orders,
         "receipt": selectors.receipt_order(dossier),
     }

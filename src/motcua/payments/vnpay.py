@@ -187,6 +187,9 @@ class VnpayProvider:
         self.api_url = api_url
         self.timeout = timeout
 
+    def configured(self) -> bool:
+        return bool(self.tmn_code and self.secret and self.payment_url)
+
     def origin(self) -> str:
         parts = urlsplit(self.payment_url)
         return f"{parts.scheme}://{parts.netloc}"
