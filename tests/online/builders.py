@@ -4,6 +4,7 @@ components, a citizen account, and small valid files."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +49,22 @@ class Online:
         return self.world.procedure.code
 
 
+def ensure_eforms() -> None:
+    """The e-forms the data migration seeds (a browser test's flush between
+    tests empties every table, migration data included)."""
+    from motcua.online.models import EFormSchema
+
+    seeds = importlib.import_module("motcua.online.migrations.0002_seed_eforms")
+    for code, title, schema, basis in seeds.SEEDS:
+        EFormSchema.objects.get_or_create(
+            procedure_code=code,
+            version=None,
+            defaults={"title": title, "schema": schema, "legal_basis": basis},
+        )
+
+
 def build_online(code: str = BIRTH) -> Online:
+    ensure_eforms()
     world = build_world(unit="same_day", value=0)
     world.procedure.code = code
     world.procedure.save(update_fields=["code"])

@@ -12,7 +12,15 @@ from motcua.online import eform, services
 from motcua.online.admin import EFormSchemaForm
 from motcua.online.models import EFormSchema
 
-from .builders import BIRTH_ANSWERS, MARITAL, MON, build_online, mother_citizen, pdf
+from .builders import (
+    BIRTH_ANSWERS,
+    MARITAL,
+    MON,
+    build_online,
+    ensure_eforms,
+    mother_citizen,
+    pdf,
+)
 
 
 @pytest.fixture
@@ -56,6 +64,7 @@ def test_nothing_for_a_dossier_received_at_the_desk(online: Any) -> None:
 
 
 def test_both_seeded_schemas_are_valid(db: None) -> None:
+    ensure_eforms()
     for code in (online_code for online_code in ("1.001193", MARITAL)):
         schema = EFormSchema.objects.get(procedure_code=code, version=None)
         assert eform.check_schema(schema.schema) == []
@@ -76,6 +85,7 @@ def test_the_admin_refuses_a_broken_schema(db: None) -> None:
 
 
 def test_the_admin_refuses_a_second_general_schema(db: None) -> None:
+    ensure_eforms()
     form = EFormSchemaForm(
         data={
             "procedure_code": "1.001193",

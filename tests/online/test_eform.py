@@ -10,16 +10,20 @@ import pytest
 from motcua.online import eform
 from motcua.online.models import EFormSchema
 
+from .builders import ensure_eforms
+
 TODAY = date(2025, 6, 2)
 
 
 @pytest.fixture
 def marital(db: None) -> dict:
+    ensure_eforms()
     return EFormSchema.objects.get(procedure_code="1.004873").schema
 
 
 @pytest.fixture
 def birth(db: None) -> dict:
+    ensure_eforms()
     return EFormSchema.objects.get(procedure_code="1.001193").schema
 
 

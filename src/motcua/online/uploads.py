@@ -19,6 +19,7 @@ from motcua.dossiers import files as file_ops
 from motcua.dossiers import permissions
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.workflow import Action
 
 from .models import Draft, DraftFile
 
@@ -143,14 +144,22 @@ def attach(actor: Any, dossier: Dossier, files: list[DraftFile]) -> None:
         with item.file.open("rb") as handle:
             upload = File(handle, name=item.original_name)
             component_id = components.get(item.component_id)
-            if permissions.is_citizen(actor):
+            if _refused_to_applicant(actor, dossier):
                 _attach_as_applicant(actor, dossier, upload, component_id)
-            else:  # the desk officer submitting for a citizen
+            else:  # the desk officer for a citizen (or the applicant, once allowed)
                 file_ops.dossier_file_upload(
                     actor, dossier, upload=upload, component_id=component_id
                 )
     DraftFile.objects.filter(pk__in=[f.pk for f in files]).delete()
     delete_on_commit(files)
+
+
+def _refused_to_applicant(actor: Any, dossier: Dossier) -> bool:
+    """Whether the workflow table still refuses the applicant a file on their
+    own submitted dossier (see ``_attach_as_applicant``)."""
+    return permissions.is_citizen(actor) and (
+        permissions.refusal(actor, dossier, Action.ATTACH_FILE) is not None
+    )
 
 
 def _attach_as_applicant(
