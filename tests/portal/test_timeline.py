@@ -210,3 +210,22 @@ def test_every_action_of_the_workflow_is_either_told_or_left_out_on_purpose():
         Action.SEAL,
     }
     assert set(Action.values) == set(timeline.DESCRIBE) | left_out
+
+
+def test_a_fee_asked_shows_the_amount_and_the_payment_link(world: World):
+    dossier = world.processing(MON)
+    with world.at(MON + timedelta(hours=1)):
+        dossier = services.dossier_request_payment(
+            world.specialist, dossier, amount=50_000
+        )
+    status = public_status(dossier)
+    assert status.fee_due == "50.000 đ"
+    text = page_text(dossier)
+    assert "Cơ quan đề nghị nộp phí, lệ phí" in text
+    assert "Phí, lệ phí cần nộp: 50.000 đ" in text
+    html = Client().get(qr_path(dossier)).content.decode()
+    assert f'href="/thanh-toan/{status.token}/"' in html
+    with world.at(MON + timedelta(hours=2)):
+        dossier = services.dossier_record_payment(world.reception, dossier)
+    assert public_status(dossier).fee_due == ""
+    assert "Đã ghi nhận ông/bà nộp phí, lệ phí" in page_text(dossier)

@@ -25,6 +25,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import ENDED, PAUSED, Status
+from motcua.payments.services import payable_refusal
+from motcua.payments.words import money
 from motcua.security import throttle
 from motcua.security.throttle import HOUR, Policy
 from motcua.slips.formatting import initials
@@ -92,6 +94,7 @@ class TrackedDossier:
     electronic_result: bool = False
     is_applicant: bool = False
     results: tuple[ResultFile, ...] = ()
+    fee_due: str = ""  # "50.000 đ" while fees can be paid online
 
 
 class TooManyAttempts(Exception):
@@ -174,6 +177,12 @@ def _has_account(dossier: Dossier) -> bool:
         return False
 
 
+def _fee_due(dossier: Dossier) -> str:
+    """The amount to pay, while the fees can be paid (online or at the desk):
+    the payments app's own rule (``payable_refusal``)."""
+    return "" if payable_refusal(dossier) else money(dossier.fee_amount)
+
+
 def public_status(dossier: Dossier, viewer: Any = None) -> TrackedDossier:
     """What anyone holding the slip (or code and factor) may read; the signed
     results too when ``viewer`` is the dossier's own citizen account."""
@@ -200,6 +209,7 @@ def public_status(dossier: Dossier, viewer: Any = None) -> TrackedDossier:
         electronic_result=bool(signed),
         is_applicant=is_applicant,
         results=result_files.listed(signed) if is_applicant else (),
+        fee_due=_fee_due(dossier),
     )
 
 
