@@ -29,7 +29,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 
-from motcua.agencies.models import Counter, Role
+from motcua.agencies.models import Agency, Counter, Role
 from motcua.agencies.selectors import has_role
 from motcua.core import clock
 from motcua.core.dates import local
@@ -121,8 +121,12 @@ def kiosk_seen(kiosk: Kiosk) -> None:
         kiosk.last_seen_at = now
 
 
+def can_revoke_in(user: Any, agency: Agency) -> bool:
+    return has_role(user, agency, REVOKE_ROLES)
+
+
 def can_revoke(user: Any, kiosk: Kiosk) -> bool:
-    return has_role(user, kiosk.agency, REVOKE_ROLES)
+    return can_revoke_in(user, kiosk.agency)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("can-bo/", views.staff_page, name="staff"),
     path("khau-cham/", views.bottlenecks_page, name="bottlenecks"),
     path("phieu-danh-gia-thang.xlsx", views.monthly_sheet, name="monthly_sheet"),
+    path("quay/", staff_views.counters_page, name="counters"),
+    path("theo-doi/", staff_views.followups_page, name="followups"),
+    path("theo-doi/<int:pk>/", staff_views.followup_page, name="followup"),
+    path("phieu-bat-thuong/", staff_views.held_page, name="held"),
 ]
