@@ -174,3 +174,33 @@ def test_staff_sign_up_stays_closed(oidc_app):
     )
     assert "account/signup_closed.html" in [t.name for t in response.templates]
     assert not get_user_model().objects.exists()
+
+
+def test_cancelling_at_the_provider_comes_back_to_the_sign_in_page(oidc_app, idp):
+    client = Client()
+    params = start(client)
+    from tests.citizens.oidc import _idp_post
+
+    status, back = _idp_post(idp, "/authorize", {**params, "decision": "deny"})
+    assert status == 302
+    parts = urlsplit(back)
+    response = client.get(parts.path, dict(parse_qsl(parts.query)))
+    assert response["Location"] == "/cong-dan/dang-nhap/"
+    page = client.get("/cong-dan/dang-nhap/").content.decode()
+    assert "Bạn đã huỷ đăng nhập bằng tài khoản định danh điện tử." in page
+    assert not Citizen.objects.exists()
+
+
+def test_a_forged_state_is_said_in_vietnamese(oidc_app, idp):
+    client = Client()
+    back = urlsplit(consent(idp, {**start(client), "state": "forged"}, "demo-an"))
+    response = client.get(back.path, dict(parse_qsl(back.query)))
+    assert response["Location"] == "/cong-dan/dang-nhap/"
+    page = client.get("/cong-dan/dang-nhap/").content.decode()
+    assert "Chưa đăng nhập được bằng tài khoản định danh điện tử" in page
+
+
+def test_the_provider_login_page_on_get_asks_to_confirm(oidc_app):
+    response = Client().get("/accounts/oidc/vneid/login/")
+    assert response.status_code == 200
+    assert "<form" in response.content.decode()

@@ -123,6 +123,21 @@ STAFF_REFUSAL = (
 )
 
 
+def provider_error(*, cancelled: bool) -> IdentityRefused:
+    """The sign-in at the provider did not complete."""
+    if cancelled:
+        return IdentityRefused(
+            "citizens.oidc_cancelled",
+            "Bạn đã huỷ đăng nhập bằng tài khoản định danh điện tử.",
+        )
+    return IdentityRefused(
+        "citizens.oidc_failed",
+        "Chưa đăng nhập được bằng tài khoản định danh điện tử (phiên đăng nhập đã "
+        "hết hạn hoặc nhà cung cấp định danh không phản hồi). Vui lòng thử lại "
+        "hoặc đăng nhập bằng mã xác thực.",
+    )
+
+
 def refuse_staff(user: Any) -> None:
     if is_staff_account(user):
         raise IdentityRefused(*STAFF_REFUSAL, status=403)

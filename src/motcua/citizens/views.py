@@ -100,6 +100,7 @@ def enter_code(request: HttpRequest) -> HttpResponse:
             status = error.status
         else:
             target = pending.get("next") or reverse("citizens:dossiers")
+            request.session.pop(PENDING, None)
             login(request, citizen.user, backend=BACKEND)
             return HttpResponseRedirect(target)
     elif request.method == "POST":

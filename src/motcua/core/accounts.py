@@ -11,6 +11,7 @@ changing or removing an existing app still asks for it."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -19,6 +20,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+
+log = logging.getLogger(__name__)
 
 
 class StaffAccountAdapter(DefaultAccountAdapter):
@@ -134,6 +137,29 @@ class CitizenSocialAccountAdapter(DefaultSocialAccountAdapter):
         )
         identity.citizen_sign_in(user, facts)
         return user
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Any = None,
+        extra_context: Any = None,
+    ) -> None:
+        """Cancelled at the provider, a forged or stale state, a provider that
+        did not answer: back to the citizen sign-in page, said in Vietnamese
+        (the details go to the log, without personal data)."""
+        from allauth.socialaccount.providers.base import AuthError
+
+        from motcua.citizens import identity
+
+        log.info(
+            "citizens.oidc_error error=%s exception=%s",
+            error,
+            type(exception).__name__ if exception else "",
+        )
+        cancelled = error == AuthError.CANCELLED
+        raise _refusal(request, identity.provider_error(cancelled=cancelled))
 
     def get_connect_redirect_url(self, request: HttpRequest, socialaccount: Any) -> str:
         from django.urls import reverse
