@@ -90,6 +90,11 @@ def test_browse_by_field_and_by_agency(client, catalogue):
     html = page(client, "/thu-tuc/?field=DD")
     assert html.count('class="procedure-item"') == 3
     assert 'aria-current="true"' in html
+    fields = html[html.index('class="field-links"') :]
+    # Vietnamese order: Đất đai with the D, before Hộ tịch
+    assert (
+        fields.index("Chứng thực") < fields.index("Đất đai") < fields.index("Hộ tịch")
+    )
     only_other = page(client, f"/thu-tuc/?agency={catalogue.other.code}")
     assert only_other.count('class="procedure-item"') == 1
     assert 'id="agency-card"' in only_other and "UBND phường Hòa Hiệp Bắc" in only_other
@@ -181,6 +186,8 @@ def test_a_blank_form_is_downloadable_where_the_catalogue_has_one(client, catalo
     page(client, f"/thu-tuc/{BIRTH}/mau/{other.pk}/", status=404)
     plain = version.components.order_by("position")[1]
     page(client, f"/thu-tuc/{BIRTH}/mau/{plain.pk}/", status=404)
+    gone = page(client, "/thu-tuc/9.999999/mau/1/", status=404)
+    assert "Không có thủ tục đang áp dụng nào mang mã «9.999999»." in gone
     component.blank_form.delete()
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from motcua.catalog.selectors import search_procedures, version_in_force_by_code
 from motcua.catalog.services import default_steps
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.core.text import fold
 from motcua.dossiers.models import Channel
 from motcua.slips.formatting import legal_time
 
@@ -142,13 +143,12 @@ def _browse(request: HttpRequest, form: CatalogueSearchForm) -> dict[str, Any]:
     }
 
 
-def _fields_with_counts() -> QuerySet[Field]:
+def _fields_with_counts() -> list[Field]:
+    """Fields with active procedures, in Vietnamese alphabetical order (Đ
+    with D), with how many they hold."""
     active = Q(procedures__is_active=True)
-    return (
-        Field.objects.annotate(offered=Count("procedures", filter=active))
-        .filter(offered__gt=0)
-        .order_by("name")
-    )
+    rows = Field.objects.annotate(offered=Count("procedures", filter=active))
+    return sorted(rows.filter(offered__gt=0), key=lambda f: fold(f.name))
 
 
 @require_GET
@@ -165,15 +165,6 @@ def index(request: HttpRequest) -> HttpResponse:
         context["form"] = form
     context |= _browse(request, form)
     return render(request, "portal/catalogue/index.html", context)
-
-
-def _version_or_404(code: str) -> ProcedureVersion:
-    if len(code) > 32:
-        raise Http404
-    try:
-        return version_in_force_by_code(code)
-    except DomainError:
-        raise Http404 from None
 
 
 @require_GET
@@ -203,7 +194,10 @@ def blank_form(
     request: HttpRequest, code: str, component_id: int
 ) -> HttpResponse | FileResponse:
     """``/thu-tuc/<code>/mau/<id>/``: a blank form of the version in force."""
-    version = _version_or_404(code)
+    try:
+        version = version_in_force_by_code(code[:40])
+    except DomainError as exc:
+        return _bad(request, exc.message, exc.status)
     component = (
         Component.objects.filter(version=version, pk=component_id)
         .exclude(blank_form="")
