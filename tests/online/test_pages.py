@@ -52,7 +52,7 @@ def test_the_form_is_prefilled_from_the_account(online: Any) -> None:
     html = page.content.decode()
     assert 'value="Trần Thị Bình"' in html
     assert 'value="048190001234"' in html
-    assert 'value="1990-05-12"' in html
+    assert 'value="12/05/1990"' in html
     assert 'value="0905123456"' in html
     assert 'value="binh@example.vn"' in html
     assert 'value="12 Lê Lợi, phường Hòa Cường Nam"' in html
@@ -202,3 +202,9 @@ def test_a_procedure_offered_for_information_only_has_no_online_form(
 def test_an_unknown_procedure_is_404(online: Any) -> None:
     client = citizen_client(mother_citizen())
     assert client.get("/nop-ho-so/9.999999/").status_code == 404
+
+
+def test_the_pages_are_never_stored(online: Any) -> None:
+    client = citizen_client(mother_citizen())
+    page = client.get(f"/nop-ho-so/{online.code}/")
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]

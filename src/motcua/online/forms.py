@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
+from motcua.core.dates import parse_date, vn_date
 from motcua.dossiers.applicants import NOTIFY_LABELS
 
 from . import eform
@@ -116,6 +117,9 @@ class SubmissionForm(forms.Form):
         self.agencies = list(agencies)
         self._add_agency()
         self._add_applicant(locked)
+        if "birth_date" in locked:
+            day = parse_date(str(self.initial.get("a_birth_date") or ""))
+            self.initial["a_birth_date"] = vn_date(day) if day else ""
         self.sections = self._add_eform()
 
     def _add_agency(self) -> None:
@@ -132,6 +136,7 @@ class SubmissionForm(forms.Form):
             help_text: Any = ""
             if name in locked:
                 attrs["readonly"] = "readonly"
+                attrs["type"] = "text"  # shown dd/mm/yyyy, as on the papers
                 help_text = _("Theo tài khoản định danh điện tử (VNeID).")
             self.fields[f"a_{name}"] = forms.CharField(
                 label=format_lazy("{} ({})", label, _("bắt buộc"))
