@@ -18,11 +18,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import FileResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.citizens.access import sign_in_url
 from motcua.core.errors import DomainError
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier
@@ -129,18 +130,6 @@ def qr(request: HttpRequest, token: str) -> HttpResponse:
     if result is None:
         return _not_found(request)
     return _page(request, TrackingForm(initial={"code": result.code}), result=result)
-
-
-def sign_in_url(next_path: str) -> str:
-    """The citizen sign-in page, coming back to ``next_path``."""
-    try:
-        from motcua.citizens.access import sign_in_url as citizens_sign_in
-
-        return citizens_sign_in(next_path)
-    except (ImportError, NoReverseMatch):  # the citizens' pages not mounted yet
-        from urllib.parse import urlencode
-
-        return f"/cong-dan/dang-nhap/?{urlencode({'next': next_path})}"
 
 
 def _supplement_page(
