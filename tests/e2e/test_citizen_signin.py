@@ -63,7 +63,7 @@ def test_a_citizen_signs_in_with_vneid_and_sees_their_desk_dossier(
     page.goto("/cong-dan/ho-so/")
     expect(page.locator("h1")).to_have_text("Đăng nhập công dân")
     _fits(page)
-    check_accessibility(page, "citizen-sign-in")
+    assert check_accessibility(page, "citizen-sign-in") == []
     shot(page, "citizen-sign-in-360")
 
     tab_to(page, "signin-vneid")  # by keyboard, as on a phone with a keypad
@@ -79,13 +79,14 @@ def test_a_citizen_signs_in_with_vneid_and_sees_their_desk_dossier(
     expect(rows.first).to_contain_text(dossier.code)
     expect(rows.first).to_contain_text(world.ward.name)
     _fits(page)
-    check_accessibility(page, "citizen-dossiers")
+    assert check_accessibility(page, "citizen-dossiers") == []
     shot(page, "citizen-dossiers-360")
 
     page.click("#nav-profile")
     expect(page.locator("#profile-facts")).to_contain_text("048185000123")
     expect(page.locator("#profile-facts")).to_contain_text("Trần Thị Bình")
     _fits(page)
+    assert check_accessibility(page, "citizen-profile") == []
 
     page.click("#nav-dossiers")
     page.locator("#my-dossiers a.code").first.click()
@@ -114,6 +115,7 @@ def test_a_citizen_signs_in_with_a_code_sent_by_e_mail(world, new_page):
     page.click("#send-code")
     expect(page.locator("#code-sent-to")).to_contain_text("a***@example.vn")
     _fits(page)
+    assert check_accessibility(page, "citizen-code") == []
     code = Message.objects.get(template_key="citizen_code").variables["code"]
     page.fill("#id_code", "000000" if code != "000000" else "111111")
     page.click("#check-code")
