@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from motcua.dossiers import services
+from motcua.dossiers import permissions, services
 from motcua.dossiers.models import Dossier, DossierFile, Event
 from motcua.dossiers.workflow import Action, Status
 from motcua.portal.qr import token_for
@@ -83,6 +83,18 @@ def unchanged(dossier: Dossier, media: Path, events: int) -> None:
     assert not DossierFile.objects.filter(dossier=dossier).exists()
     assert Event.objects.filter(dossier=dossier).count() == events
     assert stored(media) == []
+
+
+def test_the_one_rule_lets_the_applicant_attach_papers_while_asked_for_them(media):
+    """The rule the upload relies on (``permissions.refusal`` for
+    ``ATTACH_FILE``, via ``dossiers.files``): the applicant attaches papers
+    to their own dossier while it waits for a supplement; nobody else's."""
+    world = build_world()
+    owner, stranger = make_citizen(), make_citizen()
+    dossier = waiting(world, owner)
+    assert permissions.refusal(owner.user, dossier, Action.ATTACH_FILE) is None
+    refused = permissions.refusal(stranger.user, dossier, Action.ATTACH_FILE)
+    assert refused is not None and refused.status == 403
 
 
 def test_the_applicant_sees_what_is_missing_and_answers_online(media):
