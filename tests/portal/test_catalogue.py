@@ -205,3 +205,38 @@ def test_the_pages_are_public_cacheable_and_never_post(client, catalogue):
     assert "no-store" not in response.get("Cache-Control", "")
     assert client.post("/thu-tuc/").status_code == 405
     assert client.post(f"/thu-tuc/{BIRTH}/").status_code == 405
+
+
+def test_a_corrected_version_keeps_the_blank_forms_of_its_components(catalogue):
+    from motcua.catalog.services import ComponentData, VersionData
+
+    version = ProcedureVersion.objects.filter(procedure__code=BIRTH).order_by(
+        "-effective_from"
+    )[0]
+    first = version.components.order_by("position")[0]
+    first.blank_form.save("to-khai.pdf", ContentFile(b"%PDF-1.4 blank"))
+    services.procedure_version_update(
+        version,
+        VersionData(
+            name=version.name,
+            effective_from=version.effective_from,
+            time_unit=version.time_unit,
+            components=[
+                ComponentData("Giấy chứng sinh", "original"),
+                ComponentData(first.name, "original"),
+            ],
+        ),
+    )
+    kept = version.components.get(name=first.name)
+    assert kept.position == 2 and kept.blank_form.name == first.blank_form.name
+    assert not version.components.get(name="Giấy chứng sinh").blank_form
+    kept.blank_form.delete()
+
+
+def test_a_blank_form_of_another_type_is_refused(catalogue):
+    from django.core.exceptions import ValidationError
+
+    component = Component.objects.first()
+    component.blank_form.name = "catalog/forms/mau.exe"
+    with pytest.raises(ValidationError):
+        component.full_clean()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.validators import (
+    FileExtensionValidator,
     MaxValueValidator,
     MinValueValidator,
     RegexValidator,
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.deadlines.engine import UNIT_LABELS_VI, Unit
 
 PROCEDURE_CODE_RE = r"^\d\.\d{6}$"
+BLANK_FORM_EXTENSIONS = ["pdf", "doc", "docx", "odt"]
 UNIT_CHOICES = [(u.value, UNIT_LABELS_VI[u]) for u in Unit]
 
 
@@ -196,8 +198,9 @@ class Component(models.Model):
         _("mẫu đơn, tờ khai"),
         upload_to="catalog/forms/",
         blank=True,
+        validators=[FileExtensionValidator(BLANK_FORM_EXTENSIONS)],
         help_text=_(
-            "Tệp mẫu để trống (PDF, DOC, DOCX) người dân tải về từ trang thủ tục."
+            "Tệp mẫu để trống (PDF, DOC, DOCX, ODT) người dân tải về từ trang thủ tục."
         ),
     )
 

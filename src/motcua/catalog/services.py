@@ -374,6 +374,10 @@ def _write_content(version: ProcedureVersion, data: VersionData) -> None:
     version.search_name = fold(data.name)
     version.save()
     aliases_remember(version.procedure.code, data.aliases)
+    # a component rewritten under the same name keeps its uploaded blank form
+    forms = {
+        c.name: c.blank_form.name for c in version.components.all() if c.blank_form
+    }
     version.components.all().delete()
     version.steps.all().delete()
     Component.objects.bulk_create(
@@ -384,6 +388,7 @@ def _write_content(version: ProcedureVersion, data: VersionData) -> None:
             kind=c.kind,
             count=c.count,
             required=c.required,
+            blank_form=forms.get(c.name, ""),
         )
         for position, c in enumerate(data.components, start=1)
     )
