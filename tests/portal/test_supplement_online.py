@@ -263,3 +263,24 @@ def test_a_second_answer_changes_nothing_more(media):
     assert again.status_code == 409
     assert DossierFile.objects.filter(dossier=dossier).count() == 2
     assert len(stored(media)) == 2
+
+
+def test_the_applicant_with_nothing_to_supplement_is_told_so(media):
+    world = build_world()
+    citizen = make_citizen()
+    dossier = waiting(world, citizen)
+    with world.at(vn(2025, 6, 3, 9)):
+        services.dossier_resubmit(world.reception, dossier)  # brought to the desk
+    client = citizen_client(citizen)
+    page = client.get(url(dossier))
+    assert page.status_code == 200
+    assert "Hồ sơ hiện không chờ bổ sung" in page.content.decode()
+    assert 'id="supplement-form"' not in page.content.decode()
+    refused = answer(client, dossier, **files())
+    assert refused.status_code == 409
+    assert not DossierFile.objects.filter(dossier=dossier).exists()
+
+
+def test_an_unknown_token_is_not_found(media):
+    assert Client().get("/tra-cuu/bo-sung/1.forged/").status_code == 404
+    assert Client().get("/tra-cuu/ket-qua/1.forged/1/").status_code == 404

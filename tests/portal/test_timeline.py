@@ -229,3 +229,23 @@ def test_a_fee_asked_shows_the_amount_and_the_payment_link(world: World):
         dossier = services.dossier_record_payment(world.reception, dossier)
     assert public_status(dossier).fee_due == ""
     assert "Đã ghi nhận ông/bà nộp phí, lệ phí" in page_text(dossier)
+
+
+def test_the_typed_look_up_shows_the_same_timeline(world: World):
+    dossier = world.processing(MON)
+    response = Client().post(
+        "/tra-cuu/",
+        {"code": dossier.code, "factor": "1234"},
+        REMOTE_ADDR="203.0.113.40",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="timeline"' in html
+    assert "Hồ sơ đã được tiếp nhận" in html and "Việc ông/bà cần làm" in html
+    wrong = Client().post(
+        "/tra-cuu/",
+        {"code": dossier.code, "factor": "0000"},
+        REMOTE_ADDR="203.0.113.41",
+    )
+    assert wrong.status_code == 404
+    assert 'id="timeline"' not in wrong.content.decode()
