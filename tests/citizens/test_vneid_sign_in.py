@@ -50,6 +50,8 @@ def test_first_sign_in_creates_the_citizen_from_the_claims(oidc_app, idp):
     assert user.email == ""
     page = client.get("/cong-dan/tai-khoan/").content.decode()
     assert "001090012345" in page and "12/05/1990" in page
+    assert "Xin chào Nguyễn Văn An, bạn đã đăng nhập." in page
+    assert user.username not in page
     me = client.get("/api/v1/citizen/me/").json()
     assert me["identity_number"] == "001090012345"
 

@@ -28,6 +28,32 @@ class StaffAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: Any) -> bool:
         return False
 
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """A citizen signed in by the identity provider is greeted by name, not
+        by the generated user name; staff messages are unchanged."""
+        user = (message_context or {}).get("user")
+        if message_template == "account/messages/logged_in.txt" and user is not None:
+            from django.utils.translation import gettext as _
+
+            from motcua.citizens.access import citizen_of
+
+            citizen = citizen_of(user)
+            if citizen is not None:
+                message = _("Xin chào %(name)s, bạn đã đăng nhập.") % {
+                    "name": citizen.full_name or _("bạn")
+                }
+        super().add_message(
+            request, level, message_template, message_context, extra_tags, message
+        )
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         required = super().is_reauthentication_required(app=app, **kwargs)
         if required and app == "allauth.mfa":
