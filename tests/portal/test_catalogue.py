@@ -240,3 +240,11 @@ def test_a_blank_form_of_another_type_is_refused(catalogue):
     component.blank_form.name = "catalog/forms/mau.exe"
     with pytest.raises(ValidationError):
         component.full_clean()
+
+
+def test_an_agency_has_an_address_of_its_own_in_the_catalogue(client, catalogue):
+    response = client.get(f"/thu-tuc/co-quan/{catalogue.ward.code}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/thu-tuc/?agency={catalogue.ward.code}"
+    html = page(client, "/thu-tuc/co-quan/000.99.99.H99/", status=404)
+    assert "Không có cơ quan nào mang mã này trong danh mục thủ tục." in html

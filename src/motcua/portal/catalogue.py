@@ -14,12 +14,13 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -35,7 +36,7 @@ from motcua.core.text import fold
 from motcua.dossiers.models import Channel
 from motcua.slips.formatting import legal_time
 
-from .catalogue_forms import CatalogueSearchForm
+from .catalogue_forms import CatalogueSearchForm, offering_agencies
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
@@ -165,6 +166,17 @@ def index(request: HttpRequest) -> HttpResponse:
         context["form"] = form
     context |= _browse(request, form)
     return render(request, "portal/catalogue/index.html", context)
+
+
+@require_GET
+def agency(request: HttpRequest, agency_code: str) -> HttpResponse:
+    """``/thu-tuc/co-quan/<code>/``: the catalogue of one agency (the list
+    filtered by it, with its address and working hours)."""
+    found = offering_agencies().filter(code=agency_code[:64]).first()
+    if found is None:
+        message = _("Không có cơ quan nào mang mã này trong danh mục thủ tục.")
+        return _bad(request, message, 404)
+    return redirect(f"{reverse('catalogue:index')}?{urlencode({'agency': found.code})}")
 
 
 @require_GET

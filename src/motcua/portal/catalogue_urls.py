@@ -7,6 +7,7 @@ from . import catalogue, posters
 app_name = "catalogue"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", catalogue.index, name="index"),
+    path("co-quan/<str:agency_code>/", catalogue.agency, name="agency"),
     path(
         "co-quan/<str:agency_code>/ma-qr.pdf",
         posters.agency_posters,

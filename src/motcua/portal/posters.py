@@ -28,11 +28,11 @@ from .catalogue import (
     agencies_offering,
     can_submit_online,
     fee_label,
+    offering_agencies,
     procedure_url,
     site_url,
     time_label,
 )
-from .catalogue_forms import offering_agencies
 
 log = logging.getLogger(__name__)
 MAX_PLACES = 3
