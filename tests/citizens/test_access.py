@@ -78,3 +78,8 @@ def test_every_kind_of_staff_account_is_not_a_citizen(flag):
     client.force_login(user)
     request = client.get("/cong-dan/ho-so/").wsgi_request
     assert current_citizen(request) is None
+
+
+def test_the_portal_root_leads_to_my_dossiers():
+    response = Client().get("/cong-dan/")
+    assert response["Location"] == "/cong-dan/ho-so/"
