@@ -58,7 +58,9 @@ def test_personal_and_internal_pages_are_never_stored(client, path):
     assert "private" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("path", ["/", "/lich-lam-viec/", "/api/v1/calendar/days"])
+@pytest.mark.parametrize(
+    "path", ["/", "/lich-lam-viec/", "/api/v1/calendar/days", "/thu-tuc/"]
+)
 def test_public_pages_stay_cacheable(client, path):
     response = client.get(path)
     assert "no-store" not in response.get("Cache-Control", ""), path
