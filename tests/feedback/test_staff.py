@@ -199,3 +199,33 @@ def test_anonymous_and_non_staff_are_kept_out(world: Any) -> None:
     item = submit(world.ward)
     assert Client().get(detail(item)).status_code == 302
     assert not Message.objects.exists()
+
+
+def test_a_related_dossier_of_the_agency_is_linked(world: Any) -> None:
+    from motcua.core import clock
+
+    dossier = world.receive(clock.now())
+    linked = submit(world.ward, dossier_code=dossier.code)
+    unknown = submit(world.ward, dossier_code="000.00.00.H00-260101-9999")
+    client = client_for(world.leader)
+    body = client.get(detail(linked)).content.decode()
+    assert f'href="/can-bo/ho-so/{dossier.code}/"' in body
+    body = client.get(detail(unknown)).content.decode()
+    assert "không có hồ sơ này tại cơ quan" in body
+
+
+def test_may_contact_without_a_phone_or_email_is_refused(world: Any) -> None:
+    response = Client().post(
+        "/phan-anh/",
+        {
+            "agency": world.ward.pk,
+            "category": "other",
+            "title": "Góp ý",
+            "content": "Đề nghị bố trí thêm quầy vào buổi sáng thứ hai.",
+            "contact_name": "Trần Thị Mai",
+            "may_contact": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert "nhập số điện thoại hoặc thư điện tử" in response.content.decode()
+    assert not Feedback.objects.exists()

@@ -181,7 +181,8 @@ class FeedbackForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         reach = data.get("contact_phone") or data.get("contact_email")
-        if data.get("may_contact") and not reach and not self.errors:
+        typed_wrong = {"contact_phone", "contact_email"} & set(self.errors)
+        if data.get("may_contact") and not reach and not typed_wrong:
             self.add_error(
                 "contact_phone",
                 _("Để cán bộ liên hệ được, nhập số điện thoại hoặc thư điện tử."),

@@ -147,6 +147,18 @@ def published(agency_id: int | None = None) -> QuerySet[Feedback]:
     return rows.select_related("agency").order_by("-published_at", "-id")
 
 
+def related_dossier_code(item: Feedback) -> str:
+    """The code typed by the sender when it is a dossier of the item's agency
+    (the officer gets a link to it), else ``""``."""
+    from motcua.dossiers.models import Dossier
+
+    code = item.dossier_code
+    if not code:
+        return ""
+    found = Dossier.objects.filter(code=code, agency_id=item.agency_id).exists()
+    return code if found else ""
+
+
 def feedback_on_time(
     agency_ids: Iterable[int], start: datetime, end: datetime
 ) -> tuple[int, int]:

@@ -109,6 +109,7 @@ def _detail_context(request: HttpRequest, item: Feedback) -> dict[str, Any]:
         "overdue": selectors.is_overdue(item),
         "timing": selectors.answer_timing(item),
         "events": list(item.events.all()),
+        "dossier_link": selectors.related_dossier_code(item),
         "attachments": list(item.attachments.all()),
         "can_assign": access.can_assign(held) and item.state != State.ANSWERED,
         "can_answer": access.can_answer(request.user, held, item),
