@@ -173,7 +173,7 @@ class Migration(migrations.Migration):
                 (
                     "schema",
                     models.JSONField(
-                        help_text="Các phần (sections) và trường (fields): key, label, type (text, date, choice, id_number, phone, email, address, yes_no), required, help, choices, prefill, past, required_when. Xem docs/online.md.",
+                        help_text='JSON: {"sections": [{"key", "title", "help", "fields": [{"key", "label", "type", "required", "help"}]}], "fills_component": tên giấy tờ tờ khai thay thế}. type: text, date, choice (kèm "choices": [[giá trị, nhãn]]), id_number, phone, email, address, yes_no. Tùy chọn: "prefill" (full_name, identity_number, birth_date, phone, email, address — lấy từ tài khoản), "past": true (ngày không sau hôm nay), "required_when": {"field", "equals"}.',
                         verbose_name="nội dung tờ khai",
                     ),
                 ),
