@@ -34,7 +34,7 @@ def test_a_kiosk_credential_names_its_kiosk_until_the_agency_admin_revokes_it():
     assert kiosks.kiosk_from_credential(v.credential) == v.kiosk
     assert kiosks.kiosk_from_credential(v.credential[:-2] + "xx") is None
     assert kiosks.kiosk_from_credential("") is None
-    pk, secret = v.credential.rsplit(":", 1)[0].split(":")
+    pk, _secret = v.credential.rsplit(":", 1)[0].split(":")
     from django.core import signing
 
     forged = signing.Signer(salt=kiosks.SALT).sign(f"{pk}:not-the-secret")
@@ -192,9 +192,13 @@ def test_the_officer_on_duty_invites_the_kiosk_to_rate_a_returned_dossier():
     assert state["dossier"]["code"] == v.e.early.code
     assert state["dossier"]["token"] == token_for(v.e.early)
     with clock.frozen_at(vn(2025, 6, 20, 9, 1)):
-        kiosk_vote(v.kiosk, Vote(cid(1), "very_satisfied", token=state["dossier"]["token"]))
+        kiosk_vote(
+            v.kiosk, Vote(cid(1), "very_satisfied", token=state["dossier"]["token"])
+        )
         assert kiosks.kiosk_state(v.kiosk)["dossier"] is None
-        refused("rating.already_rated", kiosks.prompt_dossier, v.world.reception, v.e.early)
+        refused(
+            "rating.already_rated", kiosks.prompt_dossier, v.world.reception, v.e.early
+        )
     assert KioskPrompt.objects.get().closed_at == vn(2025, 6, 20, 9, 1)
     with clock.frozen_at(vn(2025, 6, 20, 9, 2)):
         kiosks.prompt_dossier(v.world.reception, v.e.late)
@@ -213,10 +217,18 @@ def test_the_questions_are_data_with_a_period():
         options=[{"label": "Có", "points": 2}, {"label": "Không", "points": 0}],
     )  # fmt: skip
     with clock.frozen_at(vn(2025, 6, 30, 9)):
-        june, _ = kiosk_vote(v.kiosk, Vote(cid(1), "satisfied",
-                             token=token_for(v.e.early), answers={"attitude": 1}))  # fmt: skip
+        june, _ = kiosk_vote(
+            v.kiosk,
+            Vote(
+                cid(1), "satisfied", token=token_for(v.e.early), answers={"attitude": 1}
+            ),
+        )
     with clock.frozen_at(vn(2025, 7, 1, 9)):
-        july, _ = kiosk_vote(v.kiosk, Vote(cid(2), "satisfied",
-                             token=token_for(v.e.late), answers={"attitude": 1}))  # fmt: skip
+        july, _ = kiosk_vote(
+            v.kiosk,
+            Vote(
+                cid(2), "satisfied", token=token_for(v.e.late), answers={"attitude": 1}
+            ),
+        )
     assert june.attitude_points == 1  # "Bình thường" in the 2018 set
     assert july.attitude_points == 0  # "Không" in the new set
