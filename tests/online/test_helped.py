@@ -165,3 +165,12 @@ def test_the_desk_receives_an_online_dossier_with_its_code_and_due_date(
     assert received.status == Status.RECEIVED
     assert received.code.startswith(online.world.ward.code)
     assert received.due_at is not None and received.received_at is not None
+
+
+def test_the_desk_finds_the_procedure_to_submit_for_a_citizen(online: Any) -> None:
+    from motcua.catalog.services import refresh_search_text
+
+    refresh_search_text(online.version)
+    page = _officer(online).get("/nop-ho-so/ho-tro/", {"q": "khai sinh"})
+    assert page.status_code == 200
+    assert f"/nop-ho-so/ho-tro/{online.code}/" in page.content.decode()

@@ -53,3 +53,13 @@ def test_a_birth_registration_submitted_online_waits_at_the_desk(online) -> None
     )
     assert not Draft.objects.filter(pk=draft.pk, dossier__isnull=True).exists()
     assert not DraftFile.objects.exists()
+
+
+def test_a_result_by_post_needs_an_address(online) -> None:
+    citizen = mother_citizen()
+    with online.world.at(MON):
+        draft = _draft(online, citizen)
+        draft.return_method = "post"
+        draft.applicant = {**draft.applicant, "address": ""}
+        found = services.problems(draft, MON.date())
+    assert found == {"applicant.address": "Cần địa chỉ để nhận kết quả qua bưu chính."}

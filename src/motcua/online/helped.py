@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import has_role
 from motcua.backoffice.access import staff_view
+from motcua.catalog.selectors import search_procedures
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
 from motcua.privacy.services import record_read
@@ -120,8 +121,18 @@ def send(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 @staff_view(RECEPTION)
 def drafts(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.drafts_of(request.user)[:50])
-    return render(request, "online/drafts.html", {"drafts": rows, "mode": HELPED})
+    """``/nop-ho-so/ho-tro/``: find the procedure to submit for a citizen
+    (among those the officer's agency offers), and the officer's drafts."""
+    desk = request.desk  # type: ignore[attr-defined]
+    q = (request.GET.get("q") or "")[:200]
+    found = list(search_procedures(q, agency=desk.agency)[:20]) if q.strip() else []
+    context = {
+        "drafts": list(selectors.drafts_of(request.user)[:50]),
+        "mode": HELPED,
+        "q": q,
+        "found": found,
+    }
+    return render(request, "online/drafts.html", context)
 
 
 def after_submit(request: HttpRequest, dossier: Dossier) -> HttpResponse:

@@ -289,6 +289,9 @@ def problems(draft: Draft, today: date) -> dict[str, str]:
     if draft.agency is None:
         found["agency"] = "Cần chọn cơ quan giải quyết."
     found.update(_applicant_problems(draft))
+    address = str((draft.applicant or {}).get("address") or "").strip()
+    if draft.return_method == Draft.ReturnMethod.POST and not address:
+        found["applicant.address"] = "Cần địa chỉ để nhận kết quả qua bưu chính."
     schema = schema_for(draft.version)
     if schema is not None:
         _, errors = eform.check_answers(schema.schema, draft.answers or {}, today)
