@@ -173,3 +173,21 @@ def test_the_api_is_in_the_openapi_schema(online: Any) -> None:
     schema = Client().get("/api/schema/").content.decode()
     assert "/api/v1/citizen/online/drafts/{draft_id}/submit/" in schema
     assert "citizen_online_eform" in schema
+
+
+def test_a_draft_without_an_agency_says_so(online: Any) -> None:
+    client = citizen_client(mother_citizen())
+    created = client.post(
+        f"{API}/drafts/", {"procedure": online.code}, content_type="application/json"
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["agency"] is None
+    assert body["problems"]["agency"] == "Cần chọn cơ quan giải quyết."
+
+
+def test_an_unknown_procedure_is_404(online: Any) -> None:
+    client = citizen_client(mother_citizen())
+    missing = client.get(f"{API}/procedures/9.999999/eform/")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "catalog.unknown_procedure"

@@ -208,3 +208,12 @@ def test_the_pages_are_never_stored(online: Any) -> None:
     client = citizen_client(mother_citizen())
     page = client.get(f"/nop-ho-so/{online.code}/")
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+
+
+def test_a_new_form_points_to_the_draft_already_saved(online: Any) -> None:
+    client = citizen_client(mother_citizen())
+    with online.world.at(MON):
+        _start(client, online, action="save")
+        page = client.get(f"/nop-ho-so/{online.code}/")
+    draft = Draft.objects.get()
+    assert f"/nop-ho-so/ban-nhap/{draft.pk}/" in page.content.decode()

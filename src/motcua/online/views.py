@@ -87,6 +87,7 @@ def render_form(
     mode: Mode,
     others: dict[str, str] | None = None,
     status: int = 200,
+    earlier: list[Draft] | None = None,
 ) -> HttpResponse:
     from django.conf import settings
 
@@ -114,6 +115,7 @@ def render_form(
         "max_mb": settings.MOTCUA_MAX_UPLOAD_BYTES // (1024 * 1024),
         "action_url": mode.url("edit", draft) if draft.pk else request.path,
         "has_errors": bool(form.errors or others),
+        "earlier": earlier or [],
     }
     return render(request, "online/form.html", context, status=status)
 
@@ -172,7 +174,12 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     agencies = selectors.agencies_for(version)
     if request.method == "POST":
         return _save(request, draft, CITIZEN, agencies)
-    return render_form(request, draft, _form(draft, agencies), CITIZEN)
+    earlier = selectors.drafts_of(request.user).filter(
+        version__procedure=version.procedure
+    )
+    return render_form(
+        request, draft, _form(draft, agencies), CITIZEN, earlier=list(earlier[:5])
+    )
 
 
 def _own(
