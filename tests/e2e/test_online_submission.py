@@ -116,3 +116,33 @@ def test_a_mother_submits_birth_registration_online_and_the_desk_receives_it(
 
     page.reload()
     expect(page.locator("main")).to_contain_text("Đã tiếp nhận")
+
+
+def test_the_drafts_and_the_desks_helping_pages_pass_axe(world, new_page, live_server):
+    birth_registration(world)
+    citizen = mother_citizen()
+    page = new_page(viewport=PHONE_360)
+    browser_sign_in(page.context, live_server.url, citizen)
+    page.goto(f"/nop-ho-so/{BIRTH}/")
+    page.fill("#id_ef__child__full_name", "Nguyễn Ngọc Hà")
+    page.click("#save-draft")
+    page.wait_for_url(re.compile(r"/nop-ho-so/ban-nhap/\d+/$"))
+    expect(page.locator("#id_ef__child__full_name")).to_have_value("Nguyễn Ngọc Hà")
+    page.goto("/nop-ho-so/ban-nhap/")
+    expect(page.locator("#draft-list")).to_contain_text("Đăng ký khai sinh")
+    fits_the_phone(page)
+    no_serious_violation(page, "online-drafts")
+
+    desk = new_page(viewport=PHONE_360)
+    login(desk, world.reception)
+    desk.goto("/nop-ho-so/ho-tro/?q=khai+sinh")
+    no_serious_violation(desk, "online-helped-search")
+    desk.click(f"#helped-results a[href='/nop-ho-so/ho-tro/{BIRTH}/']")
+    desk.fill("#id_identity_number", citizen.identity_number)
+    no_serious_violation(desk, "online-helped-start")
+    desk.click("#start-helped")
+    desk.wait_for_url(re.compile(r"/nop-ho-so/ho-tro/ban-nhap/\d+/$"))
+    expect(desk.locator("#id_a_name")).to_have_value("Trần Thị Bình")
+    expect(desk.locator("#helped-who")).to_contain_text("VNeID")
+    fits_the_phone(desk)
+    no_serious_violation(desk, "online-helped-form")
