@@ -198,6 +198,9 @@ def test_the_public_list_shows_only_published_public_texts(world: Any) -> None:
     assert "Câu hỏi công khai." in body and "Câu trả lời công khai." in body
     assert "0905123456" not in body and "Trả lời gốc" not in body
     assert shown.code not in body and "Chưa công khai" not in body
+    # the filter offers the agencies that have published something
+    assert f'value="{world.ward.code}"' in body
+    assert f'value="{world.other_ward.code}"' not in body
     other = Client().get(f"/phan-anh/da-tra-loi/?co_quan={world.other_ward.code}")
     assert "Câu hỏi công khai." not in other.content.decode()
     services.feedback_unpublish(world.leader, shown)

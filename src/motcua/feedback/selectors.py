@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from motcua.agencies.models import Agency
 from motcua.core import clock
 from motcua.dossiers import timing
 from motcua.security import throttle
@@ -157,6 +158,12 @@ def related_dossier_code(item: Feedback) -> str:
         return ""
     found = Dossier.objects.filter(code=code, agency_id=item.agency_id).exists()
     return code if found else ""
+
+
+def publishing_agencies() -> QuerySet[Agency]:
+    """Agencies with at least one published answer (the public list's filter)."""
+    ids = Feedback.objects.filter(published=True).values("agency_id")
+    return Agency.objects.filter(pk__in=ids).only("code", "name").order_by("name")
 
 
 def feedback_on_time(

@@ -19,7 +19,7 @@ from motcua.core.errors import DomainError
 from motcua.security.throttle import client_address
 
 from . import selectors, services
-from .forms import FeedbackForm, LookupForm, receiving_agencies
+from .forms import FeedbackForm, LookupForm
 
 PER_PAGE = 20
 
@@ -32,7 +32,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 def _agency_from_query(request: HttpRequest) -> Agency | None:
     code = (request.GET.get("co_quan") or "")[:32]
-    return receiving_agencies().filter(code=code).first() if code else None
+    return Agency.objects.filter(code=code, is_active=True).first() if code else None
 
 
 def _wait(seconds: int) -> str:
@@ -136,7 +136,7 @@ def answered(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": current,
             "agency": agency,
-            "agencies": receiving_agencies().only("code", "name"),
+            "agencies": selectors.publishing_agencies(),
             "filter_query": urlencode(kept),
         },
     )
