@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
-from motcua.core.text import fold
 
 from . import services
 from .models import (
@@ -27,6 +26,7 @@ from .models import (
     SearchAlias,
     StepTemplate,
 )
+from .search import search_fold
 
 
 @admin.register(Field)
@@ -75,7 +75,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        return super().get_search_results(request, queryset, fold(search_term))
+        return super().get_search_results(request, queryset, search_fold(search_term))
 
 
 class ComponentInline(admin.TabularInline):
@@ -173,7 +173,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        return super().get_search_results(request, queryset, fold(search_term))
+        return super().get_search_results(request, queryset, search_fold(search_term))
 
     def save_model(
         self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool
@@ -210,7 +210,9 @@ class SearchAliasForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         phrase, code = data.get("phrase") or "", data.get("procedure_code") or ""
-        twins = SearchAlias.objects.filter(procedure_code=code, folded=fold(phrase))
+        twins = SearchAlias.objects.filter(
+            procedure_code=code, folded=search_fold(phrase)
+        )
         if code and phrase and twins.exclude(pk=self.instance.pk).exists():
             raise ValidationError(
                 _("Thủ tục %(code)s đã có cách gọi «%(phrase)s»."),
@@ -233,7 +235,7 @@ class SearchAliasAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        return super().get_search_results(request, queryset, fold(search_term))
+        return super().get_search_results(request, queryset, search_fold(search_term))
 
     def save_model(
         self, request: HttpRequest, obj: SearchAlias, form: Any, change: bool

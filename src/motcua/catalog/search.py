@@ -1,7 +1,7 @@
 """The catalogue search with the words people use (issue 12 item 1).
 
-A query is folded (:func:`motcua.core.text.fold`: no accents, no case, đ → d)
-and compared with three things, in this order of rank:
+A query is folded (:func:`search_fold`: no accents, no case, đ → d, no
+punctuation) and compared with three things, in this order of rank:
 
 1. the procedure's **name** (stored folded in ``search_name``): the name holds
    the whole query ("khai sinh"), or the query holds the whole name ("đăng ký
@@ -22,6 +22,7 @@ alike, plus one EXISTS for the fallback; pages slice it.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from django.db.models import (
@@ -44,6 +45,15 @@ from .models import ProcedureVersion, SearchAlias
 NAME, ALIAS, TEXT = 0, 1, 2
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
+# punctuation is a space; a dot stays only between digits (codes: 1.001193)
+_SEPARATORS = re.compile(r"[^\w.]+|(?<!\d)\.|\.(?!\d)")
+
+
+def search_fold(text: str) -> str:
+    """:func:`~motcua.core.text.fold`, then punctuation as spaces, so that a
+    word next to a comma is still a word: "nhận cha, mẹ, con" → "nhan cha me
+    con". What the search stores and what it compares are both made so."""
+    return " ".join(_SEPARATORS.sub(" ", fold(text)).split())
 
 
 def _padded(column: str) -> Concat:
@@ -60,7 +70,7 @@ def _either_holds(column: str, phrase: str) -> Q:
 
 def query_words(q: str) -> tuple[str, list[str]]:
     """The folded query, bounded, and its distinct words in order."""
-    phrase = fold((q or "")[:MAX_QUERY_CHARS])
+    phrase = search_fold((q or "")[:MAX_QUERY_CHARS])
     words = list(dict.fromkeys(phrase.split()))[:MAX_WORDS]
     return " ".join(phrase.split()[: MAX_WORDS * 2]), words
 

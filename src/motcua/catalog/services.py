@@ -9,8 +9,9 @@ The rules implemented here:
 * versions of a procedure never overlap: a version is in force on
   ``[effective_from, effective_to)``; a new version starting later closes the
   open-ended previous one (its ``effective_to`` becomes the new start);
-* ``search_text`` = ``fold(code + name + aliases + field name)``, kept in step with
-  every write (ARCHITECTURE "search");
+* ``search_text`` = ``search_fold(code + name + aliases + field name)`` (and
+  ``search_name`` of the name), kept in step with every write (ARCHITECTURE
+  "search");
 * the workflow budget fits the legal time (Decree 61/2018/NĐ-CP Art. 18–19: the
   time limit is the sum of the steps' times): positions run one after another and
   add up; steps sharing a position run in parallel and count as their maximum.
@@ -29,7 +30,6 @@ from django.db import transaction
 from motcua.agencies.models import Agency
 from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
-from motcua.core.text import fold
 from motcua.deadlines.engine import WORKING_DAY_HOURS, Unit
 
 from .models import (
@@ -40,6 +40,7 @@ from .models import (
     SearchAlias,
     StepTemplate,
 )
+from .search import search_fold
 
 if TYPE_CHECKING:
     from .importing import ImportReport
@@ -270,7 +271,7 @@ def next_version_number(procedure: Procedure) -> int:
 def search_text_for(
     code: str, name: str, aliases: Iterable[str], field_name: str
 ) -> str:
-    return fold(" ".join([code, name, *aliases, field_name]))
+    return search_fold(" ".join([code, name, *aliases, field_name]))
 
 
 def refresh_search_text(version: ProcedureVersion) -> None:
@@ -278,7 +279,7 @@ def refresh_search_text(version: ProcedureVersion) -> None:
     version.search_text = search_text_for(
         procedure.code, version.name, version.aliases or [], procedure.field.name
     )
-    version.search_name = fold(version.name)
+    version.search_name = search_fold(version.name)
     ProcedureVersion.objects.filter(pk=version.pk).update(
         search_text=version.search_text, search_name=version.search_name
     )
@@ -289,7 +290,7 @@ def aliases_remember(code: str, phrases: Iterable[str]) -> None:
     """Keep the catalogue's other names of a procedure (a version's
     ``aliases``) as search aliases too; aliases already known are left as
     they are, and none is ever removed here (an administrator's are kept)."""
-    wanted = {fold(p): p.strip() for p in phrases if fold(p)}
+    wanted = {search_fold(p): p.strip() for p in phrases if search_fold(p)}
     if not wanted:
         return
     known = set(
@@ -308,7 +309,7 @@ def search_alias_save(alias: SearchAlias) -> SearchAlias:
     """Save an alias typed by an administrator: its folded form is what the
     search compares. Raises ``catalog.empty_alias`` / ``catalog.duplicate_alias``."""
     alias.phrase = " ".join(alias.phrase.split())
-    alias.folded = fold(alias.phrase)[:255]
+    alias.folded = search_fold(alias.phrase)[:255]
     if not alias.folded:
         raise DomainError("catalog.empty_alias", "Cách gọi không được để trống.")
     twins = SearchAlias.objects.filter(
@@ -371,7 +372,7 @@ def _write_content(version: ProcedureVersion, data: VersionData) -> None:
     version.search_text = search_text_for(
         version.procedure.code, data.name, data.aliases, version.procedure.field.name
     )
-    version.search_name = fold(data.name)
+    version.search_name = search_fold(data.name)
     version.save()
     aliases_remember(version.procedure.code, data.aliases)
     # a component rewritten under the same name keeps its uploaded blank form

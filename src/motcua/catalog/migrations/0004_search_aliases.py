@@ -5,35 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_province_reception'),
+        ("catalog", "0003_province_reception"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='component',
-            name='blank_form',
-            field=models.FileField(blank=True, help_text='Tệp mẫu để trống (PDF, DOC, DOCX) người dân tải về từ trang thủ tục.', upload_to='catalog/forms/', verbose_name='mẫu đơn, tờ khai'),
+            model_name="component",
+            name="blank_form",
+            field=models.FileField(
+                blank=True,
+                help_text="Tệp mẫu để trống (PDF, DOC, DOCX) người dân tải về từ trang thủ tục.",
+                upload_to="catalog/forms/",
+                verbose_name="mẫu đơn, tờ khai",
+            ),
         ),
         migrations.AddField(
-            model_name='procedureversion',
-            name='search_name',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="procedureversion",
+            name="search_name",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.CreateModel(
-            name='SearchAlias',
+            name="SearchAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('procedure_code', models.CharField(db_index=True, max_length=32, validators=[django.core.validators.RegexValidator('^\\d\\.\\d{6}$', 'Mã thủ tục theo CSDL quốc gia, ví dụ 1.001193.')], verbose_name='mã thủ tục')),
-                ('phrase', models.CharField(help_text='Cách người dân thường gọi thủ tục, ví dụ «sổ đỏ».', max_length=255, verbose_name='cách gọi')),
-                ('folded', models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "procedure_code",
+                    models.CharField(
+                        db_index=True,
+                        max_length=32,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d\\.\\d{6}$",
+                                "Mã thủ tục theo CSDL quốc gia, ví dụ 1.001193.",
+                            )
+                        ],
+                        verbose_name="mã thủ tục",
+                    ),
+                ),
+                (
+                    "phrase",
+                    models.CharField(
+                        help_text="Cách người dân thường gọi thủ tục, ví dụ «sổ đỏ».",
+                        max_length=255,
+                        verbose_name="cách gọi",
+                    ),
+                ),
+                (
+                    "folded",
+                    models.CharField(db_index=True, editable=False, max_length=255),
+                ),
             ],
             options={
-                'verbose_name': 'cách gọi thông dụng',
-                'verbose_name_plural': 'cách gọi thông dụng',
-                'ordering': ['procedure_code', 'phrase'],
-                'constraints': [models.UniqueConstraint(fields=('procedure_code', 'folded'), name='search_alias_once')],
+                "verbose_name": "cách gọi thông dụng",
+                "verbose_name_plural": "cách gọi thông dụng",
+                "ordering": ["procedure_code", "phrase"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("procedure_code", "folded"), name="search_alias_once"
+                    )
+                ],
             },
         ),
     ]

@@ -5,15 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_seed_search_aliases'),
+        ("catalog", "0005_seed_search_aliases"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='component',
-            name='blank_form',
-            field=models.FileField(blank=True, help_text='Tệp mẫu để trống (PDF, DOC, DOCX, ODT) người dân tải về từ trang thủ tục.', upload_to='catalog/forms/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'doc', 'docx', 'odt'])], verbose_name='mẫu đơn, tờ khai'),
+            model_name="component",
+            name="blank_form",
+            field=models.FileField(
+                blank=True,
+                help_text="Tệp mẫu để trống (PDF, DOC, DOCX, ODT) người dân tải về từ trang thủ tục.",
+                upload_to="catalog/forms/",
+                validators=[
+                    django.core.validators.FileExtensionValidator(
+                        ["pdf", "doc", "docx", "odt"]
+                    )
+                ],
+                verbose_name="mẫu đơn, tờ khai",
+            ),
         ),
     ]
