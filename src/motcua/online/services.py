@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from motcua.agencies.models import Agency
 from motcua.catalog.selectors import version_in_force
@@ -137,7 +138,9 @@ def applicant_values(draft: Draft) -> dict[str, str]:
 
 
 def notify_labels(draft: Draft) -> list[str]:
-    return [NOTIFY_LABELS[c] for c in draft.notify_channels or () if c in NOTIFY_LABELS]
+    """The chosen channels by name, in the page's language."""
+    chosen = draft.notify_channels or ()
+    return [gettext(NOTIFY_LABELS[c]) for c in chosen if c in NOTIFY_LABELS]
 
 
 # ------------------------------------------------------------ drafts
