@@ -113,6 +113,7 @@ def test_a_birth_registration_goes_from_the_form_to_the_tracking_page(
     assert link.citizen == citizen and link.via == CitizenDossier.Via.ONLINE
     tracking = client.get(sent["Location"])
     assert tracking.status_code == 200 and dossier.code in tracking.content.decode()
+    assert "Đã gửi hồ sơ đến UBND phường Hòa Cường Nam" in tracking.content.decode()
 
 
 def test_a_file_of_the_wrong_type_is_refused_and_nothing_is_saved(
@@ -217,3 +218,15 @@ def test_a_new_form_points_to_the_draft_already_saved(online: Any) -> None:
         page = client.get(f"/nop-ho-so/{online.code}/")
     draft = Draft.objects.get()
     assert f"/nop-ho-so/ban-nhap/{draft.pk}/" in page.content.decode()
+
+
+def test_a_file_too_large_is_refused_and_nothing_is_saved(
+    online: Any, settings: Any
+) -> None:
+    settings.MOTCUA_MAX_UPLOAD_BYTES = 20
+    client = citizen_client(mother_citizen())
+    with online.world.at(MON):
+        page = _start(client, online, **{f"file_{online.birth_certificate.pk}": pdf()})
+    assert page.status_code == 400
+    assert "Tệp quá lớn" in page.content.decode()
+    assert not Draft.objects.exists() and not DraftFile.objects.exists()

@@ -268,6 +268,14 @@ def submit_draft(request: HttpRequest, draft_id: int, mode: Mode) -> HttpRespons
         from .helped import after_submit
 
         return after_submit(request, dossier)
+    messages.success(
+        request,
+        _(
+            "Đã gửi hồ sơ đến %(agency)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận; "
+            "ngày hẹn trả kết quả hiện ở đây khi hồ sơ được tiếp nhận."
+        )
+        % {"agency": dossier.agency.name},
+    )
     return HttpResponseRedirect(qr_path(dossier))
 
 
