@@ -156,11 +156,12 @@ def answer_supplement(request: HttpRequest, token: str) -> HttpResponse:
         return _refused_supplement(request, dossier)
     wanted = open_supplement(dossier, history_of(dossier))
     items = wanted.items if wanted else ()
-    form = SupplementForm(request.POST or None, request.FILES or None, items=items)
     if request.method != "POST":
+        form = SupplementForm(items=items)
         return _supplement_page(
             request, dossier, form=form, wanted=wanted, code=dossier.code
         )
+    form = SupplementForm(request.POST, request.FILES, items=items)
     if not form.is_valid():
         return _supplement_page(
             request, dossier, status=400, form=form, wanted=wanted, code=dossier.code
