@@ -121,6 +121,7 @@ def test_a_nul_or_an_overlong_query_is_a_400_not_a_500(client, catalogue):
 def test_the_procedure_page_has_everything_to_prepare_the_dossier(client, catalogue):
     html = page(client, f"/thu-tuc/{BIRTH}/")
     assert '<h1 id="procedure-name">Đăng ký khai sinh</h1>' in html
+    assert "Còn gọi là: làm giấy khai sinh, giấy khai sinh" in html
     for part in (
         "Hồ sơ cần chuẩn bị",
         "Tờ khai đăng ký khai sinh",
