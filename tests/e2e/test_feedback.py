@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from motcua.feedback.models import Feedback, State
 from motcua.notifications.models import Message
 
-from .helpers import check_accessibility, login, shot
+from .helpers import check_accessibility, login, shot, tab_to
 
 pytestmark = pytest.mark.e2e
 PHONE_360 = {"width": 360, "height": 740}
@@ -51,11 +51,17 @@ def _send(phone: Page, world: Any, photo: Path) -> str:
     _accessible(phone, "feedback-send")
     phone.select_option("#id_agency", str(world.ward.pk))
     phone.select_option("#id_category", "procedure")
-    phone.fill("#id_title", "Yêu cầu nộp thêm giấy tờ không có trong danh mục")
-    phone.fill("#id_content", CONTENT)
     phone.set_input_files("#id_attachments", str(photo))
-    phone.fill("#id_contact_phone", "0905 123 456")
-    phone.locator("#feedback-submit").focus()
+    # the text fields and the button are reached and used with the keyboard
+    phone.locator("#id_category").focus()
+    for field, text in (
+        ("id_title", "Yêu cầu nộp thêm giấy tờ không có trong danh mục"),
+        ("id_content", CONTENT),
+        ("id_contact_phone", "0905 123 456"),
+    ):
+        tab_to(phone, field)
+        phone.keyboard.type(text)
+    tab_to(phone, "feedback-submit")
     phone.keyboard.press("Enter")
     code = phone.locator("#feedback-code")
     expect(code).to_have_text(re.compile(r"^PA-[2-9A-Z]{8}$"))
