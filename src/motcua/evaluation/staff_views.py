@@ -63,7 +63,10 @@ def _back(request: HttpRequest, name: str) -> HttpResponse:
 # ------------------------------------------------------------- counters
 def _recently_returned(agency: Agency) -> list[Dossier]:
     since = clock.now() - RECENT
-    rated = Rating.objects.filter(source=Rating.Source.KIOSK).values("dossier_id")
+    # (dossier_id NOT NULL: a NULL in "NOT IN" would exclude every row)
+    rated = Rating.objects.filter(
+        source=Rating.Source.KIOSK, dossier__isnull=False, agency=agency
+    ).values("dossier_id")
     return list(
         Dossier.objects.filter(
             agency=agency, status=Status.RETURNED, returned_at__gte=since
