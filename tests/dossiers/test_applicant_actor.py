@@ -94,3 +94,20 @@ def test_a_staff_account_is_never_a_citizen(world: World) -> None:
         services.dossier_submit_online(staff_like, world.input(channel="online"))
     assert refused.value.status == 403
     assert not Dossier.objects.exists()
+
+
+def test_the_applicant_attaches_files_only_while_the_dossier_waits_for_them(
+    world: World,
+) -> None:
+    owner = _citizen("cd-files")
+    with world.at(MON):
+        dossier = _online(world, owner)
+        assert permissions.refusal(owner, dossier, Action.ATTACH_FILE) is None
+        dossier = services.dossier_request_supplement(
+            world.reception, dossier, reason="Thiếu bản sao giấy chứng sinh"
+        )
+        assert permissions.refusal(owner, dossier, Action.ATTACH_FILE) is None
+        dossier = services.dossier_resubmit(owner, dossier)
+        dossier = services.dossier_receive(world.reception, dossier)
+        refused = permissions.refusal(owner, dossier, Action.ATTACH_FILE)
+        assert refused is not None and refused.status == 409

@@ -157,7 +157,6 @@ def forget_spent(now: Any = None) -> int:
 def send_code(address: Address, *, client: str) -> SignInCode:
     """Write a new code for ``address`` to the outbox (the previous one stops
     working). Throttled per address and per client address."""
-    _refuse_quiet_sms(address)
     decision = throttle.attempt([(SEND_ADDRESS, address.key), (SEND_CLIENT, client)])
     if not decision.allowed:
         raise _refused(decision)
@@ -184,20 +183,6 @@ def send_code(address: Address, *, client: str) -> SignInCode:
         forget_spent(now)  # the codes this one replaced
     log.info("citizens.code_sent code_id=%s channel=%s", row.pk, address.channel)
     return row
-
-
-def _refuse_quiet_sms(address: Address) -> None:
-    """The worker holds SMS during quiet hours (docs/notifications.md); a code
-    held until morning would expire unread, so say so now."""
-    from motcua.notifications.worker import quiet_until
-
-    if address.channel == "phone" and quiet_until(ChannelName.SMS, clock.now()):
-        raise DomainError(
-            "citizens.sms_quiet_hours",
-            "Trong khung giờ nghỉ (buổi tối, ban đêm) hệ thống không gửi tin nhắn "
-            "SMS. Vui lòng dùng địa chỉ thư điện tử hoặc tài khoản VNeID, hoặc "
-            "thử lại vào buổi sáng.",
-        )
 
 
 def _supersede(address: Address, now: Any) -> None:

@@ -376,6 +376,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models name a choice set "level": one schema name each.
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyLevelEnum": "motcua.agencies.models.Agency.Level",
+        "ProcedureLevelEnum": "motcua.catalog.models.ProcedureVersion.Level",
+        "RatingLevelEnum": "motcua.evaluation.models.Rating.Level",
+    },
 }
 
 LOGGING = {

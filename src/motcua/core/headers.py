@@ -28,6 +28,12 @@ DEFAULT_PERMISSIONS_POLICY = (
 DEFAULT_NO_STORE_PREFIXES = (
     "/can-bo/",
     "/tra-cuu/",
+    # the citizen's half (issue 12–13): accounts, drafts, payments, feedback
+    "/cong-dan/",
+    "/nop-ho-so/",
+    "/thanh-toan/",
+    "/phan-anh/",
+    "/danh-gia-hai-long/",
     "/bao-cao/",
     "/danh-gia/",
     "/admin/",

@@ -111,7 +111,14 @@ def _applicant_refusal(actor: Any, dossier: Dossier, action: str) -> DomainError
         return forbidden(dossier.agency)
     if dossier.status not in transition.sources:
         return invalid_transition(action, dossier.status)
+    if action == A.ATTACH_FILE and dossier.status not in APPLICANT_FILES_WHILE:
+        return invalid_transition(action, dossier.status)
     return _state_refusal(action, dossier)
+
+
+# The applicant's own files: with the submission, and to answer a supplement
+# request; once the agency works on the dossier, only officers attach files.
+APPLICANT_FILES_WHILE = frozenset({Status.SUBMITTED, Status.WAITING_SUPPLEMENT})
 
 
 # ------------------------------------------------- may this person act now

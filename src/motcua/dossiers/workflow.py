@@ -145,8 +145,9 @@ TRANSITIONS: dict[str, Transition] = {
     A.STOP:               _t(OPEN,                    S.STOPPED, {LDR}, "Đ.19"),
     A.EXTEND:             _t(OPEN,                    None, {LDR, ADM}, "Đ.19(8)(c)"),
     # scans at reception, drafts and results later (Decree 45/2020/NĐ-CP Art. 10)
+    # the applicant only while the dossier waits for them (permissions)
     A.ATTACH_FILE:        _t({S.SUBMITTED, S.RESULT_READY} | OPEN,
-                             None, {RCP, SPC, LDR}, "NĐ 45/2020 Đ.10"),
+                             None, {RCP, SPC, LDR, APP}, "NĐ 45/2020 Đ.10"),
     # personal data kept no longer than needed (Decree 13/2023/NĐ-CP Art. 16)
     A.ANONYMISE:          _t(CLOSED, None, {ADM}, "NĐ 13/2023 Đ.16"),
     # an agency merged into another (sắp xếp đơn vị hành chính, 07/2025): its

@@ -86,8 +86,17 @@ class MessageAdmin(admin.ModelAdmin):
     actions = ["retry"]
     exclude = ["recipient"]  # personal data: shown to nobody in lists or forms
 
+    def _hidden(self, obj: Any) -> set[str]:
+        """The recipient always; a one-time code's variables too (texts.SECRET)."""
+        secret = obj is not None and obj.template_key in texts.SECRET
+        return {"recipient", "variables"} if secret else {"recipient"}
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return sorted(self._hidden(obj))
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Message._meta.fields if f.name != "recipient"]
+        hidden = self._hidden(obj)
+        return [f.name for f in Message._meta.fields if f.name not in hidden]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

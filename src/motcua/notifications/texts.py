@@ -52,7 +52,16 @@ VARIABLES: dict[str, frozenset[str]] = {
 }
 
 
-def register(key: str, variables: frozenset[str] | set[str]) -> None:
+#: Messages the recipient asked for this minute and that carry a secret (a
+#: one-time code): sent at any hour (no SMS quiet hours: it would expire
+#: unread), their variables erased once the gateway has answered, never shown
+#: in the admin.
+SECRET: set[str] = set()
+
+
+def register(
+    key: str, variables: frozenset[str] | set[str], *, secret: bool = False
+) -> None:
     """Another app's message (a citizen's one-time code, a feedback answer…):
     call from its ``AppConfig.ready``; the admin form then checks its texts like
     these. A key is registered once, with one set of variables."""
@@ -60,6 +69,8 @@ def register(key: str, variables: frozenset[str] | set[str]) -> None:
     if VARIABLES.get(key, names) != names:
         raise ValueError(f"message key {key!r} already has other variables")
     VARIABLES[key] = names
+    if secret:
+        SECRET.add(key)
 
 
 def render(text: str, variables: Mapping[str, Any]) -> str:

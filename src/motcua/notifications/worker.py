@@ -90,7 +90,11 @@ def claim(now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
         for message in rows[:limit]:
-            held = quiet_until(message.channel, now)
+            held = (
+                None
+                if message.template_key in texts.SECRET
+                else quiet_until(message.channel, now)
+            )
             if held is not None:
                 Message.objects.filter(pk=message.pk).update(next_attempt_at=held)
                 continue
@@ -184,6 +188,11 @@ def record(claimed: Claimed, outcome: channels.Outcome) -> None:
             else State.FAILED
         )
         message.last_error = outcome.response[:2000]
+    if message.template_key in texts.SECRET and message.state not in RETRIED:
+        # a one-time code: settled for good, its secret leaves the outbox now
+        message.variables = {}
+        if message.state == State.FAILED:
+            message.state = State.PERMANENT_FAILURE  # nothing left to send again
     message.save()
     log.info(
         "notifications.attempt message=%s channel=%s attempt=%s outcome=%s state=%s",

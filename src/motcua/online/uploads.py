@@ -16,10 +16,7 @@ from motcua.catalog.models import Component, ProcedureVersion
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.dossiers import files as file_ops
-from motcua.dossiers import permissions
-from motcua.dossiers import services as dossier_services
-from motcua.dossiers.models import Dossier, DossierFile
-from motcua.dossiers.workflow import Action
+from motcua.dossiers.models import Dossier
 
 from .models import Draft, DraftFile
 
@@ -144,48 +141,8 @@ def attach(actor: Any, dossier: Dossier, files: list[DraftFile]) -> None:
         with item.file.open("rb") as handle:
             upload = File(handle, name=item.original_name)
             component_id = components.get(item.component_id)
-            if _refused_to_applicant(actor, dossier):
-                _attach_as_applicant(actor, dossier, upload, component_id)
-            else:  # the desk officer for a citizen (or the applicant, once allowed)
-                file_ops.dossier_file_upload(
-                    actor, dossier, upload=upload, component_id=component_id
-                )
+            file_ops.dossier_file_upload(
+                actor, dossier, upload=upload, component_id=component_id
+            )
     DraftFile.objects.filter(pk__in=[f.pk for f in files]).delete()
     delete_on_commit(files)
-
-
-def _refused_to_applicant(actor: Any, dossier: Dossier) -> bool:
-    """Whether the workflow table still refuses the applicant a file on their
-    own submitted dossier (see ``_attach_as_applicant``)."""
-    return permissions.is_citizen(actor) and (
-        permissions.refusal(actor, dossier, Action.ATTACH_FILE) is not None
-    )
-
-
-def _attach_as_applicant(
-    actor: Any, dossier: Dossier, upload: File, component_id: int | None
-) -> None:
-    """WORKAROUND until the workflow table lets the applicant attach files to
-    their own dossier while it waits at the desk (``workflow.ATTACH_FILE``
-    does not name ``APPLICANT``, so ``dossier_file_upload`` refuses a citizen):
-    the same checks, the same storage and the same history event
-    (``dossier_record_file``, actor = the citizen), for the files of the
-    submission the citizen has just made in this transaction — nothing else
-    reaches this function. Replace with ``dossier_file_upload`` once the table
-    allows it (see the report of issue 12 item 3)."""
-    content_type, extension, _ = check_one(upload)
-    sha256, size = file_ops._sha256_and_size(upload)
-    row = DossierFile(
-        dossier=dossier,
-        component_id=component_id,
-        kind=DossierFile.Kind.SCAN,
-        original_name=file_ops._clean_name(upload.name or ""),
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-        uploaded_by=actor,
-        uploaded_at=clock.now(),
-    )
-    file_ops._store(row, upload, extension)
-    with dossier_services.trusted_replay():
-        dossier_services.dossier_record_file(actor, dossier, dossier_file=row)

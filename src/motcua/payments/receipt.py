@@ -40,5 +40,5 @@ def receipt_context(order: PaymentOrder) -> dict[str, object]:
 
 
 def receipt_pdf(order: PaymentOrder) -> bytes:
-    html = render_to_string("payments/receipt.html", receipt_context(order))
+    html = render_to_string("payments/receipt_pdf.html", receipt_context(order))
     return html_to_pdf(html)

@@ -27,7 +27,7 @@ from motcua.core import clock
 from motcua.core.errors import Conflict, DomainError
 from motcua.deadlines.engine import VN_TZ
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services.payments import dossier_record_online_payment
+from motcua.dossiers.services import dossier_record_online_payment
 from motcua.dossiers.workflow import Status
 
 from . import conf

@@ -17,7 +17,11 @@ never from a topic.
 from ..applicants import ApplicantInput
 from ._common import ComponentInput, DossierInput, bulk_work, trusted_replay
 from .interagency import dossier_answer_consult, dossier_consult
-from .payments import dossier_record_payment, dossier_request_payment
+from .payments import (
+    dossier_record_online_payment,
+    dossier_record_payment,
+    dossier_request_payment,
+)
 from .processing import (
     dossier_approve,
     dossier_assign,
@@ -61,6 +65,7 @@ __all__ = [
     "dossier_forward",
     "dossier_receive",
     "dossier_record_file",
+    "dossier_record_online_payment",
     "dossier_record_payment",
     "dossier_refuse",
     "dossier_remind",
