@@ -70,6 +70,17 @@ def _kiosk_of(request: HttpRequest, counter: Counter) -> Kiosk | None:
     return kiosk if kiosk is not None and kiosk.counter_id == counter.pk else None
 
 
+def _check_form(request: HttpRequest) -> None:
+    """PostgreSQL text holds no NUL: refuse it (400) before any service reads
+    the form (the input guard covers staff pages, not these public ones)."""
+    for key, values in request.POST.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            raise DomainError(
+                "request.invalid_character",
+                "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL).",
+            )
+
+
 def _vote_from_form(request: HttpRequest) -> kiosks.Vote:
     answers = {
         q.code: request.POST.get(f"q-{q.code}", "")
@@ -101,6 +112,7 @@ def kiosk_page(request: HttpRequest, counter: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
+            _check_form(request)
             kiosks.kiosk_vote(kiosk, _vote_from_form(request))
             return redirect(reverse("satisfaction:kiosk", args=[desk.pk]) + "?cam-on=1")
         except DomainError as exc:
@@ -138,9 +150,8 @@ def kiosk_setup(request: HttpRequest, counter: int) -> HttpResponse:
             status=403,
         )
     if request.method == "POST":
-        _kiosk, credential = kiosks.kiosk_set_up(
-            request.user, desk, name=request.POST.get("name", "")
-        )
+        name = request.POST.get("name", "").replace("\x00", "")
+        _kiosk, credential = kiosks.kiosk_set_up(request.user, desk, name=name)
         response = redirect("satisfaction:kiosk", counter=desk.pk)
         response.set_cookie(
             kiosks.COOKIE,
@@ -214,6 +225,7 @@ def rate_page(request: HttpRequest, token: str) -> HttpResponse:
     done = online.online_rating_of(dossier)
     if request.method == "POST" and done is None:
         try:
+            _check_form(request)
             rating, _created = online.online_rate(token, _answer_from_form(request))
         except DomainError as exc:
             if exc.code in ("rating.not_returned", "rating.already_rated"):
