@@ -5,6 +5,8 @@ leader answers (who, when)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from motcua.core import clock
@@ -133,3 +135,42 @@ def test_overdue_is_one_rule_unanswered_after_the_due_instant():
         ]
     # a monitor from elsewhere reads nothing
     assert not followups.followups_for(e.world.other_reception, ward, "all").exists()
+
+
+def test_the_rating_link_is_offered_only_while_the_dossier_can_be_rated():
+    from motcua.evaluation.online import rating_link
+
+    e = evaluated_world()
+    assert rating_link(e.on_time) is None  # result ready, not handed over
+    link = rating_link(e.early)
+    assert link == f"/danh-gia-hai-long/ho-so/{token_for(e.early)}/"
+    with clock.frozen_at(FRIDAY_10):
+        online_rate(token_for(e.early), OnlineAnswer("satisfied"))
+    assert rating_link(e.early) is None
+
+
+@pytest.mark.parametrize(
+    ("options", "valid"),
+    [
+        ([{"label": "Có", "points": 2}, {"label": "Không", "points": 0}], True),
+        ([{"label": "Có", "points": 2}], False),
+        ([{"label": "Có", "points": 3}, {"label": "Không", "points": 0}], False),
+        ([{"label": "", "points": 2}, {"label": "Không", "points": 0}], False),
+        ([{"label": "Có", "points": True}, {"label": "Không", "points": 0}], False),
+        ({"label": "Có"}, False),
+    ],
+)
+def test_an_administrator_types_questions_with_answers_worth_0_to_2(options, valid):
+    from motcua.evaluation.admin import RatingQuestionForm
+
+    form = RatingQuestionForm(
+        data={
+            "code": "help",
+            "text": "Cán bộ hướng dẫn tận tình?",
+            "target": "attitude_points",
+            "options": json.dumps(options),
+            "position": 3,
+            "valid_from": "2026-01-01",
+        }
+    )
+    assert form.is_valid() is valid, form.errors

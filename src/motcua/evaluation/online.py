@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from motcua.core import clock
 from motcua.core.dates import local
 from motcua.core.errors import DomainError, NotFound
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
-from motcua.portal.qr import dossier_for_token
+from motcua.portal.qr import dossier_for_token, token_for
 
 from .followups import followup_open
 from .kiosks import check_client_id, replayed
@@ -65,6 +66,15 @@ def rating_refusal(dossier: Dossier) -> DomainError | None:
             status=409,
         )
     return None
+
+
+def rating_link(dossier: Dossier) -> str | None:
+    """The online rating page of ``dossier`` for the tracking page, "Hồ sơ của
+    tôi" and the "returned" notification — None when it cannot be rated now
+    (not returned, or already rated online)."""
+    if rating_refusal(dossier) is not None:
+        return None
+    return reverse("satisfaction:rate", kwargs={"token": token_for(dossier)})
 
 
 def clean_phone(phone: str) -> str:

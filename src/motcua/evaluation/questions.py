@@ -78,3 +78,22 @@ def reasons_from_codes(codes: Iterable[str]) -> list[UnhappyReason]:
     if len(found) != len(wanted):
         raise DomainError("rating.invalid_reason", "Lý do không hài lòng không hợp lệ.")
     return found
+
+
+def check_options(options: Any) -> None:
+    """The answers of a question, as an administrator types them: a list of
+    ``{"label": text, "points": 0|1|2}`` (at least two)."""
+    ok = isinstance(options, list) and len(options) >= 2
+    for option in options if isinstance(options, list) else []:
+        label = option.get("label") if isinstance(option, dict) else None
+        points = option.get("points") if isinstance(option, dict) else None
+        if not (isinstance(label, str) and label.strip()):
+            ok = False
+        if type(points) is not int or not 0 <= points <= 2:
+            ok = False
+    if not ok:
+        raise DomainError(
+            "rating.invalid_options",
+            'Các câu trả lời phải là danh sách, ít nhất hai mục dạng {"label": '
+            '"…", "points": 0, 1 hoặc 2}.',
+        )
