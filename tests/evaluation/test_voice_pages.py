@@ -284,3 +284,14 @@ def test_the_openapi_schema_documents_the_satisfaction_endpoints(admin_client):
     assert "post" in paths["/danh-gia-hai-long/api/kiosk/votes/"]
     assert "post" in paths["/danh-gia-hai-long/api/ratings/"]
     assert "kioskAuth" in schema["components"]["securitySchemes"]
+
+
+def test_setting_a_kiosk_up_may_also_take_the_duty_at_its_counter(client, v):
+    client.force_login(v.world.specialist)  # may take duty, may not set up
+    url = f"/danh-gia-hai-long/quay/{v.other_counter.pk}/cai-dat/"
+    assert client.post(url, {"duty": "1"}).status_code == 403
+    client.force_login(v.world.reception)
+    with clock.frozen_at(NOW):
+        client.post(url, {"name": "Quầy 2", "duty": "1"})
+    assert kiosks.on_duty(v.other_counter, NOW) == v.world.reception
+    assert kiosks.on_duty(v.counter, NOW) is None  # her duty at counter 1 ended

@@ -154,6 +154,10 @@ def on_duty(counter: Counter | int, at: datetime) -> Any:
     return duty.officer if duty is not None else None
 
 
+def can_take_duty(user: Any, counter: Counter) -> bool:
+    return has_role(user, counter.agency, DUTY_ROLES)
+
+
 def open_duty_of(user: Any) -> CounterDuty | None:
     return (
         CounterDuty.objects.filter(officer=user, ended_at__isnull=True)
@@ -168,7 +172,7 @@ def duty_start(actor: Any, counter: Counter) -> CounterDuty:
     open duty ends, and so does the open duty of whoever was there before."""
     if not counter.is_active:
         raise DomainError("kiosk.counter_inactive", "Quầy này không còn hoạt động.")
-    if not has_role(actor, counter.agency, DUTY_ROLES):
+    if not can_take_duty(actor, counter):
         raise _forbidden("Bạn không làm việc tại cơ quan có quầy này.")
     now = clock.now()
     list(Counter.objects.select_for_update().filter(pk=counter.pk))

@@ -152,6 +152,8 @@ def kiosk_setup(request: HttpRequest, counter: int) -> HttpResponse:
     if request.method == "POST":
         name = request.POST.get("name", "").replace("\x00", "")
         _kiosk, credential = kiosks.kiosk_set_up(request.user, desk, name=name)
+        if request.POST.get("duty") == "1":
+            kiosks.duty_start(request.user, desk)
         response = redirect("satisfaction:kiosk", counter=desk.pk)
         response.set_cookie(
             kiosks.COOKIE,
@@ -165,7 +167,11 @@ def kiosk_setup(request: HttpRequest, counter: int) -> HttpResponse:
     return render(
         request,
         "evaluation/kiosk_setup.html",
-        {"counter": desk, "current": _kiosk_of(request, desk)},
+        {
+            "counter": desk,
+            "current": _kiosk_of(request, desk),
+            "can_take_duty": kiosks.can_take_duty(request.user, desk),
+        },
     )
 
 
