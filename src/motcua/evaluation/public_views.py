@@ -23,6 +23,7 @@ from motcua.agencies.models import Counter
 from motcua.core import clock
 from motcua.core.dates import local
 from motcua.core.errors import DomainError
+from motcua.security import twofactor
 
 from . import kiosks, online
 from .api import ERROR_FIELDS
@@ -138,7 +139,12 @@ def kiosk_page(request: HttpRequest, counter: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def kiosk_setup(request: HttpRequest, counter: int) -> HttpResponse:
-    """A signed-in officer turns this tablet into the kiosk of the counter."""
+    """A signed-in officer turns this tablet into the kiosk of the counter.
+    Staff power: the second factor is checked here too, should the page gate
+    ever open the public ``/danh-gia-hai-long/`` pages to pending sessions."""
+    refusal = twofactor.page_refusal(request)
+    if refusal is not None:
+        return refusal
     desk = get_object_or_404(
         Counter.objects.select_related("agency"), pk=counter, is_active=True
     )
