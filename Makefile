@@ -33,6 +33,12 @@ DEMO_HOST ?= 127.0.0.1:8000
 # the web server (Ctrl-C).
 DEMO_GATEWAY_PORT ?= 8099
 DEMO_GATEWAY := http://127.0.0.1:$(DEMO_GATEWAY_PORT)
+# the citizens' half: a VNeID-style OpenID Connect provider and a payment gateway,
+# both fakes on 127.0.0.1 with demo people and demo money
+DEMO_IDP_PORT ?= 8097
+DEMO_IDP := http://127.0.0.1:$(DEMO_IDP_PORT)
+DEMO_PAY_PORT ?= 8098
+DEMO_PAY := http://127.0.0.1:$(DEMO_PAY_PORT)
 # the demo sends SMS at any hour; DEMO_SMS_QUIET_HOURS=21:00-07:00 to see the hold
 DEMO_SMS_QUIET_HOURS ?=
 DEMO_WORKER ?=
@@ -88,10 +94,22 @@ demo: install
 		MOTCUA_SMS_QUIET_HOURS='$(DEMO_SMS_QUIET_HOURS)' MOTCUA_PUBLIC_URL='http://$(DEMO_HOST)' \
 		MOTCUA_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
 		MOTCUA_EMAIL_FILE_PATH='$(CURDIR)/var/mail' \
-		MOTCUA_RECEIPT_TOKEN="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(24))')"; \
+		MOTCUA_RECEIPT_TOKEN="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(24))')" \
+		MOTCUA_OIDC_SERVER_URL='$(DEMO_IDP)' MOTCUA_OIDC_CLIENT_ID=motcua-demo \
+		MOTCUA_OIDC_CLIENT_SECRET="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(24))')" \
+		MOTCUA_PAYMENT_PROVIDER=vnpay MOTCUA_VNPAY_TMN_CODE=MOTCUA01 \
+		MOTCUA_VNPAY_HASH_SECRET="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+		MOTCUA_VNPAY_PAYMENT_URL='$(DEMO_PAY)/paymentv2/vpcpay.html' \
+		MOTCUA_VNPAY_API_URL='$(DEMO_PAY)/merchant_webapi/api/transaction'; \
 	env -u DATABASE_URL $(MOTCUA) demo_gateway --port $(DEMO_GATEWAY_PORT) \
 		--receipts-url 'http://$(DEMO_HOST)/api/v1/notifications/receipts/' & pids="$$pids $$!"; \
 	echo "demo: fake SMS/Zalo gateway on $(DEMO_GATEWAY)/ (pid $$!)"; \
+	env -u DATABASE_URL $(MOTCUA) demo_idp --port $(DEMO_IDP_PORT) \
+		--client-secret "$$MOTCUA_OIDC_CLIENT_SECRET" & pids="$$pids $$!"; \
+	echo "demo: VNeID-style sign-in (test OpenID Connect provider) on $(DEMO_IDP)/ (pid $$!)"; \
+	env -u DATABASE_URL $(MOTCUA) demo_payment_gateway --port $(DEMO_PAY_PORT) \
+		--ipn-url 'http://$(DEMO_HOST)/api/v1/payments/ipn/vnpay/' & pids="$$pids $$!"; \
+	echo "demo: fake payment gateway on $(DEMO_PAY)/ (pid $$!)"; \
 	env -u DATABASE_URL $(MOTCUA) worker --sleep 2 & pids="$$pids $$!"; \
 	echo "demo: notification worker (pid $$!), e-mails written to var/mail/"; \
 	env -u DATABASE_URL $(MOTCUA) scheduler & pids="$$pids $$!"; \

@@ -53,6 +53,8 @@ SPECS: dict[str, tuple[str, dict[str, Any], str, str]] = {
     # issue 11: the agency's outbox (leaders, admins); retry by admins only
     "sent_messages": ("get", {}, "leader", "reception"),
     "retry_message": ("post", {"message_id": None}, "admin", "leader"),
+    # issue 13: what the transparency page publishes (administrators, two factors)
+    "public_contacts": ("get", {}, "", "reception"),
 }
 RIGHT_STATUS = {
     "switch_agency": 302,

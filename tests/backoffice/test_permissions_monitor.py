@@ -98,7 +98,14 @@ def objects(world: World) -> dict[str, Any]:
         name="Gốc thử", pem="-", fingerprint="1" * 64, uploaded_by=world.leader,
         uploaded_at=now,
     )  # fmt: skip
+    from tests.feedback.builders import submit
+
+    feedback = submit(world.district)  # of the monitor's own agency: it may read
     return {
+        **{
+            f"feedback_staff:{name}": feedback.pk
+            for name in ("detail", "assign", "answer", "publish", "unpublish")
+        },
         "code": dossier.code,
         "file_id": item.pk,
         "dossier_id": dossier.pk,

@@ -117,6 +117,18 @@ def test_demo_dossiers_come_from_the_real_services_and_verify():
     assert Event.objects.filter(action="receive").count() >= 100
     checked, problems = verify_all()
     assert checked == dossiers.count() and problems == []
+    # The demo identity provider's people: their accounts and online dossiers,
+    # one at each stage the citizen's pages show.
+    from motcua.citizens.models import CitizenDossier
+
+    links = CitizenDossier.objects.select_related("dossier", "citizen")
+    stages = {link.citizen.full_name: link.dossier.status for link in links}
+    assert stages == {
+        "Nguyễn Văn An": Status.SUBMITTED,
+        "Trần Thị Bình": Status.WAITING_SUPPLEMENT,
+        "Lê Hoàng Cường": Status.WAITING_PAYMENT,
+    }
+    assert all(link.dossier.channel == "online" for link in links)
     # Loading again does not add a second year.
     with clock.frozen_at(vn(2026, 3, 21, 17)):
         call_command("load_demo")

@@ -111,3 +111,21 @@ def test_the_applicant_attaches_files_only_while_the_dossier_waits_for_them(
         dossier = services.dossier_receive(world.reception, dossier)
         refused = permissions.refusal(owner, dossier, Action.ATTACH_FILE)
         assert refused is not None and refused.status == 409
+
+
+def test_the_applicant_sends_scans_never_a_result(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.dossiers.files import dossier_file_upload
+
+    owner = _citizen("cd-result")
+    with world.at(MON):
+        dossier = _online(world, owner)
+        pdf = SimpleUploadedFile("kq.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")
+        with pytest.raises(DomainError) as refused:
+            dossier_file_upload(owner, dossier, upload=pdf, kind="result")
+        assert refused.value.code == "file.invalid_kind"
+        assert not dossier.files.exists()
+        pdf.seek(0)
+        dossier_file_upload(owner, dossier, upload=pdf)
+    assert dossier.files.get().kind == "scan"

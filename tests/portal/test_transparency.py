@@ -165,3 +165,25 @@ def test_only_the_agencys_administrator_edits_and_bad_lines_change_nothing():
     specialist.force_login(world.specialist)
     assert specialist.get("/can-bo/thong-tin-cong-khai/").status_code == 403
     assert Membership.objects.filter(user=admin).exists()
+
+
+def test_answered_feedback_is_shown_as_published_and_nothing_else():
+    from motcua.feedback.services import feedback_answer, feedback_publish
+    from tests.feedback.builders import submit
+
+    world = build_world()
+    with clock.frozen_at(NOW):
+        item = submit(world.ward, content="Chị Lan 0905 123 456 hướng dẫn chưa rõ")
+        feedback_answer(world.leader, item, "Đã nhắc nhở cán bộ.")
+        feedback_publish(
+            world.leader,
+            item,
+            question="[họ tên] phản ánh cán bộ hướng dẫn chưa rõ.",
+            answer="Đã nhắc nhở cán bộ, rút kinh nghiệm.",
+        )
+        submit(world.ward, content="Chưa trả lời, không công khai")
+        html = Client().get(f"/cong-khai/{world.ward.code}/").content.decode()
+    assert "[họ tên] phản ánh cán bộ hướng dẫn chưa rõ." in html
+    assert "Đã nhắc nhở cán bộ, rút kinh nghiệm." in html
+    assert "0905 123 456" not in html and "Chưa trả lời" not in html
+    assert item.code not in html

@@ -165,5 +165,13 @@ def test_officers_of_whom_two_factors_are_not_required_work_with_a_password(worl
 
 def test_public_pages_stay_open_to_a_session_awaiting_its_code(world):
     client = password_only_client(world.admin)
-    for path in ("/", "/tra-cuu/", "/accounts/logout/", "/api/v1/agencies/"):
+    for path in (
+        "/",
+        "/tra-cuu/",
+        "/thu-tuc/",
+        "/cong-khai/",
+        "/phan-anh/",
+        "/accounts/logout/",
+        "/api/v1/agencies/",
+    ):
         assert client.get(path).status_code in (200, 405), path

@@ -41,7 +41,12 @@ DEFAULT_NO_STORE_PREFIXES = (
     "/api/",
 )
 # Public, non-personal data that caches may keep even below a private prefix.
-DEFAULT_CACHEABLE_PREFIXES = ("/api/v1/calendar/", "/danh-gia/cong-khai/")
+DEFAULT_CACHEABLE_PREFIXES = (
+    "/api/v1/calendar/",
+    "/danh-gia/cong-khai/",
+    "/api/v1/public/procedures/",
+    "/api/v1/public/fields/",
+)
 
 
 def csp_for(path: str) -> str:

@@ -39,6 +39,7 @@ from motcua.dossiers.services import agencies_merge, bulk_work
 from motcua.dossiers.workflow import Status
 from motcua.evaluation.demo import add_demo_ratings
 
+from .citizens import load_demo_citizens
 from .generator import Consultee, Merger, at_successor, generate
 from .staff import WardStaff, other_staff, ward_staff
 
@@ -281,6 +282,10 @@ def load_demo(
                 random.Random(2015),
                 Dossier.objects.filter(status=Status.RETURNED).order_by("id"),
             )
+            if clock.today() >= MERGER_DAY:  # today's ward receives them
+                load_demo_citizens(
+                    _agency(HOA_CUONG), teams[HOA_CUONG_NAM].reception[0], report
+                )
         dossiers, actions, skipped = result.dossiers, result.actions, result.skipped
     _merge_wards(report)  # without dossiers, or already done: nothing to move
     return DemoSummary(

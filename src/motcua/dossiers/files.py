@@ -84,6 +84,10 @@ def dossier_file_upload(
     permissions.check_action(actor, dossier, Action.ATTACH_FILE)
     if kind not in KINDS:
         raise DomainError("file.invalid_kind", "Loại tệp phải là scan hoặc result.")
+    if kind != DossierFile.Kind.SCAN and permissions.is_citizen(actor):
+        raise DomainError(
+            "file.invalid_kind", "Người nộp hồ sơ chỉ gửi được bản chụp giấy tờ."
+        )
     component = _component(dossier, component_id)
     _check_size(int(getattr(upload, "size", 0) or 0))
     upload.seek(0)

@@ -63,6 +63,14 @@ def can_enter_box(held: set[str]) -> bool:
     return bool(held & ENTER_BOX)
 
 
+def may_answer(user: Any, held: set[str], item: Feedback) -> bool:
+    """The person may answer this item (whatever its state: an answered item
+    is the service's 409, not a refusal of the person)."""
+    if held & MANAGE:
+        return True
+    return bool(held & HANDLERS) and item.assigned_to_id == user.pk
+
+
 def can_answer(user: Any, held: set[str], item: Feedback) -> bool:
     if item.state == State.ANSWERED:
         return False

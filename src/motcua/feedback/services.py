@@ -234,7 +234,7 @@ def feedback_enter_from_box(
     desk, a leader or an administrator: the clock starts the day the box was
     opened (at that day's first working moment)."""
     if not access.can_enter_box(access.roles(actor, data.agency)):
-        raise _forbidden()
+        raise forbidden()
     today = clock.today()
     if opened_on > today:
         raise DomainError(
@@ -256,7 +256,7 @@ def feedback_enter_from_box(
     )
 
 
-def _forbidden() -> DomainError:
+def forbidden() -> DomainError:
     return DomainError(
         "feedback.not_allowed",
         "Bạn không có vai trò phù hợp để thực hiện thao tác này.",
@@ -290,7 +290,7 @@ def feedback_assign(
     """A leader or administrator gives the item to an officer of the agency."""
     item = _locked(item)
     if not access.can_assign(access.roles(actor, item.agency)):
-        raise _forbidden()
+        raise forbidden()
     if item.state == State.ANSWERED:
         raise DomainError(
             "feedback.already_answered", "Phản ánh này đã được trả lời.", status=409
@@ -323,7 +323,7 @@ def feedback_answer(actor: Any, item: Feedback, answer: str) -> Feedback:
             "feedback.already_answered", "Phản ánh này đã được trả lời.", status=409
         )
     if not access.can_answer(actor, access.roles(actor, item.agency), item):
-        raise _forbidden()
+        raise forbidden()
     if len(text) < 10:
         raise DomainError(
             "feedback.empty_answer", "Nhập nội dung trả lời (ít nhất 10 ký tự)."
@@ -347,7 +347,7 @@ def feedback_publish(
     reviewed (personal data removed)."""
     item = _locked(item)
     if not access.can_publish(access.roles(actor, item.agency)):
-        raise _forbidden()
+        raise forbidden()
     if item.state != State.ANSWERED:
         raise DomainError(
             "feedback.not_answered",
@@ -375,7 +375,7 @@ def feedback_publish(
 def feedback_unpublish(actor: Any, item: Feedback) -> Feedback:
     item = _locked(item)
     if not access.can_publish(access.roles(actor, item.agency)):
-        raise _forbidden()
+        raise forbidden()
     if not item.published:
         return item
     item.published = False

@@ -161,10 +161,27 @@ def _refused(
     return _detail(request, item, status=error.status, **forms)
 
 
+def _person_refused(
+    request: HttpRequest, item: Feedback, allowed: bool
+) -> HttpResponse | None:
+    """Who may act is checked before any input is read: a person without the
+    role gets 403 whatever they sent (a monitor reads only)."""
+    if allowed:
+        return None
+    return _refused(request, item, services.forbidden())
+
+
+def _held(request: HttpRequest, item: Feedback) -> set[str]:
+    return access.roles(request.user, item.agency)
+
+
 @require_POST
 @staff_only
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
+    refused = _person_refused(request, item, access.can_assign(_held(request, item)))
+    if refused is not None:
+        return refused
     form = AssignForm(request.POST, agency=item.agency)
     if not form.is_valid():
         return _detail(request, item, status=400, assign_form=form)
@@ -181,6 +198,10 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
+    allowed = access.may_answer(request.user, _held(request, item), item)
+    refused = _person_refused(request, item, allowed)
+    if refused is not None:
+        return refused
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _detail(request, item, status=400, answer_form=form)
@@ -195,6 +216,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
+    refused = _person_refused(request, item, access.can_publish(_held(request, item)))
+    if refused is not None:
+        return refused
     form = PublishForm(request.POST)
     if not form.is_valid():
         return _detail(request, item, status=400, publish_form=form)

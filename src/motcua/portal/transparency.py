@@ -2,7 +2,8 @@
 to know about one agency on one printable page — address, working hours, this
 month's and this year's figures, the hotline and the published phone lines,
 today's leader on signing duty, the procedures it handles with their QR posters,
-and its answered feedback. No personal data beyond what the agency publishes.
+and its latest answered feedback (as published, personal data removed). No
+personal data beyond what the agency publishes.
 
 The figures are the evaluation pages' own (:func:`motcua.evaluation.dashboard.figures`
 over the agency and its sub-units, the same periods): early / on time / late by
@@ -25,7 +26,11 @@ from motcua.core import clock
 from motcua.evaluation import dashboard
 from motcua.evaluation.periods import Period, current_month
 from motcua.evaluation.periods import year as year_period
+from motcua.feedback.selectors import published
 from motcua.signing.selectors import duty_for
+
+#: Answered feedback shown on the page (the rest: the public list).
+ANSWERED_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ def agency_page(agency: Agency) -> dict[str, Any]:
         "today": today,
         "figures": [FiguresOf(p, dashboard.figures(units, p)) for p in periods],
         "duty": duty_for(agency, today),
+        "answered": list(published(agency.pk)[:ANSWERED_SHOWN]),
         "procedures": versions_in_force(today)
         .filter(procedure__agencies=agency)
         .order_by("procedure__field__name", "procedure__code"),

@@ -17,7 +17,19 @@ from django.http import HttpRequest, HttpResponse
 from . import twofactor
 
 # Paths open to a session that has not passed its second factor yet.
-OPEN_PREFIXES = ("/accounts/", "/i18n/", "/api/", "/tra-cuu/")
+# Public pages: a staff session still waiting for its second factor may read
+# them like anyone (the citizen's half has no staff power to protect).
+OPEN_PREFIXES = (
+    "/accounts/",
+    "/i18n/",
+    "/api/",
+    "/tra-cuu/",
+    "/thu-tuc/",
+    "/cong-khai/",
+    "/phan-anh/",
+    "/thanh-toan/",
+    "/cong-dan/",
+)
 
 
 def _is_open(path: str) -> bool:
