@@ -3,6 +3,8 @@ lists, and the .xlsx / PDF downloads. Rules and permissions: ``selectors``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +18,7 @@ from motcua.agencies.selectors import visible_agencies
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import VN_TZ
+from motcua.dossiers.permissions import is_citizen
 
 from .exports import (
     bieu06_pdf,
@@ -36,6 +39,27 @@ from .selectors import (
 )
 
 PAGE_SIZE = 100
+
+
+View = Callable[..., HttpResponse]
+
+
+def staff_only(view: View) -> View:
+    """Reports are for staff: a citizen's account (signed in to the portal)
+    gets 403, never an empty report form."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_citizen(request.user):
+            error = DomainError(
+                "auth.forbidden",
+                "Báo cáo thống kê dành cho cán bộ; tài khoản công dân không xem được.",
+                status=403,
+            )
+            return _error(request, "reports/bieu06.html", error)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _cells(
@@ -98,6 +122,7 @@ def _error(request: HttpRequest, template: str, exc: DomainError) -> HttpRespons
 
 
 @login_required
+@staff_only
 @require_GET
 def bieu06_page(request: HttpRequest) -> HttpResponse:
     context = _form(request)
@@ -139,6 +164,7 @@ def bieu06_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@staff_only
 @require_GET
 def bieu06_dossiers_page(request: HttpRequest) -> HttpResponse:
     try:
@@ -222,12 +248,14 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
+@staff_only
 @require_GET
 def bieu06_xlsx_view(request: HttpRequest) -> HttpResponse:
     return _download(request, "xlsx")
 
 
 @login_required
+@staff_only
 @require_GET
 def bieu06_pdf_view(request: HttpRequest) -> HttpResponse:
     return _download(request, "pdf")
