@@ -58,11 +58,18 @@
     save(load().filter(function (v) { return v.client_id !== clientId; }));
   }
 
+  // The CSRF cookie when readable (it may have been renewed since the page
+  // was drawn, e.g. after an officer signed in on the tablet), else the page's.
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : data.csrf;
+  }
+
   function post(url, body) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": data.csrf },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
       body: JSON.stringify(body)
     });
   }
