@@ -47,7 +47,7 @@ def test_indicators_of_the_ward_for_the_quarter():
         5: D(2),  # 3 of 3 received at the desk
         6: D("1.0"),  # listed, no publishing decision recorded
         7: D("1.7"),  # very satisfied 2 + satisfied 1 + attitude 2 = 5 / 3
-        8: None,  # only an evaluator can give it
+        8: None,  # no feedback item due in the quarter (nor entered)
         9: D(0),  # 0 of 3 online although the procedure is offered online
     }
     assert result.total == D("10.7")
@@ -130,3 +130,27 @@ def test_a_staff_member_without_ratings_is_not_rated():
     )
     assert specialist.scores[4].points is None
     assert specialist.rating is None
+
+
+def test_indicator_8_counts_feedback_answered_by_its_due_day():
+    """Five items received Monday 05/05/2025, due ten working days later
+    (19/05): four answered by then, one on 26/05 → 4/5 = 80 % → 1 point; an
+    evaluator's entry still wins."""
+    from motcua.core import clock
+    from motcua.feedback.services import feedback_answer
+    from tests.feedback.builders import submit
+
+    e = evaluated_world()
+    ward = e.world.ward
+    with clock.frozen_at(vn(2025, 5, 5, 9)):
+        items = [submit(ward, title=f"Phản ánh {n}") for n in range(5)]
+    assert {i.due_at.date().isoformat() for i in items} == {"2025-05-19"}
+    with clock.frozen_at(vn(2025, 5, 12, 10)):
+        for item in items[:4]:
+            feedback_answer(e.world.leader, item, "Đã xử lý theo phản ánh.")
+    with clock.frozen_at(vn(2025, 5, 26, 10)):
+        feedback_answer(e.world.leader, items[4], "Đã xử lý, xin lỗi vì chậm.")
+    score = {s.indicator.number: s for s in evaluate_agency(ward, Q2).scores}[8]
+    assert score.points == D(1) and score.note == "4/5"
+    evaluator_score_set(e.world.admin, ward, Q2, 8, 2, note="Đã kiểm tra sổ")
+    assert points(evaluate_agency(ward, Q2))[8] == D(2)

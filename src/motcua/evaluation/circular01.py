@@ -84,9 +84,11 @@ _REGISTRY: Sequence[Indicator] = (
               staff=True),
     Indicator(8, "Tiếp thu, giải trình ý kiến phản ánh, kiến nghị đúng hạn", "unit",
               gettext_noop(
-                  "Do người đánh giá nhập (chưa có phân hệ phản ánh, kiến nghị)."
+                  "Tỷ lệ phản ánh, kiến nghị đến hạn trong kỳ được trả lời đúng hạn "
+                  "(phân hệ phản ánh, kiến nghị): 100%: 2 điểm; từ 80%: 1 điểm; dưới "
+                  "80%: 0 điểm; người đánh giá có thể nhập điểm thay."
               ),
-              enterable=True, computed=False),
+              enterable=True, verify=True),
     Indicator(9, "Cung cấp dịch vụ công trực tuyến", "unit",
               gettext_noop(
                   "Tỷ lệ hồ sơ nộp trực tuyến trên hồ sơ của các thủ tục có dịch vụ "
@@ -120,6 +122,11 @@ TIMING_POINTS = {"early": 2, "on_time": 1, "late": 0}  # indicator 1
 LEVEL_POINTS = {"very_satisfied": 2, "satisfied": 1, "unsatisfied": 0}  # 7
 # Rate-based rules (per unit): minimum share → points, best first.
 DESK_SHARE_BANDS: Sequence[tuple[Decimal, int]] = ((Decimal(1), 2), (Decimal("0.8"), 1))
+# Indicator 8: our reading (verify=True), the same bands as the desk share.
+FEEDBACK_ON_TIME_BANDS: Sequence[tuple[Decimal, int]] = (
+    (Decimal(1), 2),
+    (Decimal("0.8"), 1),
+)
 ONLINE_SHARE_BANDS: Sequence[tuple[Decimal, int]] = (
     (Decimal("0.5"), 2),
     (Decimal("0.2"), 1),

@@ -35,8 +35,8 @@ from motcua.core import clock
 from motcua.core.dates import local
 from motcua.core.errors import Conflict, DomainError, NotFound
 from motcua.core.names import display_name
+from motcua.dossiers.links import dossier_for_token, token_for
 from motcua.dossiers.models import Dossier
-from motcua.portal.qr import dossier_for_token, token_for
 
 from .models import CounterDuty, Kiosk, KioskPrompt, Rating
 from .questions import points_from_answers, questions_on

@@ -1,5 +1,5 @@
 """The online rating a citizen gives after the result is returned, reached
-with the dossier's tracking token (``motcua.portal.qr.token_for``). Same
+with the dossier's tracking token (``motcua.dossiers.links.token_for``). Same
 questions as the kiosk; once per dossier on this channel; an unsatisfied
 answer gives its reasons and opens a follow-up for the agency's leader with a
 deadline in working days (``followups.followup_open``)."""
@@ -16,9 +16,9 @@ from django.urls import reverse
 from motcua.core import clock
 from motcua.core.dates import local
 from motcua.core.errors import DomainError, NotFound
+from motcua.dossiers.links import dossier_for_token, token_for
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
-from motcua.portal.qr import dossier_for_token, token_for
 
 from .followups import followup_open
 from .kiosks import check_client_id, replayed

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from motcua.agencies.models import Agency
 from motcua.dossiers.models import Consultation, Dossier, Event, Step
 from motcua.dossiers.workflow import Action
+from motcua.feedback.selectors import feedback_on_time
 
 from . import circular01 as c01
 from .models import EvaluatorScore, Rating
@@ -163,7 +164,8 @@ def _per_dossier(
 
 
 def _unit_shares(agency: Agency, period: Period) -> dict[int, tuple[int, int]]:
-    """Indicators 5 and 9 as (numerator, denominator) over dossiers received."""
+    """Indicators 5 and 9 as (numerator, denominator) over dossiers received;
+    8 over the feedback items due in the period (``feedback.selectors``)."""
     received = Dossier.objects.filter(
         agency=agency, received_at__gte=period.start, received_at__lt=period.end
     ).aggregate(
@@ -177,6 +179,7 @@ def _unit_shares(agency: Agency, period: Period) -> dict[int, tuple[int, int]]:
     )
     return {
         5: (received["desk"], received["n"]),
+        8: feedback_on_time([agency.pk], period.start, period.end),
         9: (received["online"], received["offered"]),
     }
 
@@ -191,7 +194,11 @@ def evaluate_agency(agency: Agency, period: Period) -> AgencyEvaluation:
         )
     }
     shares = _unit_shares(agency, period)
-    bands = {5: c01.DESK_SHARE_BANDS, 9: c01.ONLINE_SHARE_BANDS}
+    bands = {
+        5: c01.DESK_SHARE_BANDS,
+        8: c01.FEEDBACK_ON_TIME_BANDS,
+        9: c01.ONLINE_SHARE_BANDS,
+    }
     scores: list[IndicatorScore] = []
     for number, spec in c01.INDICATORS.items():
         if number in entered:
