@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.notifications",  # issue 11: outbox, channels, delivery worker
     "motcua.webhooks",  # issue 11 item 7: signed webhooks for integration clients
+    "motcua.integrations",  # issue 14: integration clients (scopes, credentials)
     "motcua.evaluation",
     "motcua.slips",
     "motcua.signing",

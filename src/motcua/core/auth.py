@@ -1,7 +1,10 @@
 """API authentication and the role check every service and API uses.
 
-``Authorization: Bearer <key>`` identifies staff and integration clients. Keys
-are :class:`motcua.security.models.ApiToken` rows, looked up by the SHA-256 of
+``Authorization: Bearer <key>`` identifies staff and integration clients. Staff
+keys (``mc_…``) are :class:`motcua.security.models.ApiToken` rows; integration
+clients' keys (``mcc_<prefix>.<secret>``, ADR 0021) are handed to
+:class:`motcua.integrations.authentication.ClientCredentialAuthentication`
+(scopes, rate limit, request log). Staff keys are looked up by the SHA-256 of
 the key; expired and revoked keys and keys of inactive users are refused, and
 bad keys are throttled per client address. Sessions (the browser) count only
 once they passed the second factor where it is required
@@ -31,6 +34,8 @@ from motcua.core.errors import DomainError
 if TYPE_CHECKING:
     from motcua.agencies.models import Agency
 
+# Integration clients' keys (motcua.integrations.services.KEY_PREFIX).
+CLIENT_KEY_PREFIX = "mcc_"
 FORBIDDEN_MESSAGE = "Bạn không có quyền thực hiện thao tác này tại cơ quan này."
 
 
@@ -79,6 +84,8 @@ class BearerTokenAuthentication(BaseAuthentication):
         decision = throttle.check(address)
         if not decision.allowed:
             raise Throttled(decision.retry_after)
+        if key.startswith(CLIENT_KEY_PREFIX):
+            return _client_authenticate(request, key, address)
         token = tokens.token_authenticate(key)
         if token is None:
             decision = throttle.attempt(address)
@@ -91,6 +98,24 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+def _client_authenticate(
+    request: Request, key: str, address: list[tuple[Any, str]]
+) -> tuple[Any, Any]:
+    """An integration client's key: unknown keys count against the address
+    like staff keys; known ones go to the integrations' authentication."""
+    from motcua.integrations import access
+    from motcua.integrations.authentication import ClientCredentialAuthentication
+    from motcua.security import throttle
+
+    credential = access.find(key)
+    if credential is None:
+        decision = throttle.attempt(address)
+        if not decision.allowed:
+            raise Throttled(decision.retry_after)
+        raise exceptions.AuthenticationFailed()
+    return ClientCredentialAuthentication().authenticate_credential(request, credential)
 
 
 class TwoFactorSessionAuthentication(SessionAuthentication):
