@@ -134,6 +134,9 @@ class ClientRateWindow(models.Model):
     started_at = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.count} @ {self.started_at:%H:%M}"
+
 
 class ClientRequest(models.Model):
     """One API request of a client. No path, no query string, no body: the URL's

@@ -120,6 +120,22 @@ def _technical_user(name: str) -> Any:
     return user
 
 
+def validate_settings(access: str, groups: Iterable[str], rate_limit: int) -> None:
+    """Raise the ``DomainError`` a client's access, groups or limit deserve."""
+    _clean_access(access, _clean_groups(groups))
+    _clean_rate_limit(rate_limit)
+
+
+def client_prepare(client: Client, created_by: Any | None = None) -> None:
+    """Give a client being saved from the admin its technical user and time
+    (its scopes follow with :func:`client_sync_memberships`)."""
+    client.name = _clean_name(client.name)
+    if client.user_id is None:
+        client.user = _technical_user(client.name)
+    client.created_at = client.created_at or clock.now()
+    client.created_by = client.created_by or created_by
+
+
 @transaction.atomic
 def client_create(
     *,
@@ -292,3 +308,13 @@ def credential_revoke(
     if credential.revoked_at is None:
         credential.revoked_at = now or clock.now()
         credential.save(update_fields=["revoked_at"])
+
+
+def requests_purge(days: int, now: datetime | None = None) -> int:
+    """Delete request-log rows older than ``days`` (bounded retention)."""
+    from .selectors import requests_older_than
+
+    if days < 1:
+        raise DomainError("client.invalid_days", "Số ngày lưu phải từ 1 trở lên.")
+    deleted, _ = requests_older_than(days, now).delete()
+    return deleted
