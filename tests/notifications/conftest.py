@@ -40,6 +40,8 @@ def _seeded_texts(request: pytest.FixtureRequest) -> None:
         "0003_reminder_template",
         "0005_staff_templates",
         "0006_assigned_template",
+        "0007_citizen_code_template",
+        "0008_returned_rating_link",
     ):
         module = importlib.import_module(f"motcua.notifications.migrations.{name}")
         module.seed(apps, None)

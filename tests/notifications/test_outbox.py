@@ -151,6 +151,11 @@ def test_return_writes_the_last_message_and_no_event_writes_twice():
         dossier = services.dossier_return_result(world.reception, dossier)
     keys = [m.idempotency_key for m in messages(dossier)]
     assert len(keys) == len(set(keys)) == 6  # received, result, returned × 2
+    # the "returned" text invites to the dossier's own online rating page
+    (returned, _) = messages(dossier, "returned")
+    assert returned.template_version == 2
+    assert "/danh-gia-hai-long/ho-so/" in returned.variables["rating_url"]
+    assert returned.variables["rating_url"].startswith("http")
 
 
 def test_bulk_work_replays_the_past_and_tells_nobody():

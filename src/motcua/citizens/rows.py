@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 
+from motcua.evaluation.online import rating_link
 from motcua.portal.qr import qr_path
 from motcua.portal.tracking import public_status
 from motcua.privacy.services import record_reads
@@ -32,6 +33,7 @@ class DossierRow:
     received_at: datetime | None
     due_at: datetime | None
     tracking_path: str
+    rating_path: str = ""  # the online rating, once the result is handed over
 
 
 def dossier_rows(
@@ -53,6 +55,7 @@ def dossier_rows(
                 received_at=shown.received_at,
                 due_at=shown.due_at,
                 tracking_path=qr_path(dossier),
+                rating_path=rating_link(dossier) or "",
             )
         )
     return listed

@@ -27,6 +27,7 @@ from motcua.core.names import display_name
 from motcua.dossiers import timing
 from motcua.dossiers.models import Dossier, Event
 from motcua.dossiers.workflow import Action, Status
+from motcua.evaluation.online import rating_link
 
 from . import conf, texts
 from .models import FINAL_STATES, ChannelName, Message, State
@@ -89,8 +90,13 @@ def template_key(dossier: Dossier, event: Event) -> str | None:
 AUTOMATIC_REMINDER = "Hệ thống một cửa điện tử (nhắc tự động theo cài đặt của lãnh đạo)"
 
 
+def public_url(path: str) -> str:
+    """``path`` on this installation's public address."""
+    return conf.get("MOTCUA_PUBLIC_URL").rstrip("/") + path
+
+
 def tracking_url() -> str:
-    return conf.get("MOTCUA_PUBLIC_URL").rstrip("/") + "/tra-cuu/"
+    return public_url("/tra-cuu/")
 
 
 def variables_of(key: str, dossier: Dossier, event: Event) -> dict[str, str]:
@@ -102,6 +108,9 @@ def variables_of(key: str, dossier: Dossier, event: Event) -> dict[str, str]:
         "due_date": vn_date(timing.dossier_due(dossier)),
         "reason": event.reason,
     }
+    if key == "returned":
+        rating = rating_link(dossier)
+        values["rating_url"] = public_url(rating) if rating else values["tracking_url"]
     if key == "supplement_requested":
         values["missing_items"] = "; ".join(payload.get("items") or [])
     if key == "assigned":

@@ -26,7 +26,7 @@ VARIABLES: dict[str, frozenset[str]] = {
     "extended": frozenset({"code", "procedure", "new_date", "reason", "tracking_url"}),
     "result_ready": frozenset({"code", "procedure", "tracking_url"}),
     "result_ready_early": frozenset({"code", "procedure", "due_date", "tracking_url"}),
-    "returned": frozenset({"code", "procedure", "tracking_url"}),
+    "returned": frozenset({"code", "procedure", "tracking_url", "rating_url"}),
     # to staff: a leader's reminder about a step they hold
     "reminder": frozenset({"code", "procedure", "step", "note", "leader"}),
     "assigned": frozenset({"code", "procedure", "step", "due_date", "by"}),

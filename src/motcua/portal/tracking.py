@@ -25,6 +25,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import ENDED, PAUSED, Status
+from motcua.evaluation.online import rating_link
 from motcua.payments.services import payable_refusal
 from motcua.payments.words import money
 from motcua.security import throttle
@@ -95,6 +96,7 @@ class TrackedDossier:
     is_applicant: bool = False
     results: tuple[ResultFile, ...] = ()
     fee_due: str = ""  # "50.000 đ" while fees can be paid online
+    rating_path: str = ""  # the online rating once the result is handed over
 
 
 class TooManyAttempts(Exception):
@@ -210,6 +212,7 @@ def public_status(dossier: Dossier, viewer: Any = None) -> TrackedDossier:
         is_applicant=is_applicant,
         results=result_files.listed(signed) if is_applicant else (),
         fee_due=_fee_due(dossier),
+        rating_path=rating_link(dossier) or "",
     )
 
 
