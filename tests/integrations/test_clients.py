@@ -305,7 +305,7 @@ def test_the_scope_permission_class_says_the_same(make_client, rf):
     from motcua.integrations.authentication import ClientScopePermission
 
     world = build_world()
-    client, key = reader(world, make_client)
+    client, _key = reader(world, make_client)
     credential = ClientCredential.objects.get(client=client)
     django_request = rf.get("/api/v1/reports/bieu06")
     from django.urls import resolve

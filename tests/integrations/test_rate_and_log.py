@@ -34,7 +34,7 @@ def reader(make_client, world, **options):
 
 def test_past_its_rate_limit_a_client_waits_until_the_next_minute(make_client):
     world = build_world()
-    client, key = reader(make_client, world, rate_limit=3)
+    _client, key = reader(make_client, world, rate_limit=3)
     at = MON + timedelta(seconds=15)
     with world.at(at):
         assert [api(key).get(DOSSIERS).status_code for _ in range(3)] == [200] * 3
@@ -52,7 +52,9 @@ def test_past_its_rate_limit_a_client_waits_until_the_next_minute(make_client):
 def test_the_limit_is_per_client_not_per_credential(make_client):
     world = build_world()
     client, first = reader(make_client, world, rate_limit=2)
-    other_client, other = reader(make_client, world, name="Hệ thống khác", rate_limit=2)
+    _other_client, other = reader(
+        make_client, world, name="Hệ thống khác", rate_limit=2
+    )
     with world.at(MON):
         second = services.credential_issue(client).key
         assert api(first).get(DOSSIERS).status_code == 200
