@@ -6,6 +6,10 @@ The key is printed once (only its hash is kept) and goes in
 ``MOTCUA_API_TOKEN_DAYS``); ``--reset`` first revokes the keys already issued
 to that client for that account. Keys are listed and revoked in the admin site
 (Khóa API).
+
+Deprecated for integrations (ADR 0021): an integration client
+(``motcua integration_client``) has its own scopes, rate limit and request log
+instead of a person's account. The command keeps working and says so.
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from motcua.core import clock
 from motcua.core.dates import vn_date_time
 from motcua.core.errors import DomainError
+
+DEPRECATION = (
+    "Lưu ý: create_api_token --client sẽ bị bỏ; hãy tạo hệ thống tích hợp "
+    "bằng «motcua integration_client create» rồi «motcua integration_client "
+    "issue» (phạm vi cơ quan, giới hạn tần suất, nhật ký yêu cầu — docs/api.md)."
+)
 
 
 class Command(BaseCommand):
@@ -54,6 +64,8 @@ class Command(BaseCommand):
     ) -> None:
         from motcua.security import tokens, twofactor
         from motcua.security.models import ApiToken
+
+        self.stderr.write(DEPRECATION)
 
         user_model = get_user_model()
         try:
