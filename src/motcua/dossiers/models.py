@@ -134,6 +134,9 @@ class Dossier(models.Model):
         DESK = "desk", _("Tại bộ phận một cửa")
         POST = "post", _("Qua bưu chính")
         ONLINE = "online", _("Trực tuyến")
+        # carried to the home of someone who cannot come (issue 13): with a
+        # HomeVisit record written by the same action
+        HOME = "home", _("Tại nhà")
 
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT
@@ -187,6 +190,11 @@ class Dossier(models.Model):
     # Time: the legal clock and its due dates (all from the deadline engine).
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    # Received outside the agency's working hours (evening, weekend, holiday,
+    # lunch break): set by the reception service from the agency's calendar at
+    # the instant of reception — the one definition (letters.selectors counts it).
+    # The due date is the engine's as for any reception.
+    received_out_of_hours = models.BooleanField(_("tiếp nhận ngoài giờ"), default=False)
     clock_started_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
@@ -464,6 +472,50 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
+
+
+class HomeVisit(models.Model):
+    """The result carried to the applicant's home (return method «Tại nhà»):
+    who went, when, where, who received it and the signed receipt. Written only
+    by ``services.dossier_return_result`` in the action's transaction."""
+
+    class Reason(models.TextChoices):
+        DISABLED = "disabled", _("Người khuyết tật")
+        WAR_INVALID = "war_invalid", _("Thương binh, bệnh binh")
+        ELDERLY_ALONE = "elderly_alone", _("Người cao tuổi neo đơn")
+        ILL = "ill", _("Người ốm nặng, không đi lại được")
+        OTHER = "other", _("Khác")
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="home_visit"
+    )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ đi trả"), related_name="+"
+    )
+    visited_at = models.DateTimeField(_("thời gian trả"))
+    address = models.CharField(_("địa chỉ đến trả"), max_length=500)
+    received_by_name = models.CharField(_("người nhận"), max_length=255)
+    reason = models.CharField(
+        _("lý do trả tại nhà"), max_length=16, choices=Reason.choices
+    )
+    reason_note = models.CharField(_("lý do khác"), max_length=500, blank=True)
+    receipt = models.OneToOneField(
+        "DossierFile",
+        verbose_name=_("giấy biên nhận có chữ ký"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("biên bản trả kết quả tại nhà")
+        verbose_name_plural = _("biên bản trả kết quả tại nhà")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.visited_at:%Y-%m-%d}"
 
 
 class DailyCounter(models.Model):

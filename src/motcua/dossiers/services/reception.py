@@ -229,6 +229,16 @@ def _refuse_at_former(agency: Agency, day: date) -> None:
 
 
 # ------------------------------------------------------------ reception
+def out_of_hours(calendar: Any, instant: datetime) -> bool:
+    """Whether ``instant`` is outside the calendar's working time: the engine's
+    ``start_of`` moves an instant outside working time to the next opening and
+    leaves one inside it as it is (evenings, lunch breaks, weekends, holidays)."""
+    try:
+        return bool(calendar.start_of(instant) != instant)
+    except DeadlineError:  # outside the calendar's years: not claimed
+        return False
+
+
 def _receive_now(act: _Act, due_at: datetime | None = None) -> None:
     dossier, now = act.dossier, act.now
     version = dossier.procedure_version
@@ -239,6 +249,7 @@ def _receive_now(act: _Act, due_at: datetime | None = None) -> None:
     except DeadlineError as exc:
         raise _invalid(exc.code, exc.message) from None
     dossier.received_at = dossier.clock_started_at = now
+    dossier.received_out_of_hours = out_of_hours(calendar, now)
     dossier.due_at = dossier.original_due_at = due
     dossier.received_by = act.actor if getattr(act.actor, "pk", None) else None
     dossier.paused_at = None

@@ -4,16 +4,22 @@ stopped (Art. 19–20).
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.files.base import File
 from django.db import transaction
 
+from motcua.core import clock
 from motcua.core.dates import local, vn_date
-from motcua.core.errors import Conflict
+from motcua.core.errors import Conflict, DomainError
 from motcua.law.procedure import stop_at_request
 
 from .. import steps as step_ops
-from ..models import Dossier, Step
+from ..models import Dossier, DossierFile, HomeVisit, Step
 from ._common import A, _begin, _invalid, _require_text, _settle
 
 
@@ -33,6 +39,19 @@ def dossier_finish(
     return act.commit(payload={"timing": act.dossier.timing})
 
 
+@dataclass
+class HomeVisitInput:
+    """The record of a result carried to the applicant's home."""
+
+    officer_ids: list[int] = field(default_factory=list)
+    visited_at: datetime | None = None
+    address: str = ""
+    received_by_name: str = ""
+    reason: str = ""
+    reason_note: str = ""
+    receipt: Any = None  # the uploaded scan of the signed receipt
+
+
 @transaction.atomic
 def dossier_return_result(
     actor: Any,
@@ -42,17 +61,23 @@ def dossier_return_result(
     to_name: str = "",
     to_id_number: str = "",
     is_applicant: bool = True,
+    home_visit: HomeVisitInput | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
     """Hand over the result (Art. 20): at the desk to the applicant or an
-    authorised person whose ID was checked, by post, or online."""
+    authorised person whose ID was checked, by post, online, or at the
+    applicant's home with the visit record (``home_visit``, required then)."""
     if method not in Dossier.ReturnMethod.values:
         raise _invalid(
             "dossier.invalid_return_method", "Hình thức trả kết quả không hợp lệ."
         )
+    visit = _check_home_visit(actor, dossier, method, home_visit)
     act = _begin(A.RETURN_RESULT, actor, dossier, expected_version)
     d = act.dossier
-    if not is_applicant:
+    if visit is not None:
+        to_name = visit.received_by_name
+        is_applicant = _folded(to_name) == _folded(d.applicant.name)
+    elif not is_applicant:
         to_name = _require_text(
             to_name, "dossier.receiver_required", "họ tên người nhận thay"
         )
@@ -67,7 +92,151 @@ def dossier_return_result(
     d.returned_to_is_applicant = is_applicant
     d.returned_to_name = (to_name or d.applicant.name).strip()
     d.returned_to_id_number = (to_id_number or "").strip()
-    return act.commit(payload={"method": method, "is_applicant": is_applicant})
+    payload: dict[str, Any] = {"method": method, "is_applicant": is_applicant}
+    if visit is None:
+        return act.commit(payload=payload)
+    stored: list[Any] = []
+    try:
+        payload["home_visit"] = _write_home_visit(act.actor, d, visit, act.now, stored)
+        return act.commit(payload=payload)
+    except Exception:
+        for item in stored:  # storage is not transactional
+            item.storage.delete(item.name)
+        raise
+
+
+def _folded(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _check_home_visit(
+    actor: Any, dossier: Dossier, method: str, visit: HomeVisitInput | None
+) -> HomeVisitInput | None:
+    """Every check of the visit record, before anything is written."""
+    if method != Dossier.ReturnMethod.HOME:
+        if visit is not None:
+            raise _invalid(
+                "dossier.home_visit_unexpected",
+                "Chỉ ghi biên bản trả tại nhà khi hình thức trả là «Tại nhà».",
+            )
+        return None
+    if visit is None:
+        raise _invalid(
+            "dossier.home_visit_required",
+            "Trả kết quả tại nhà phải kèm biên bản: cán bộ đi trả, thời gian, địa "
+            "chỉ, người nhận và giấy biên nhận có chữ ký.",
+        )
+    _check_visit_people(actor, dossier, visit)
+    _check_visit_facts(visit)
+    _check_receipt(visit.receipt)
+    return visit
+
+
+def _check_visit_people(actor: Any, dossier: Dossier, visit: HomeVisitInput) -> None:
+    from motcua.agencies.models import Membership
+
+    ids = sorted({int(i) for i in visit.officer_ids})
+    found = set(
+        Membership.objects.filter(
+            agency_id=dossier.agency_id, user_id__in=ids, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    if not ids or found != set(ids):
+        raise _invalid(
+            "dossier.home_visit_officers",
+            "Chọn ít nhất một cán bộ đi trả kết quả, là cán bộ của cơ quan.",
+        )
+    visit.officer_ids = ids
+    visit.received_by_name = _require_text(
+        visit.received_by_name, "dossier.receiver_required", "họ tên người nhận"
+    )
+    visit.address = _require_text(
+        visit.address, "dossier.home_visit_address", "địa chỉ đến trả kết quả"
+    )
+
+
+def _check_visit_facts(visit: HomeVisitInput) -> None:
+    if visit.reason not in HomeVisit.Reason.values:
+        raise _invalid("dossier.home_visit_reason", "Chọn lý do trả kết quả tại nhà.")
+    if visit.reason == HomeVisit.Reason.OTHER:
+        visit.reason_note = _require_text(
+            visit.reason_note, "dossier.home_visit_reason", "lý do khác"
+        )
+    if visit.visited_at is None or visit.visited_at > clock.now():
+        raise _invalid(
+            "dossier.home_visit_time",
+            "Thời gian trả tại nhà phải có và không được sau thời điểm hiện tại.",
+        )
+
+
+def _check_receipt(upload: Any) -> None:
+    from .. import files
+
+    if upload is None:
+        raise _invalid(
+            "dossier.home_visit_receipt",
+            "Cần tải lên bản chụp giấy biên nhận có chữ ký của người nhận.",
+        )
+    files._check_size(int(getattr(upload, "size", 0) or 0))
+    upload.seek(0)
+    if files.detect_type(upload.read(16)) is None:
+        raise DomainError(
+            "file.invalid_type",
+            "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).",
+        )
+    upload.seek(0)
+
+
+def _write_home_visit(
+    actor: Any,
+    dossier: Dossier,
+    visit: HomeVisitInput,
+    now: datetime,
+    stored: list[Any],
+) -> dict[str, Any]:
+    """The receipt file and the visit row; the history payload (no address or
+    receiver's name: those stay on the row)."""
+    from .. import files
+
+    upload = visit.receipt
+    upload.seek(0)
+    content_type, extension = files.detect_type(upload.read(16)) or ("", "")
+    sha256, size = files._sha256_and_size(upload)
+    files._check_size(size)
+    receipt = DossierFile(
+        dossier=dossier,
+        kind=DossierFile.Kind.OTHER,
+        original_name=files._clean_name(getattr(upload, "name", "")),
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+        uploaded_at=now,
+    )
+    receipt.file.save(f"{uuid.uuid4().hex}{extension}", File(upload), save=False)
+    stored.append(receipt.file)
+    receipt.save()
+    assert visit.visited_at is not None  # _check_visit_facts
+    row = HomeVisit.objects.create(
+        dossier=dossier,
+        visited_at=visit.visited_at,
+        address=visit.address,
+        received_by_name=visit.received_by_name,
+        reason=visit.reason,
+        reason_note=(visit.reason_note or "").strip(),
+        receipt=receipt,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    officers = list(get_user_model().objects.filter(pk__in=visit.officer_ids))
+    row.officers.set(officers)
+    return {
+        "officers": [o.pk for o in officers],
+        "visited_at": local(row.visited_at).isoformat(),
+        "reason": row.reason,
+        "receipt_file": receipt.pk,
+        "receipt_sha256": sha256,
+    }
 
 
 @transaction.atomic

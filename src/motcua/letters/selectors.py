@@ -1,0 +1,95 @@
+"""Reads: the letter that applies to a dossier, and the receptions outside
+working hours per officer (the flag the reception service sets)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Q, QuerySet
+
+from motcua.core.dates import local
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Status
+
+from .models import LetterTemplate
+
+#: The statuses in which a letter may be printed: the result is ready or handed
+#: over (``Dossier.outcome`` must also be «Giải quyết»: never with a refusal).
+LETTER_STATUSES = (Status.RESULT_READY, Status.RETURNED)
+
+
+def result_day(dossier: Dossier) -> date | None:
+    """The day the result was made (the letter template in force that day)."""
+    when = dossier.finished_at or dossier.signed_at
+    return local(when).date() if when is not None else None
+
+
+def template_on(procedure_code: str, day: date) -> LetterTemplate | None:
+    return (
+        LetterTemplate.objects.filter(
+            procedure_code=procedure_code, valid_from__lte=day
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def letter_for(dossier: Dossier) -> LetterTemplate | None:
+    """The letter issued with ``dossier``'s result: only an approved result in
+    «Có kết quả, chờ trả» or «Đã trả kết quả», of a procedure with a template
+    in force on the result's day."""
+    if dossier.outcome != Dossier.Outcome.APPROVED:
+        return None
+    if dossier.status not in LETTER_STATUSES:
+        return None
+    day = result_day(dossier)
+    if day is None:
+        return None
+    return template_on(dossier.procedure.code, day)
+
+
+def child_name(dossier: Dossier) -> str:
+    """The child's name from the online birth e-form, when the dossier has one."""
+    try:
+        answers = dossier.online_submission.answers or {}
+    except ObjectDoesNotExist:
+        return ""
+    child = answers.get("child") if isinstance(answers, dict) else None
+    if not isinstance(child, dict):
+        return ""
+    return " ".join(str(child.get("full_name") or "").split())
+
+
+def out_of_hours(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """The dossiers received outside working hours (``received_out_of_hours``,
+    set at reception from the agency's calendar — the one definition)."""
+    return dossiers.filter(received_at__isnull=False, received_out_of_hours=True)
+
+
+def _received_at_agency(agency: Any) -> Q:
+    """Received at ``agency``'s desk (``received_by_agency``; rows older than
+    that field: the competent agency)."""
+    return Q(received_by_agency=agency) | Q(
+        received_by_agency__isnull=True, agency=agency
+    )
+
+
+def out_of_hours_counts(agency: Any, date_from: date, date_to: date) -> dict[int, int]:
+    """``{officer id: receptions outside working hours}`` of ``agency`` whose
+    reception day (Vietnam time) is in ``[date_from, date_to]``."""
+    from datetime import datetime, time, timedelta
+
+    from motcua.deadlines.engine import VN_TZ
+
+    start = datetime.combine(date_from, time.min, tzinfo=VN_TZ)
+    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=VN_TZ)
+    rows = (
+        out_of_hours(Dossier.objects.filter(_received_at_agency(agency)))
+        .filter(received_at__gte=start, received_at__lt=end, received_by__isnull=False)
+        .values("received_by")
+        .annotate(n=Count("id"))
+    )
+    return {row["received_by"]: row["n"] for row in rows}
