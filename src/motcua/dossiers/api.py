@@ -61,6 +61,11 @@ ERRORS = {
     403: OpenApiResponse(s.ErrorSerializer, "Không có quyền."),
     404: OpenApiResponse(s.ErrorSerializer, "Không tìm thấy (hoặc không được xem)."),
     409: OpenApiResponse(s.ErrorSerializer, "Xung đột trạng thái hoặc phiên bản."),
+    429: OpenApiResponse(
+        s.ErrorSerializer,
+        "Quá nhiều yêu cầu: auth.throttled (khóa sai) hoặc client.rate_limited "
+        "(hệ thống tích hợp vượt giới hạn mỗi phút); chờ theo Retry-After.",
+    ),
 }
 
 
@@ -495,7 +500,9 @@ class DossierFileDownloadView(APIView):
             (200, "image/jpeg"): OpenApiTypes.BINARY,
             (200, "image/png"): OpenApiTypes.BINARY,
             401: ERRORS[401],
+            403: ERRORS[403],
             404: ERRORS[404],
+            429: ERRORS[429],
         },
     )
     def get(self, request: Request, code: str, file_id: int) -> FileResponse:

@@ -263,7 +263,7 @@ class ProcedureAgenciesView(generics.ListAPIView):
 
 @extend_schema(
     summary="Lĩnh vực thủ tục hành chính",
-    responses={200: PublicFieldSerializer(many=True)},
+    responses={200: PublicFieldSerializer(many=True), 400: ErrorSerializer},
     tags=["Danh mục thủ tục công khai"],
 )
 class FieldListView(generics.ListAPIView):

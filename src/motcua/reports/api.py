@@ -164,6 +164,11 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, "Tham số không hợp lệ."),
     401: OpenApiResponse(ErrorSerializer, "Chưa đăng nhập."),
     403: OpenApiResponse(ErrorSerializer, "Không có quyền xem số liệu cơ quan này."),
+    429: OpenApiResponse(
+        ErrorSerializer,
+        "Quá nhiều yêu cầu (auth.throttled, client.rate_limited); chờ theo "
+        "Retry-After.",
+    ),
 }
 
 
