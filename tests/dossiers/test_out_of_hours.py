@@ -92,3 +92,18 @@ def test_the_count_per_officer_over_a_period(world):
     assert out_of_hours_counts(world.ward, date(2026, 3, 14), date(2026, 3, 14)) == {
         world.reception.pk: 1
     }
+
+
+def test_the_count_per_officer_and_month_for_the_staff_page(world):
+    from motcua.agencies.models import Agency
+    from motcua.letters.selectors import out_of_hours_by_month
+
+    world.receive(vn(2026, 3, 31, 23, 30))  # still March in Vietnam
+    world.receive(vn(2026, 4, 4, 9))  # Saturday in April
+    world.receive(vn(2026, 4, 6, 9))  # Monday 09:00: inside
+    agencies = Agency.objects.filter(pk=world.ward.pk)
+    counts = out_of_hours_by_month(agencies, vn(2026, 3, 1, 0), vn(2026, 5, 1, 0))
+    assert counts == {
+        (world.reception.pk, (2026, 3)): 1,
+        (world.reception.pk, (2026, 4)): 1,
+    }

@@ -3,13 +3,15 @@ working hours per officer (the flag the reception service sets)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
 
 from motcua.core.dates import local
+from motcua.deadlines.engine import VN_TZ
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
 
@@ -80,10 +82,6 @@ def _received_at_agency(agency: Any) -> Q:
 def out_of_hours_counts(agency: Any, date_from: date, date_to: date) -> dict[int, int]:
     """``{officer id: receptions outside working hours}`` of ``agency`` whose
     reception day (Vietnam time) is in ``[date_from, date_to]``."""
-    from datetime import datetime, time, timedelta
-
-    from motcua.deadlines.engine import VN_TZ
-
     start = datetime.combine(date_from, time.min, tzinfo=VN_TZ)
     end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=VN_TZ)
     rows = (
@@ -93,3 +91,28 @@ def out_of_hours_counts(agency: Any, date_from: date, date_to: date) -> dict[int
         .annotate(n=Count("id"))
     )
     return {row["received_by"]: row["n"] for row in rows}
+
+
+def out_of_hours_by_month(
+    agencies: Any, start: datetime, end: datetime
+) -> dict[tuple[int, tuple[int, int]], int]:
+    """``{(officer id, (year, month)): receptions outside working hours}`` at
+    the desks of ``agencies`` (a queryset or list) with ``start <= received_at
+    < end``; the month in Vietnam time (the staff page's rows)."""
+    rows = (
+        out_of_hours(
+            Dossier.objects.filter(
+                Q(received_by_agency__in=agencies)
+                | Q(received_by_agency__isnull=True, agency__in=agencies)
+            )
+        )
+        .filter(received_at__gte=start, received_at__lt=end, received_by__isnull=False)
+        .values_list("received_by", "received_at")
+    )
+    counts: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
+    for officer, at in rows:
+        if at is None:  # pragma: no cover - filtered above
+            continue
+        day = local(at)
+        counts[(officer, (day.year, day.month))] += 1
+    return dict(counts)
