@@ -85,3 +85,41 @@ class TwoFactorSessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
+
+
+# Integer bounds that come from the database's column types, not from a rule:
+# Django gives model integer fields the range of the column (SQLite: 64 bits for
+# every integer, PostgreSQL: 16/32/64 bits), so the same code would document
+# two schemas. Register in SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"].
+_STORAGE_MAXIMA = frozenset({32767, 2147483647, 9223372036854775807})
+_STORAGE_MINIMA = frozenset({-32768, -2147483648, -9223372036854775808})
+_INT64 = (9223372036854775807, -9223372036854775808)
+
+
+def _neutral(node: Any) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _neutral(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "integer":
+        removed = []
+        if node.get("maximum") in _STORAGE_MAXIMA:
+            removed.append(node.pop("maximum"))
+        if node.get("minimum") in _STORAGE_MINIMA:
+            removed.append(node.pop("minimum"))
+        if node.get("format") == "int64" and any(v in _INT64 for v in removed):
+            node.pop("format")
+    for value in node.values():
+        _neutral(value)
+
+
+def neutral_integer_bounds(
+    result: dict[str, Any], generator: Any = None, request: Any = None, **kwargs: Any
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: drop the integer bounds that only
+    say how wide the database column is, so SQLite and PostgreSQL generate the
+    same schema. Idempotent."""
+    _neutral(result)
+    return result
