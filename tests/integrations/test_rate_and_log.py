@@ -169,3 +169,39 @@ def test_the_command_refuses_bad_input_in_vietnamese(db):
         call_command("integration_client", "create", "X", "--agency", "000.99.99.H99")
     with pytest.raises(CommandError, match="Không có hệ thống"):
         call_command("integration_client", "issue", "Không tồn tại")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_never_pass_the_rate_limit(make_client):
+    """Twelve threads with their own connections, three requests each, from
+    the very first one (the window row does not exist yet): exactly the limit
+    goes through."""
+    import threading
+
+    from django.db import connections
+
+    from motcua.integrations import access
+
+    client = make_client(rate_limit=10)
+    results: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(12)
+
+    def call() -> None:
+        try:
+            barrier.wait()
+            for _ in range(3):
+                wait = access.take_request(client, now=MON)
+                with lock:
+                    results.append(wait)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 36
+    assert results.count(0) == 10
