@@ -10,6 +10,7 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.citizens.access import citizen_required
@@ -27,7 +28,7 @@ RELATED = ("agency", "procedure", "applicant", "signed_by")
 
 
 def _not_found(request: HttpRequest, message: str = "") -> HttpResponse:
-    text = message or "Không tìm thấy thư hoặc bạn không có quyền xem."
+    text = message or _("Không tìm thấy thư hoặc bạn không có quyền xem.")
     return render(request, "letters/error.html", {"message": text}, status=404)
 
 
