@@ -69,6 +69,9 @@ def test_an_administrator_creates_a_client_issues_a_key_and_revokes_it(admin_cli
     )
     with world.at(MON):
         assert api(key).get("/api/v1/dossiers/").json()["code"] == "client.revoked"
+    # Revoked, never deleted: the history and the read log name its account.
+    delete = admin_client.get(f"/admin/integrations/client/{client.pk}/delete/")
+    assert delete.status_code == 403
 
 
 def test_the_admin_refuses_a_write_group_for_a_read_client(admin_client):

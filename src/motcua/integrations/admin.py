@@ -77,6 +77,10 @@ class ClientAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "is_active", "created_at", "created_by", "revoked_at"]
     actions = ["issue_credential", "revoke_client"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Revoked, never deleted: the history and the read log name its account.
+        return False
+
     @admin.display(description=_("dùng lần cuối"))
     def last_used(self, obj: Client) -> str:
         last = selectors.last_used_at(obj)
