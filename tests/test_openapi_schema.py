@@ -102,3 +102,16 @@ def test_every_error_answer_uses_the_house_error_body():
     error = schema["components"]["schemas"]["Error"]
     assert set(error["properties"]) == {"code", "message", "fields"}
     assert error["required"] == ["code", "message"]
+
+
+def test_every_parameter_is_described():
+    schema = generated()
+    bare = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if not parameter.get("description")
+    ]
+    assert not bare, bare

@@ -93,6 +93,14 @@ class AgencyListView(ListAPIView):
 
 @extend_schema(
     tags=["agencies"],
+    parameters=[
+        OpenApiParameter(
+            "code",
+            str,
+            OpenApiParameter.PATH,
+            description="Mã cơ quan (QCVN 102:2016), ví dụ 000.01.01.H17.",
+        )
+    ],
     responses={200: AgencySerializer, 404: ErrorSerializer},
 )
 class AgencyDetailView(RetrieveAPIView):

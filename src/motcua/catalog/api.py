@@ -136,6 +136,14 @@ class ProcedureListView(generics.ListAPIView):
 @extend_schema(
     summary="Một thủ tục hành chính",
     description="Phiên bản có hiệu lực hôm nay của thủ tục mang mã `code`.",
+    parameters=[
+        OpenApiParameter(
+            "code",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            description="Mã thủ tục trong CSDL quốc gia, ví dụ 1.001193.",
+        )
+    ],
     responses={200: ProcedureSerializer, 404: ErrorSerializer},
 )
 class ProcedureDetailView(generics.RetrieveAPIView):

@@ -87,9 +87,18 @@ class DueView(APIView):
             "`start` không có múi giờ được hiểu là giờ Việt Nam."
         ),
         parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATETIME, required=True),
             OpenApiParameter(
-                "unit", OpenApiTypes.STR, required=True, enum=[u.value for u in Unit]
+                "start",
+                OpenApiTypes.DATETIME,
+                required=True,
+                description="Thời điểm tiếp nhận (ISO 8601; không múi giờ: giờ VN).",
+            ),
+            OpenApiParameter(
+                "unit",
+                OpenApiTypes.STR,
+                required=True,
+                enum=[u.value for u in Unit],
+                description="Đơn vị thời hạn giải quyết.",
             ),
             OpenApiParameter(
                 "duration",
@@ -151,7 +160,9 @@ class DaysView(APIView):
             "không được liệt kê."
         ),
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter(
+                "year", OpenApiTypes.INT, required=True, description="Năm, 2000–2100."
+            ),
             AGENCY_PARAM,
         ],
         responses={200: YearSerializer, 400: ErrorSerializer, 404: ErrorSerializer},

@@ -101,6 +101,21 @@ def _visible(request: Request, code: str) -> Dossier:
 
 
 # ------------------------------------------------------------------ list, create
+DOSSIER_CODE = OpenApiParameter(
+    "code",
+    str,
+    OpenApiParameter.PATH,
+    description="Mã hồ sơ, ví dụ 000.01.01.H17-250602-0001.",
+)
+FILE_ID = OpenApiParameter(
+    "file_id", int, OpenApiParameter.PATH, description="Mã tệp (id trong files)."
+)
+DOWNLOAD_FORMAT = OpenApiParameter(
+    "format",
+    str,
+    enum=["download", "json"],
+    description="Không cần gửi: tệp được trả về với mọi Accept; lỗi luôn là JSON.",
+)
 LIST_PARAMETERS = [
     OpenApiParameter("agency", str, description="Mã cơ quan tiếp nhận."),
     OpenApiParameter(
@@ -111,7 +126,12 @@ LIST_PARAMETERS = [
     ),
     OpenApiParameter("procedure", str, description="Mã thủ tục (CSDL quốc gia)."),
     OpenApiParameter("field", str, description="Mã lĩnh vực."),
-    OpenApiParameter("channel", str, enum=["direct", "online", "postal"]),
+    OpenApiParameter(
+        "channel",
+        str,
+        enum=["direct", "online", "postal"],
+        description="Kênh nộp: trực tiếp, trực tuyến, bưu chính.",
+    ),
     OpenApiParameter(
         "assignee", str, description="Tên đăng nhập cán bộ đang xử lý, hoặc «me»."
     ),
@@ -132,7 +152,12 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "q", str, description="Tìm theo mã hồ sơ và tên người nộp (không dấu)."
     ),
-    OpenApiParameter("ordering", str, enum=["-id", "due_at"]),
+    OpenApiParameter(
+        "ordering",
+        str,
+        enum=["-id", "due_at"],
+        description="Mới nhất trước (-id, mặc định) hoặc hạn sớm nhất trước.",
+    ),
     OpenApiParameter("cursor", str, description="Con trỏ trang sau (next_cursor)."),
     OpenApiParameter(
         "limit",
@@ -310,6 +335,7 @@ class DossierDetailView(APIView):
         tags=["dossiers"],
         operation_id="dossiers_retrieve",
         summary="Chi tiết hồ sơ",
+        parameters=[DOSSIER_CODE],
         responses={200: s.DossierDetailSerializer, **ERRORS},
     )
     def get(self, request: Request, code: str) -> Response:
@@ -409,13 +435,14 @@ def _action_view(action: str) -> type[DossierActionView]:
         description=f"{label} (thao tác «{action}»).",
         request=spec.serializer,
         parameters=[
+            DOSSIER_CODE,
             OpenApiParameter(
                 "If-Match",
                 str,
                 OpenApiParameter.HEADER,
                 description='Phiên bản hồ sơ đã đọc (ETag), ví dụ "3"; '
                 "khác phiên bản hiện tại → 409 dossier.changed.",
-            )
+            ),
         ],
         responses={200: s.DossierDetailSerializer, **ERRORS},
     )
@@ -468,6 +495,7 @@ class DossierFileUploadView(APIView):
         operation_id="dossiers_files_upload",
         summary="Đính kèm tệp",
         request={"multipart/form-data": s.DossierFileUploadSerializer},
+        parameters=[DOSSIER_CODE],
         responses={201: s.DossierFileSerializer, **ERRORS},
     )
     def post(self, request: Request, code: str) -> Response:
@@ -495,6 +523,7 @@ class DossierFileDownloadView(APIView):
         tags=["dossier files"],
         operation_id="dossiers_files_download",
         summary="Tải tệp về",
+        parameters=[DOSSIER_CODE, FILE_ID, DOWNLOAD_FORMAT],
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "image/jpeg"): OpenApiTypes.BINARY,

@@ -160,10 +160,25 @@ def _drafts(request: Request) -> QuerySet[Draft]:
 
 
 # ------------------------------------------------------------ views
+DRAFT_ID = OpenApiParameter(
+    "draft_id", int, OpenApiParameter.PATH, description="Mã hồ sơ đang soạn."
+)
+DRAFT_FILE_ID = OpenApiParameter(
+    "file_id", int, OpenApiParameter.PATH, description="Mã tệp của hồ sơ đang soạn."
+)
+PROCEDURE_CODE = OpenApiParameter(
+    "code",
+    str,
+    OpenApiParameter.PATH,
+    description="Mã thủ tục trong CSDL quốc gia, ví dụ 1.001193.",
+)
+
+
 class EFormView(CitizenView):
     @extend_schema(
         tags=["citizen"],
         operation_id="citizen_online_eform",
+        parameters=[PROCEDURE_CODE],
         summary="Tờ khai điện tử và thành phần hồ sơ của một thủ tục",
         responses={200: OnlineEFormSerializer, **ERRORS},
     )
@@ -243,6 +258,7 @@ class DraftDetailView(CitizenView):
     @extend_schema(
         tags=["citizen"],
         operation_id="citizen_online_drafts_retrieve",
+        parameters=[DRAFT_ID],
         summary="Một hồ sơ đang soạn",
         responses={200: OnlineDraftSerializer, **ERRORS},
     )
@@ -254,6 +270,7 @@ class DraftDetailView(CitizenView):
     @extend_schema(
         tags=["citizen"],
         operation_id="citizen_online_drafts_update",
+        parameters=[DRAFT_ID],
         summary="Sửa hồ sơ đang soạn (chỉ các phần gửi lên)",
         request=OnlineDraftWriteSerializer,
         responses={200: OnlineDraftSerializer, **ERRORS},
@@ -271,6 +288,7 @@ class DraftDetailView(CitizenView):
     @extend_schema(
         tags=["citizen"],
         operation_id="citizen_online_drafts_destroy",
+        parameters=[DRAFT_ID],
         summary="Xóa hồ sơ đang soạn",
         responses={204: None, **ERRORS},
     )
@@ -285,6 +303,7 @@ class DraftFilesView(CitizenView):
     @extend_schema(
         tags=["citizen"],
         operation_id="citizen_online_draft_files_create",
+        parameters=[DRAFT_ID],
         summary="Tải lên một tệp cho một giấy tờ của hồ sơ đang soạn",
         request={"multipart/form-data": OnlineFileUploadSerializer},
         responses={201: OnlineDraftFileSerializer, **ERRORS},
@@ -313,6 +332,7 @@ class DraftFileView(CitizenView):
     @extend_schema(
         tags=["citizen"],
         operation_id="citizen_online_draft_files_destroy",
+        parameters=[DRAFT_ID, DRAFT_FILE_ID],
         summary="Bỏ một tệp của hồ sơ đang soạn",
         responses={204: None, **ERRORS},
     )
@@ -333,13 +353,14 @@ class DraftSubmitView(CitizenView):
         summary="Nộp hồ sơ đang soạn",
         request=None,
         parameters=[
+            DRAFT_ID,
             OpenApiParameter(
                 "Idempotency-Key",
                 str,
                 OpenApiParameter.HEADER,
                 required=True,
                 description="Khóa chống nộp trùng khi gửi lại (1–100 ký tự ASCII).",
-            )
+            ),
         ],
         responses={
             201: OnlineSubmittedSerializer,

@@ -68,11 +68,17 @@ class IpnView(APIView):
         summary="Thông báo kết quả thanh toán từ cổng (IPN)",
         parameters=[
             OpenApiParameter(
+                "provider",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Tên cổng thanh toán đã cấu hình, ví dụ vnpay.",
+            ),
+            OpenApiParameter(
                 "vnp_*",
                 OpenApiTypes.STR,
                 OpenApiParameter.QUERY,
                 description="Các trường cổng thanh toán gửi, có chữ ký vnp_SecureHash",
-            )
+            ),
         ],
         responses={200: IpnAnswerSerializer, 404: ErrorSerializer},
         tags=["payments"],
@@ -94,6 +100,14 @@ class StatusView(APIView):
     @extend_schema(
         operation_id="payments_status",
         summary="Tình trạng nộp phí của hồ sơ theo mã tra cứu (token của mã QR)",
+        parameters=[
+            OpenApiParameter(
+                "token",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Mã tra cứu của hồ sơ (trong mã QR thanh toán).",
+            )
+        ],
         responses={200: PaymentStatusSerializer, 404: ErrorSerializer},
         tags=["payments"],
     )

@@ -40,6 +40,12 @@ from .catalogue import (
 from .catalogue_forms import offering_agencies
 
 PUBLIC: dict[str, Any] = {"authentication_classes": [], "permission_classes": []}
+PROCEDURE_CODE = OpenApiParameter(
+    "code",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Mã thủ tục trong CSDL quốc gia, ví dụ 1.001193.",
+)
 
 
 def _absolute(request: Request | None, path: str) -> str:
@@ -232,6 +238,7 @@ class ProcedureSearchView(generics.ListAPIView):
         "trình tự, thời hạn theo kênh nộp, phí, căn cứ pháp lý, nơi nộp (địa chỉ, "
         "giờ làm việc) và cách nộp trực tuyến."
     ),
+    parameters=[PROCEDURE_CODE],
     responses={200: PublicProcedureDetailSerializer, 404: ErrorSerializer},
     tags=["Danh mục thủ tục công khai"],
 )
@@ -247,6 +254,7 @@ class ProcedureDetailView(generics.RetrieveAPIView):
 @extend_schema(
     summary="Cơ quan thực hiện một thủ tục",
     description="Nơi nộp hồ sơ: địa chỉ, điện thoại và giờ làm việc.",
+    parameters=[PROCEDURE_CODE],
     responses={200: PublicAgencySerializer(many=True), 404: ErrorSerializer},
     tags=["Danh mục thủ tục công khai"],
 )

@@ -152,7 +152,12 @@ QUERY = [
         description="Gồm số liệu của các đơn vị trực thuộc (mặc định: có, nếu "
         "cơ quan có đơn vị trực thuộc và người dùng xem được tất cả)",
     ),
-    OpenApiParameter("group_by", str, enum=["field", "procedure"]),
+    OpenApiParameter(
+        "group_by",
+        str,
+        enum=["field", "procedure"],
+        description="Dòng theo lĩnh vực (mặc định) hoặc theo thủ tục",
+    ),
     OpenApiParameter(
         "unit",
         str,
@@ -210,10 +215,22 @@ class Bieu06DossiersView(APIView):
         operation_id="reports_bieu06_dossiers",
         parameters=[
             *QUERY,
-            OpenApiParameter("cell", str, required=True, enum=list(CELLS)),
+            OpenApiParameter(
+                "cell",
+                str,
+                required=True,
+                enum=list(CELLS),
+                description="Ô (cột) của Biểu 06 có các hồ sơ cần xem",
+            ),
             OpenApiParameter("key", str, description="Mã lĩnh vực / thủ tục của dòng"),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("limit", int),
+            OpenApiParameter(
+                "cursor", str, description="Con trỏ trang sau (next của trang trước)"
+            ),
+            OpenApiParameter(
+                "limit",
+                int,
+                description=f"Số hồ sơ mỗi trang: {DEFAULT_LIMIT}, tối đa {MAX_LIMIT}",
+            ),
         ],
         responses={200: CellPageSerializer, **ERRORS},
     )
