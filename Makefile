@@ -5,11 +5,14 @@
 #   make test      the whole test suite on SQLite, then on a throwaway PostgreSQL
 #   make lint      ruff (lint + format check), mypy and import rules (lint-imports)
 #   make bench     deadline engine benchmark
+#   make schema    regenerate docs/openapi.json (the API schema the tests compare)
 #
 # Variables: PYTEST_ARGS (extra pytest arguments, e.g. PYTEST_ARGS='-k due -x'),
 # TEST_DBS (databases for `make test`, default "sqlite postgres"),
 # DEMO_HOST (address of the demo web server, default 127.0.0.1:8000),
 # DEMO_GATEWAY_PORT (the demo's fake SMS/Zalo gateway, default 8099),
+# DEMO_IDP_PORT and DEMO_PAY_PORT (its VNeID-style sign-in and payment gateway,
+# default 8097 and 8098),
 # DEMO_WORKER (one more command run in the background beside the demo).
 
 SHELL := /bin/bash
@@ -43,7 +46,7 @@ DEMO_PAY := http://127.0.0.1:$(DEMO_PAY_PORT)
 DEMO_SMS_QUIET_HOURS ?=
 DEMO_WORKER ?=
 
-.PHONY: help install system-deps test-system-deps vendor-js demo test lint bench
+.PHONY: help install system-deps test-system-deps vendor-js demo test lint bench schema
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -119,6 +122,12 @@ demo: install
 		echo "demo: $(DEMO_WORKER) (pid $$!)"; \
 	fi; \
 	env -u DATABASE_URL $(MOTCUA) runserver $(DEMO_HOST) --noreload
+
+# The API schema committed in docs/openapi.json (tests/test_openapi_schema.py
+# compares it with the generated one): regenerate after changing an API.
+schema: install
+	MOTCUA_SECRET_KEY=build-only $(MOTCUA) spectacular --format openapi-json --lang vi \
+		--validate --fail-on-warn --file docs/openapi.json
 
 test: install test-system-deps
 	TEST_DBS='$(TEST_DBS)' tools/run-tests.sh $(PYTEST_ARGS)

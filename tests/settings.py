@@ -10,7 +10,3 @@ os.environ.setdefault("MOTCUA_VAR_DIR", tempfile.mkdtemp(prefix="motcua-pytest-"
 from motcua.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-# Issue 13 item 5 (helper H): the letters app, until config/settings.py lists it.
-if "motcua.letters" not in INSTALLED_APPS:  # noqa: F405
-    INSTALLED_APPS = [*INSTALLED_APPS, "motcua.letters"]  # noqa: F405

@@ -106,6 +106,7 @@ def objects(world: World) -> dict[str, Any]:
             f"feedback_staff:{name}": feedback.pk
             for name in ("detail", "assign", "answer", "publish", "unpublish")
         },
+        "evaluation:followup": None,  # no follow-up in this walk: 404 refuses
         "code": dossier.code,
         "file_id": item.pk,
         "dossier_id": dossier.pk,

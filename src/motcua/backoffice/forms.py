@@ -255,7 +255,7 @@ class ApproveForm(NoteForm):
 class ReturnForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Hình thức trả"),
-        choices=Dossier.ReturnMethod.choices,
+        choices=Dossier.RETURN_WITHOUT_VISIT,
         initial=Dossier.ReturnMethod.DESK,
     )
     is_applicant = forms.TypedChoiceField(

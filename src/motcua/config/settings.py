@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "motcua.online",  # issue 12: online submission, drafts, e-forms
     "motcua.payments",  # issue 12: online payment providers
     "motcua.feedback",  # issue 13: phản ánh, kiến nghị
+    "motcua.letters",  # issue 13: letters issued with results
     "motcua.demo",
 ]
 
@@ -121,6 +122,8 @@ MIDDLEWARE = [
     # security: no page but sign-in until the second factor where required
     "motcua.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # issue 14: the integration clients' request log (no path, no query string)
+    "motcua.integrations.middleware.ClientRequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.config.urls"
@@ -377,6 +380,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Integer bounds that only give the column width differ between SQLite and
+    # PostgreSQL; dropped so docs/openapi.json is the same on both.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "motcua.core.schema.neutral_integer_bounds",
+    ],
     # Several models name a choice set "level": one schema name each.
     "ENUM_NAME_OVERRIDES": {
         "AgencyLevelEnum": "motcua.agencies.models.Agency.Level",

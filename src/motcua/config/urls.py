@@ -42,6 +42,7 @@ urlpatterns = [
     path("nop-ho-so/", include("motcua.online.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("phan-anh/", include("motcua.feedback.urls")),
+    path("thu-gui-kem/", include("motcua.letters.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

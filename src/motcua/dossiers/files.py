@@ -8,65 +8,28 @@ written; the row and the stored file are written together or not at all.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 
 from motcua.core import clock
 from motcua.core.errors import DomainError
 
-from . import permissions, services
+from . import permissions, services, uploads
 from .models import Dossier, DossierComponent, DossierFile
 from .workflow import Action
 
 log = logging.getLogger(__name__)
 
 KINDS = (DossierFile.Kind.SCAN, DossierFile.Kind.RESULT)
-# Magic numbers → (content type, extension).
-SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
-CHUNK = 64 * 1024
-
-
-def detect_type(head: bytes) -> tuple[str, str] | None:
-    """``(content type, extension)`` from a file's first bytes, if accepted."""
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
-
-
-def _sha256_and_size(stream: IO[bytes]) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    stream.seek(0)
-    while chunk := stream.read(CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    stream.seek(0)
-    return digest.hexdigest(), size
-
-
-def _check_size(size: int) -> None:
-    limit = settings.MOTCUA_MAX_UPLOAD_BYTES
-    if size > limit:
-        megabytes = f"{limit / (1024 * 1024):.1f}".replace(".", ",")
-        raise DomainError("file.too_large", f"Tệp quá lớn: tối đa {megabytes} MB.")
-    if size == 0:
-        raise DomainError("file.empty", "Tệp rỗng.")
-
-
-def _clean_name(name: str) -> str:
-    base = (name or "").replace("\x00", "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = base.strip()
-    return (base or "tep")[:255]
+# The upload rules live in ``uploads`` (shared with the other apps' files).
+detect_type = uploads.detect_type
+_sha256_and_size = uploads.sha256_and_size
+_check_size = uploads.check_size
+_clean_name = uploads.clean_name
 
 
 @transaction.atomic

@@ -138,6 +138,14 @@ class Dossier(models.Model):
         # HomeVisit record written by the same action
         HOME = "home", _("Tại nhà")
 
+    # Methods chosen without a home-visit record (the dossier page's action and
+    # the API); "tại nhà" is the return desk's own form, with its record.
+    RETURN_WITHOUT_VISIT = (
+        (ReturnMethod.DESK.value, ReturnMethod.DESK.label),
+        (ReturnMethod.POST.value, ReturnMethod.POST.label),
+        (ReturnMethod.ONLINE.value, ReturnMethod.ONLINE.label),
+    )
+
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT
     )

@@ -290,7 +290,7 @@ class DossierFinishSerializer(DossierActionSerializer):
 
 class DossierReturnResultSerializer(DossierActionSerializer):
     method = serializers.ChoiceField(
-        choices=Dossier.ReturnMethod.choices, default=Dossier.ReturnMethod.DESK
+        choices=Dossier.RETURN_WITHOUT_VISIT, default=Dossier.ReturnMethod.DESK
     )
     to_name = _text(max_length=255)
     to_id_number = _text(max_length=32)

@@ -27,6 +27,7 @@ from motcua.deadlines.services import calendar_for
 from motcua.dossiers import timing
 from motcua.dossiers.models import Dossier, Event, Step
 from motcua.dossiers.workflow import Action
+from motcua.letters.selectors import out_of_hours_by_month
 
 from .models import Rating
 from .periods import Period
@@ -91,6 +92,7 @@ class OfficerMonth:
     working: timedelta = timedelta(0)
     ratings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     reminded: int = 0  # leaders' reminders addressed to the officer
+    after_hours: int = 0  # receptions outside working hours (issue 13)
 
     def add_step(self, dossier_id: int, found: str, working: timedelta) -> None:
         """One ended step, with its ``timing.step_timing`` (``""``: none)."""
@@ -180,10 +182,23 @@ def staff_performance(agencies: QuerySet[Agency], period: Period) -> list[Office
             if officer is not None:
                 row(officer, _month(at)).ratings[level] += 1
     _count_reminders(agencies, period, row)
+    _count_after_hours(agencies, period, row)
     users = get_user_model().objects.in_bulk({k[0] for k in rows})
     for r in rows.values():
         r.user = users.get(r.user)
     return sorted(rows.values(), key=lambda r: (r.month, str(r.user)))
+
+
+def _count_after_hours(
+    agencies: QuerySet[Agency],
+    period: Period,
+    row: Callable[[int, Month], OfficerMonth],
+) -> None:
+    """Receptions outside working hours («làm hết việc chứ không làm hết
+    giờ») by the officer who received, in the month received."""
+    after = out_of_hours_by_month(agencies, period.start, period.end)
+    for (officer, month), n in after.items():
+        row(officer, month).after_hours += n
 
 
 def _count_reminders(

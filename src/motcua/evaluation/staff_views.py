@@ -27,6 +27,7 @@ from motcua.agencies.selectors import memberships, visible_agencies
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import writes_anywhere
 from motcua.dossiers.workflow import Status
 from motcua.privacy.services import record_counts, record_read
 
@@ -94,7 +95,18 @@ def _counter_rows(agency: Agency) -> list[dict[str, Any]]:
     ]
 
 
+def _writer_only(request: HttpRequest) -> None:
+    """A reader (a monitor) writes nothing here, whatever it posts."""
+    if not writes_anywhere(request.user):
+        raise DomainError(
+            "auth.forbidden",
+            "Vai trò của bạn chỉ được xem, không được ghi.",
+            status=403,
+        )
+
+
 def _counters_post(request: HttpRequest, agency: Agency) -> None:
+    _writer_only(request)
     action = request.POST.get("action", "")
     if action == "duty_start":
         counter = Counter.objects.filter(
@@ -270,6 +282,7 @@ def held_page(request: HttpRequest) -> HttpResponse:
     visible = visible_agencies(request.user)
     rows = followups.held_ratings(request.user, visible)
     if request.method == "POST":
+        _writer_only(request)
         rating = rows.filter(pk=_int(request.POST.get("rating"))).first()
         if rating is None:
             raise DomainError(

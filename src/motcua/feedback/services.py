@@ -26,12 +26,10 @@ from motcua.core.errors import DomainError
 from motcua.core.names import display_name
 from motcua.deadlines.engine import VN_TZ, Unit
 from motcua.deadlines.services import calendar_for
-from motcua.dossiers.files import (
-    _check_size,
-    _clean_name,
-    _sha256_and_size,
-    detect_type,
-)
+from motcua.dossiers.uploads import check_size as _check_size
+from motcua.dossiers.uploads import clean_name as _clean_name
+from motcua.dossiers.uploads import detect_type
+from motcua.dossiers.uploads import sha256_and_size as _sha256_and_size
 from motcua.security import throttle
 from motcua.security.throttle import HOUR, Policy
 

@@ -16,6 +16,7 @@ from motcua.catalog.models import Component, ProcedureVersion
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.dossiers import files as file_ops
+from motcua.dossiers import uploads as file_rules
 from motcua.dossiers.models import Dossier
 
 from .models import Draft, DraftFile
@@ -45,9 +46,9 @@ def check_one(upload: Any) -> tuple[str, str, int]:
     """``(content type, extension, size)`` of an accepted upload, or the
     ``DomainError`` of ``dossiers.files`` (type by content, size)."""
     size = int(getattr(upload, "size", 0) or 0)
-    file_ops._check_size(size)  # the one size rule of dossier files
+    file_rules.check_size(size)  # the one size rule of dossier files
     upload.seek(0)
-    detected = file_ops.detect_type(upload.read(16))
+    detected = file_rules.detect_type(upload.read(16))
     upload.seek(0)
     if detected is None:
         raise DomainError(
@@ -112,7 +113,7 @@ def _store_one(draft: Draft, item: Checked) -> None:
     row = DraftFile(
         draft=draft,
         component=item.component,
-        original_name=file_ops._clean_name(getattr(item.upload, "name", "")),
+        original_name=file_rules.clean_name(getattr(item.upload, "name", "")),
         content_type=item.content_type,
         size=item.size,
         uploaded_at=clock.now(),

@@ -87,7 +87,8 @@ class HomeReturnForm(forms.Form):
     )
 
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="tai-nha", **kwargs)
+        kwargs.setdefault("prefix", "tai-nha")
+        super().__init__(*args, **kwargs)
         users = get_user_model().objects.filter(
             is_active=True, memberships__agency_id=dossier.agency_id
         )

@@ -19,6 +19,7 @@ from motcua.core.errors import Conflict, DomainError
 from motcua.law.procedure import stop_at_request
 
 from .. import steps as step_ops
+from .. import uploads
 from ..models import Dossier, DossierFile, HomeVisit, Step
 from ._common import A, _begin, _invalid, _require_text, _settle
 
@@ -170,16 +171,14 @@ def _check_visit_facts(visit: HomeVisitInput) -> None:
 
 
 def _check_receipt(upload: Any) -> None:
-    from .. import files
-
     if upload is None:
         raise _invalid(
             "dossier.home_visit_receipt",
             "Cần tải lên bản chụp giấy biên nhận có chữ ký của người nhận.",
         )
-    files._check_size(int(getattr(upload, "size", 0) or 0))
+    uploads.check_size(int(getattr(upload, "size", 0) or 0))
     upload.seek(0)
-    if files.detect_type(upload.read(16)) is None:
+    if uploads.detect_type(upload.read(16)) is None:
         raise DomainError(
             "file.invalid_type",
             "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).",
@@ -196,17 +195,16 @@ def _write_home_visit(
 ) -> dict[str, Any]:
     """The receipt file and the visit row; the history payload (no address or
     receiver's name: those stay on the row)."""
-    from .. import files
 
     upload = visit.receipt
     upload.seek(0)
-    content_type, extension = files.detect_type(upload.read(16)) or ("", "")
-    sha256, size = files._sha256_and_size(upload)
-    files._check_size(size)
+    content_type, extension = uploads.detect_type(upload.read(16)) or ("", "")
+    sha256, size = uploads.sha256_and_size(upload)
+    uploads.check_size(size)
     receipt = DossierFile(
         dossier=dossier,
         kind=DossierFile.Kind.OTHER,
-        original_name=files._clean_name(getattr(upload, "name", "")),
+        original_name=uploads.clean_name(getattr(upload, "name", "")),
         content_type=content_type,
         size=size,
         sha256=sha256,
