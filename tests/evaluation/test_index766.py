@@ -112,3 +112,35 @@ def test_the_worlds_june_index_by_hand():
     # catalogue indicators have data there
     other = by_unit[e.world.other_ward.pk]
     assert other.max == D(16) and other.score == D("0.00")
+
+
+@pytest.mark.django_db
+def test_online_payment_is_the_share_of_fees_paid_through_a_gateway():
+    """Three dossiers pay their fee in June 2025: one online through the
+    gateway, two at the desk → 1/3 = 33.33 % of the 50 % target × 10 points."""
+    from motcua.dossiers import services
+    from tests.dossiers.builders import build_world
+
+    world = build_world(fee=50000)
+    paid = []
+    for day in (2, 3, 4):
+        dossier = world.processing(vn(2025, 6, day, 9))
+        with world.at(vn(2025, 6, day, 10)):
+            paid.append(services.dossier_request_payment(world.specialist, dossier))
+    with world.at(vn(2025, 6, 5, 9)):
+        services.dossier_record_online_payment(
+            paid[0],
+            provider="vnpay",
+            reference="TT250605A",
+            amount=50000,
+            paid_at=vn(2025, 6, 5, 9),
+        )
+        for dossier in paid[1:]:
+            services.dossier_record_payment(world.reception, dossier)
+    rows = ix.rate_online_payment(subtree(world.city), month(2025, 6))
+    assert rows == {(world.ward.pk, (2025, 6)): ix.Measure(D(1), D(3))}
+    report = ix.index_report(world.city, subtree(world.city), month(2025, 6))
+    scores = {
+        i.indicator.code: i.score for g in report.total.groups for i in g.indicators
+    }
+    assert scores["4.1"] == D("6.67")  # 33.33 / 50 × 10

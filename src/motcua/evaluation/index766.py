@@ -25,7 +25,8 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import in_force_at
 from motcua.deadlines.engine import VN_TZ
-from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.models import Dossier, DossierFile, Event
+from motcua.dossiers.workflow import Action
 
 from .models import IndexGroup, IndexIndicator, Rating
 from .periods import Period
@@ -232,6 +233,23 @@ def rate_online_dossiers(agencies: QuerySet[Agency], period: Period) -> Rows:
     )  # fmt: skip
 
 
+def rate_online_payment(agencies: QuerySet[Agency], period: Period) -> Rows:
+    """Dossiers whose fees were paid in the period (by ``paid_at``): the share
+    paid online, through a payment gateway — their ``record_payment`` event
+    carries ``online`` (``dossiers.services.dossier_record_online_payment``)."""
+    online = Event.objects.filter(
+        dossier_id=OuterRef("pk"), action=Action.RECORD_PAYMENT, payload__online=True
+    )
+    paid = _dossiers(agencies).filter(payment_status=Dossier.Payment.PAID)
+    return _grouped(
+        paid.annotate(paid_online=Exists(online)),
+        "paid_at",
+        period,
+        Q(paid_online=True),
+        None,
+    )
+
+
 def rate_digitised_dossiers(agencies: QuerySet[Agency], period: Period) -> Rows:
     scans = DossierFile.objects.filter(
         dossier_id=OuterRef("pk"), kind=DossierFile.Kind.SCAN
@@ -315,7 +333,7 @@ RATES: dict[str, RateFn] = {
     "processing_time": rate_processing_time,
     "online_procedures": rate_online_procedures,
     "online_dossiers": rate_online_dossiers,
-    "online_payment": rate_not_measured,
+    "online_payment": rate_online_payment,
     "digitised_dossiers": rate_digitised_dossiers,
     "digitised_results": rate_digitised_results,
     "satisfaction": rate_satisfaction,
