@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -31,14 +30,15 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from motcua.core.errors import Conflict, DomainError
+from motcua.core.errors import DomainError
 from motcua.core.parsers import SafeJSONParser
 from motcua.privacy.services import record_read, record_reads
 
 from . import files as file_ops
 from . import serializers as s
 from . import services
-from .models import Dossier, IdempotentRequest
+from .idempotency import create_once
+from .models import Dossier
 from .permissions import require_write_on, require_writer
 from .selectors import (
     DEFAULT_LIMIT,
@@ -198,45 +198,6 @@ def _create(actor: Any, data: dict[str, Any]) -> Dossier:
     return services.dossier_receive(actor, data=dossier_input)
 
 
-def _replay(user: Any, key: str, digest: str) -> Dossier | None:
-    earlier = (
-        IdempotentRequest.objects.select_related("dossier")
-        .filter(user=user, key=key)
-        .first()
-    )
-    if earlier is None:
-        return None
-    if earlier.request_hash != digest:
-        raise Conflict(
-            "idempotency.mismatch",
-            "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; "
-            "hãy dùng khóa mới cho hồ sơ mới.",
-        )
-    return earlier.dossier
-
-
-def _create_once(
-    user: Any, key: str, digest: str, create: Callable[[], Dossier]
-) -> tuple[Dossier, bool]:
-    """Create once per (user, key): the key is recorded in the creation's
-    transaction; a concurrent twin loses on the unique key and replays."""
-    found = _replay(user, key, digest)
-    if found is not None:
-        return found, True
-    try:
-        with transaction.atomic():
-            dossier = create()
-            IdempotentRequest.objects.create(
-                key=key, user=user, request_hash=digest, dossier=dossier
-            )
-    except IntegrityError:
-        found = _replay(user, key, digest)
-        if found is None:
-            raise
-        return found, True
-    return dossier, False
-
-
 class DossierListView(APIView):
     parser_classes = [SafeJSONParser]
 
@@ -317,7 +278,7 @@ class DossierListView(APIView):
         if key is None:
             return _detail(request, self._create(request).code, 201)
         digest = _request_hash(request.data)
-        dossier, replayed = _create_once(
+        dossier, replayed = create_once(
             request.user, key, digest, lambda: self._create(request)
         )
         response = _detail(request, dossier.code, 200 if replayed else 201)

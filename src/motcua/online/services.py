@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext
 
 from motcua.agencies.models import Agency
@@ -36,7 +36,8 @@ from motcua.dossiers.applicants import (
     ApplicantInput,
     clean_applicant,
 )
-from motcua.dossiers.models import Channel, Dossier, IdempotentRequest
+from motcua.dossiers.idempotency import create_once
+from motcua.dossiers.models import Channel, Dossier
 from motcua.portal.catalogue import can_submit_online
 
 from . import eform, uploads
@@ -325,39 +326,20 @@ def _request_hash(draft: Draft) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replay(user: Any, key: str, digest: str) -> Dossier | None:
-    earlier = IdempotentRequest.objects.filter(user=user, key=key).first()
-    if earlier is None:
-        return None
-    if earlier.request_hash != digest:
-        raise Conflict(
-            "idempotency.mismatch",
-            "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; "
-            "hãy dùng khóa mới cho hồ sơ mới.",
-        )
-    return earlier.dossier
-
-
 def draft_submit(actor: Any, draft: Draft, key: str) -> tuple[Dossier, bool]:
     """Submit ``draft`` once per ``(actor, key)``: ``(dossier, replayed)``. A
     concurrent twin loses on the key's unique constraint (or waits on the
     draft's row lock) and gets the same dossier."""
     digest = _request_hash(draft)
-    found = _replay(actor, key, digest)
-    if found is not None:
-        return found, True
-    try:
-        with transaction.atomic():
-            dossier, replayed = _submit_locked(actor, draft)
-            IdempotentRequest.objects.create(
-                key=key, user=actor, request_hash=digest, dossier=dossier
-            )
-    except IntegrityError:
-        found = _replay(actor, key, digest)
-        if found is None:
-            raise
-        return found, True
-    return dossier, replayed
+    created: list[bool] = []
+
+    def submit() -> Dossier:
+        dossier, replayed = _submit_locked(actor, draft)
+        created.append(not replayed)
+        return dossier
+
+    dossier, replayed = create_once(actor, key, digest, submit)
+    return dossier, replayed or created == [False]
 
 
 def _submit_locked(actor: Any, draft: Draft) -> tuple[Dossier, bool]:

@@ -1,0 +1,56 @@
+"""A dossier created once per request key: the one rule behind the API's
+``Idempotency-Key`` and the citizen's submit button (a double click, a retried
+request). The key is recorded in the creation's own transaction; a concurrent
+twin loses on the key's unique constraint and replays the first answer; the
+same key for another request is a 409."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from motcua.core.errors import Conflict
+
+from .models import Dossier, IdempotentRequest
+
+
+def replay(user: Any, key: str, digest: str) -> Dossier | None:
+    """The dossier an earlier request with ``key`` created, if any."""
+    earlier = (
+        IdempotentRequest.objects.select_related("dossier")
+        .filter(user=user, key=key)
+        .first()
+    )
+    if earlier is None:
+        return None
+    if earlier.request_hash != digest:
+        raise Conflict(
+            "idempotency.mismatch",
+            "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; "
+            "hãy dùng khóa mới cho hồ sơ mới.",
+        )
+    return earlier.dossier
+
+
+def create_once(
+    user: Any, key: str, digest: str, create: Callable[[], Dossier]
+) -> tuple[Dossier, bool]:
+    """``(dossier, replayed)``: ``create()`` runs at most once per
+    ``(user, key)``; ``digest`` names the request so a reused key is caught."""
+    found = replay(user, key, digest)
+    if found is not None:
+        return found, True
+    try:
+        with transaction.atomic():
+            dossier = create()
+            IdempotentRequest.objects.create(
+                key=key, user=user, request_hash=digest, dossier=dossier
+            )
+    except IntegrityError:
+        found = replay(user, key, digest)
+        if found is None:
+            raise
+        return found, True
+    return dossier, False
