@@ -80,6 +80,7 @@ def _change_form(ward: Agency, **fields: str) -> dict[str, str]:
         "level": ward.level,
         "working_hours": ward.working_hours,
         "supplement_policy": ward.supplement_policy,
+        "auto_remind_percent": "0",
         "is_active": "on",
         "calendar_overrides-TOTAL_FORMS": "0",
         "calendar_overrides-INITIAL_FORMS": "0",
