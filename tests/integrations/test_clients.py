@@ -336,3 +336,19 @@ def test_the_technical_user_cannot_sign_in_nor_reach_pages(make_client, client):
         response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {key}")
         assert response.status_code in (302, 403), (path, response.status_code)
         assert response.status_code != 200
+
+
+def test_a_step_is_never_given_to_a_client_account(make_client: Any) -> None:
+    """The technical account holds the reception role for the API, but steps
+    are people's work: it is never offered as an assignee, and the one rule of
+    who may take a step says so (``permissions.is_integration_account``)."""
+    from motcua.agencies.models import Role
+    from motcua.backoffice.actions import staff_for
+    from motcua.dossiers import permissions
+
+    world = build_world()
+    client = make_client(access="read_write", agencies=[world.ward])
+    offered = staff_for(world.ward, Role.RECEPTION, None)
+    assert world.reception in offered and client.user not in offered
+    assert permissions.is_integration_account(client.user)
+    assert not permissions.is_integration_account(world.reception)

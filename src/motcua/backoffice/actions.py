@@ -234,6 +234,7 @@ def staff_for(agency: Agency, role: str, field_id: int | None) -> QuerySet[Any]:
     return (
         get_user_model()
         .objects.filter(is_active=True, pk__in=rows.values("user_id"))
+        .filter(integration_client__isnull=True)  # people only, never a system
         .order_by("last_name", "first_name", "username")
     )
 

@@ -91,6 +91,16 @@ def is_citizen(actor: Any) -> bool:
         return False
 
 
+def is_integration_account(user: Any) -> bool:
+    """Whether ``user`` is an integration client's technical account
+    (:mod:`motcua.integrations`): it may call the API within its scopes, but a
+    step is never given to it — steps are people's work."""
+    try:
+        return user is not None and user.integration_client is not None
+    except (ObjectDoesNotExist, AttributeError):
+        return False
+
+
 def is_applicant_of(actor: Any, dossier: Dossier) -> bool:
     """Whether ``actor`` is the citizen who submitted ``dossier`` online (or for
     whom the desk submitted it): the dossier's ``citizen_link``."""

@@ -17,6 +17,7 @@ from motcua.deadlines.engine import Deadline, DeadlineError
 from motcua.deadlines.services import calendar_for
 from motcua.law.procedure import extension_notice_days, extension_once
 
+from .. import permissions
 from .. import steps as step_ops
 from ..models import Dossier, Step
 from ._common import (
@@ -51,8 +52,10 @@ def _pick_step(dossier: Dossier, actor: Any, step_id: int | None) -> Step:
 def _check_assignee(assignee: Any, step: Step, dossier: Dossier) -> None:
     if assignee is None or _trusted.get():  # history may name people who left
         return
-    if not getattr(assignee, "is_active", False) or not has_role(
-        assignee, step.agency, [step.role], field_id=dossier.field_id
+    if (
+        not getattr(assignee, "is_active", False)
+        or permissions.is_integration_account(assignee)
+        or not has_role(assignee, step.agency, [step.role], field_id=dossier.field_id)
     ):
         raise _invalid(
             "dossier.invalid_assignee",
