@@ -70,7 +70,7 @@ WRONG_CODE = (
 @dataclass(frozen=True)
 class Address:
     channel: str  # SignInCode.Channel
-    value: str  # normalised: 0XXXXXXXXX or a lower-case e-mail
+    value: str  # normalised: ten digits starting with 0, or a lower-case e-mail
 
     @property
     def key(self) -> str:
