@@ -154,7 +154,9 @@ def test_the_gateway_reports_delivery_to_the_receipts_endpoint(live_server) -> N
             with clock.frozen_at(monday):
                 worker.run_once()
             message = Message.objects.get(dossier=dossier, channel="sms")
-            assert message.delivered_at == monday  # accepted by the gateway
+            # The gateway accepted it; its receipt may already be on its way
+            # (posted from another thread), so the time is checked below.
+            assert message.receipt_id
             deadline = time.monotonic() + 20  # bounds the wait, asserts no speed
             while "reported delivered" not in out.getvalue():
                 assert time.monotonic() < deadline, out.getvalue()
