@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "motcua.notifications",  # issue 11: outbox, channels, delivery worker
     "motcua.webhooks",  # issue 11 item 7: signed webhooks for integration clients
     "motcua.integrations",  # issue 14: integration clients (scopes, credentials)
+    "motcua.nationalportal",  # issue 14 item 2: DVCQG synchronisation
+    "motcua.exchange",  # issue 14 item 3: liên thông between systems
     "motcua.evaluation",
     "motcua.slips",
     "motcua.signing",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/v1/citizen/online/", include("motcua.online.api_urls")),
     path("api/v1/citizen/", include("motcua.citizens.api_urls")),
     path("api/v1/payments/", include("motcua.payments.api_urls")),
+    path("api/v1/exchange/", include("motcua.exchange.api_urls")),
+    path("api/v1/national-portal/", include("motcua.nationalportal.api_urls")),
     path(
         "api/v1/notifications/receipts/",
         notification_receipts.receive_receipt,
