@@ -27,7 +27,8 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 MYPY_PACKAGES := $(addprefix src/motcua/,core deadlines agencies catalog dossiers \
 	reports evaluation law slips signing backoffice portal demo security privacy \
-	notifications webhooks citizens online payments feedback config)
+	notifications webhooks citizens online payments feedback letters integrations \
+	nationalportal exchange config)
 TEST_DBS ?= sqlite postgres
 DEMO_HOST ?= 127.0.0.1:8000
 # `make demo` starts beside the web server: a fake SMS/Zalo gateway on
