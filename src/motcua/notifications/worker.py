@@ -114,7 +114,7 @@ def claim(now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
 
 
 #: Channels that send data, not a text: no template, the variables as they are.
-TEXTLESS = frozenset({ChannelName.WEBHOOK})
+TEXTLESS = frozenset({ChannelName.WEBHOOK, ChannelName.EXCHANGE})
 
 
 def outgoing(message: Message) -> channels.Outgoing:
