@@ -113,6 +113,27 @@ def test_purge_keeps_only_the_retention_period(make_client):
     ]
 
 
+def test_the_scheduler_purges_the_request_log_every_night(make_client, settings):
+    from motcua.notifications import scheduler
+
+    settings.MOTCUA_CLIENT_LOG_DAYS = 30
+    world = build_world()
+    _, key = reader(make_client, world)
+    with world.at(MON):
+        api(key).get(DOSSIERS)
+    with world.at(MON + timedelta(days=29)):
+        api(key).get(DOSSIERS)
+    assert scheduler.run(["client_log_purge"], MON + timedelta(days=29)) == {
+        "client_log_purge": 0
+    }
+    assert scheduler.run(["client_log_purge"], MON + timedelta(days=31)) == {
+        "client_log_purge": 1
+    }
+    assert list(ClientRequest.objects.values_list("at", flat=True)) == [
+        MON + timedelta(days=29)
+    ]
+
+
 def test_the_operators_command_creates_issues_lists_and_revokes(db):
     world = build_world()
     out, err = StringIO(), StringIO()

@@ -189,29 +189,52 @@ def test_the_loop_runs_the_watch_often_and_the_daily_jobs_once_from_their_hour()
         "digest_at": time(7, 30),
         "nightly_at": time(2, 0),
     }
+    watches = list(scheduler.WATCHES)
+    nightly = list(scheduler.NIGHTLY)
+    # the watch, and the jobs other apps registered at start-up
+    assert watches[:2] == ["deadline_watch", "auto_remind"]
+    assert "payments_reconcile" in watches  # motcua.payments
+    assert nightly[0] == "nightly_checks" and "client_log_purge" in nightly
     early = vn(2025, 6, 2, 1, 0)
-    assert scheduler.due_jobs(early, last, **options) == [
-        "deadline_watch",
-        "auto_remind",
-    ]
-    last["deadline_watch"] = last["auto_remind"] = early
+    assert scheduler.due_jobs(early, last, **options) == watches
+    last.update(dict.fromkeys(watches, early))
     assert scheduler.due_jobs(early + timedelta(minutes=1), last, **options) == []
     morning = vn(2025, 6, 2, 7, 31)
     assert scheduler.due_jobs(morning, last, **options) == [
-        "deadline_watch",
-        "auto_remind",
+        *watches,
         "digest",
-        "nightly_checks",
+        *nightly,
     ]
-    last.update(
-        digest=morning.astimezone(VN_TZ).date(),
-        nightly_checks=morning.astimezone(VN_TZ).date(),
-    )
-    last["deadline_watch"] = last["auto_remind"] = morning
-    assert scheduler.due_jobs(morning + timedelta(hours=1), last, **options) == [
-        "deadline_watch",
-        "auto_remind",
-    ]
+    last.update(dict.fromkeys(["digest", *nightly], morning.astimezone(VN_TZ).date()))
+    last.update(dict.fromkeys(watches, morning))
+    assert scheduler.due_jobs(morning + timedelta(hours=1), last, **options) == watches
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registered_job_runs_in_its_own_transactions_when_asked():
+    """A job that calls another system is not wrapped in one transaction."""
+    from django.db import connection
+
+    seen = []
+
+    def job(now):
+        seen.append(connection.in_atomic_block)
+        return 0
+
+    try:
+        scheduler.register("test_outside", job, every="night", own_transactions=True)
+        scheduler.register("test_inside", job, every="watch")
+        scheduler.run(["test_outside", "test_inside"], vn(2025, 6, 2, 2, 0))
+    finally:
+        for name in ("test_outside", "test_inside"):
+            scheduler.JOBS.pop(name)
+            for schedule in (scheduler.WATCHES, scheduler.NIGHTLY):
+                if name in schedule:
+                    schedule.remove(name)
+            scheduler.OWN_TRANSACTIONS.discard(name)
+    assert seen == [False, True]
+    with pytest.raises(ValueError):
+        scheduler.register("test_bad", job, every="hourly")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -385,20 +385,49 @@ JOBS: dict[str, Callable[[datetime], int]] = {
 
 
 # Jobs run every few minutes (the others once a day at their hour).
-WATCHES = ("deadline_watch", "auto_remind")
+WATCHES: list[str] = ["deadline_watch", "auto_remind"]
+# Jobs run once a night at MOTCUA_NIGHTLY_AT.
+NIGHTLY: list[str] = ["nightly_checks"]
+# Jobs that talk to another system: run outside one wrapping transaction, so a
+# slow gateway never holds the database (SQLite writers would queue behind it).
+OWN_TRANSACTIONS: set[str] = set()
+
+
+def register(
+    name: str,
+    job: Callable[[datetime], int],
+    *,
+    every: str,
+    own_transactions: bool = False,
+) -> None:
+    """Another app's periodic job (called from its ``AppConfig.ready``): ``every``
+    is ``"watch"`` (every few minutes) or ``"night"`` (once a night). The job
+    takes the time and returns how many things it did; it must be idempotent."""
+    if every not in ("watch", "night"):
+        raise ValueError(f"unknown schedule {every!r} for job {name!r}")
+    JOBS[name] = job
+    schedule = WATCHES if every == "watch" else NIGHTLY
+    if name not in schedule:
+        schedule.append(name)
+    if own_transactions:
+        OWN_TRANSACTIONS.add(name)
 
 
 def run(
     names: Iterable[str] | None = None, now: datetime | None = None
 ) -> dict[str, int]:
     """Run the named jobs (all by default) once; messages written per job.
-    Each job runs in its own transaction: its messages all, or none."""
+    Each job runs in its own transaction: its messages all, or none (a job
+    registered with ``own_transactions`` opens its own)."""
     now = now or clock.now()
     done: dict[str, int] = {}
-    for name in names or JOBS:
-        with transaction.atomic():
+    for name in names or list(JOBS):
+        if name in OWN_TRANSACTIONS:
             done[name] = JOBS[name](now)
-        log.info("notifications.job name=%s messages=%s", name, done[name])
+        else:
+            with transaction.atomic():
+                done[name] = JOBS[name](now)
+        log.info("notifications.job name=%s count=%s", name, done[name])
     return done
 
 
@@ -419,7 +448,8 @@ def due_jobs(
         previous = last.get(name)
         if previous is None or now - previous >= watch_every:
             wanted.append(name)
-    for name, at in (("digest", digest_at), ("nightly_checks", nightly_at)):
+    daily = [("digest", digest_at)] + [(name, nightly_at) for name in NIGHTLY]
+    for name, at in daily:
         if local.time() >= at and last.get(name) != local.date():
             wanted.append(name)
     return wanted

@@ -7,4 +7,10 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Thanh toán trực tuyến")
 
     def ready(self) -> None:
-        from . import vnpay  # noqa: F401  (registers the provider)
+        from motcua.notifications import scheduler
+
+        from . import jobs, vnpay  # noqa: F401  (vnpay registers the provider)
+
+        scheduler.register(
+            "payments_reconcile", jobs.reconcile, every="watch", own_transactions=True
+        )

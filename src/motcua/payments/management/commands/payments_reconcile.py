@@ -1,7 +1,8 @@
 """``motcua payments_reconcile``: ask the gateway about payment orders still
-open after their time ran out (the IPN never came, the citizen closed the
-tab) and settle them as their callback would have — run it every few minutes
-from the scheduler or cron (``docs/admin-payments.md``)."""
+open after their time ran out (the IPN never came, the citizen closed the tab)
+and settle them as their callback would have. ``motcua scheduler`` runs the
+same every few minutes (job ``payments_reconcile``); the command is for cron or
+by hand (``docs/admin-payments.md``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from motcua.payments.jobs import GRACE
 from motcua.payments.services import orders_reconcile
 
 
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--grace-minutes",
             type=int,
-            default=5,
+            default=int(GRACE.total_seconds() // 60),
             help="Chỉ hỏi các đơn đã hết hạn quá số phút này (mặc định 5).",
         )
 
