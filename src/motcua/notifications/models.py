@@ -33,6 +33,8 @@ class ChannelName(models.TextChoices):
     ZALO = "zalo", _("Zalo")
     # signed JSON to an integration client (motcua.webhooks; ADR 0019)
     WEBHOOK = "webhook", _("Webhook (hệ thống tích hợp)")
+    # a dossier and its history to the national portal (motcua.nationalportal)
+    DVCQG = "dvcqg", _("Đồng bộ Cổng DVCQG")
     # signed requests to another one-stop system (motcua.exchange; liên thông)
     EXCHANGE = "exchange", _("Liên thông với hệ thống khác")
 

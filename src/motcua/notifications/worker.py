@@ -69,6 +69,12 @@ def max_age() -> timedelta:
     return timedelta(hours=conf.number("MOTCUA_NOTIFY_MAX_AGE_HOURS"))
 
 
+def retried(status: str, give_up_at: datetime, now: datetime) -> bool:
+    """A failed attempt is tried again: a temporary or technical failure of a
+    message younger than its maximum age (else it ends ``failed``)."""
+    return status in RETRIED and now < give_up_at
+
+
 # ------------------------------------------------------------ one pass
 @dataclass(frozen=True)
 class Claimed:
@@ -114,7 +120,7 @@ def claim(now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
 
 
 #: Channels that send data, not a text: no template, the variables as they are.
-TEXTLESS = frozenset({ChannelName.WEBHOOK, ChannelName.EXCHANGE})
+TEXTLESS = frozenset({ChannelName.WEBHOOK, ChannelName.EXCHANGE, ChannelName.DVCQG})
 
 
 def outgoing(message: Message) -> channels.Outgoing:
@@ -177,7 +183,7 @@ def record(claimed: Claimed, outcome: channels.Outcome) -> None:
         message.sent_at = message.delivered_at = now
         message.receipt_id = outcome.receipt
         message.last_error = ""
-    elif outcome.status in RETRIED and now < message.give_up_at:
+    elif retried(outcome.status, message.give_up_at, now):
         message.state = outcome.status
         message.next_attempt_at = now + backoff(message.attempts)
         message.last_error = outcome.response[:2000]
