@@ -4,6 +4,8 @@
 #                                  when no npm is on PATH (tools/vendor-js.sh)
 #   tools/system-deps.sh test      the above, plus Chromium (browser tests) and
 #                                  poppler-utils (pdftoppm: QR codes on slips)
+#   tools/system-deps.sh prod      runtime, plus what `make prod-check` starts:
+#                                  nginx, PostgreSQL and wrk (the load test)
 #   tools/system-deps.sh bench     wrk (HTTP load generator of bench/http.py) and
 #                                  pgbench (PostgreSQL's client tools)
 # Runs apt-get as root, or through sudo when available; otherwise says what to
@@ -12,13 +14,15 @@ set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2)
 test_only=(chromium poppler-utils)
+prod_only=(nginx-light postgresql wrk)
 bench_only=(wrk postgresql-client)
 
 case "${1:-runtime}" in
     runtime) wanted=("${runtime[@]}") ;;
     test) wanted=("${runtime[@]}" "${test_only[@]}") ;;
     bench) wanted=("${runtime[@]}" "${bench_only[@]}") ;;
-    *) echo "usage: $0 runtime|test|bench" >&2; exit 2 ;;
+    prod) wanted=("${runtime[@]}" "${prod_only[@]}") ;;
+    *) echo "usage: $0 runtime|test|bench|prod" >&2; exit 2 ;;
 esac
 
 missing=()
