@@ -11,7 +11,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("MOTCUA_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("MOTCUA_WEB_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# One worker per core, not gunicorn's classic 2 x cores + 1: a MotCua request
+# spends its time in Python (templates, permission filters, PDF slips) rather
+# than waiting on the network, so more processes than cores only queue on the
+# CPU and multiply PostgreSQL connections (each worker keeps one, CONN_MAX_AGE).
+# Several machines behind a balancer add capacity; see docs/deploy.md.
+workers = int(os.environ.get("MOTCUA_WEB_WORKERS", multiprocessing.cpu_count()))
 timeout = 60
 graceful_timeout = 30
 # nginx in front sets X-Forwarded-For/Proto; trust it only from the proxy itself.
