@@ -43,7 +43,7 @@ def dossier_file_upload(
 ) -> DossierFile:
     """Attach a scan or a result (Decree 45/2020/NĐ-CP Art. 10: dossiers are
     digitised at reception) — by the desk, a specialist or a leader of the
-    dossier's agency."""
+    dossier's agency, or of another agency handling one of its active steps."""
     permissions.check_action(actor, dossier, Action.ATTACH_FILE)
     if kind not in KINDS:
         raise DomainError("file.invalid_kind", "Loại tệp phải là scan hoặc result.")

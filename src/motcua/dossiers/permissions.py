@@ -230,6 +230,17 @@ def at_the_unit(dossier: Dossier) -> bool:
     )
 
 
+def _files_of_its_step(held: _Held, dossier: Dossier, action: str) -> bool:
+    """Another agency handling an active step of the dossier (liên thông) may
+    attach its drafts and results to it, as the people who may finish that
+    step (``step_roles``); nothing else of the dossier opens to it."""
+    return action == A.ATTACH_FILE and any(
+        held(step.agency, step_roles(A.FORWARD, step), dossier.field_id)
+        for step in active_steps(dossier)
+        if step.agency_id != dossier.agency_id
+    )
+
+
 def _works_it_now(held: _Held, dossier: Dossier, action: str) -> bool:
     """A specialist takes dossier-level actions only while the dossier is at
     the unit (``at_the_unit``); the desk, the leader and the administrator at
@@ -294,7 +305,9 @@ def refusal(
         if dossier.status not in transition.sources:
             return invalid_transition(action, dossier.status)
         return _answer_refusal(held, dossier, consultation)
-    if not held(dossier.agency, desk_roles(action, dossier), dossier.field_id):
+    if not held(
+        dossier.agency, desk_roles(action, dossier), dossier.field_id
+    ) and not _files_of_its_step(held, dossier, action):
         return forbidden(dossier.agency)
     if dossier.status not in transition.sources:
         return invalid_transition(action, dossier.status)

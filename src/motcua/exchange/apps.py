@@ -6,3 +6,15 @@ class ExchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "motcua.exchange"
     verbose_name = _("Liên thông giữa các hệ thống")
+
+    def ready(self) -> None:
+        from motcua.dossiers import observers
+        from motcua.notifications import channels
+        from motcua.notifications.models import ChannelName
+
+        from .channel import ExchangeChannel
+        from .outbound import on_dossier_event
+
+        # Bulk work is quiet through the notifications' batch (outbox.replaying).
+        observers.register(on_dossier_event)
+        channels.register(ChannelName.EXCHANGE, ExchangeChannel)

@@ -1,0 +1,122 @@
+"""Writing exchange deliveries to the notifications outbox in the transaction
+of the dossier action that calls for them (a same-transaction observer, like
+the webhooks; ADR 0018/0019): a rolled-back action sends nothing, and the
+worker's retries, backoff, maximum age, attempt log and staff retry apply.
+
+Two cases, one observer:
+
+* our dossier has an active step at an agency served by a peer
+  (``RemoteAgency``) that was not handed over yet: an ``OutboundTransfer`` and
+  its delivery (the package);
+* our dossier carries a step a peer handed to us (``InboundTransfer``) and its
+  status changed: a status update for the peer; when its result is ready
+  (finished, or refused after reception), the result with its files.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import F
+
+from motcua.core import clock
+from motcua.dossiers.models import Dossier, Event, Step
+from motcua.dossiers.workflow import FINISHED
+from motcua.notifications.models import ChannelName, Message
+from motcua.notifications.outbox import enqueue, replaying
+
+from . import package
+from .models import InboundTransfer, OutboundTransfer, RemoteAgency
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_KEY = "exchange"
+VERSION = 1
+
+
+def on_dossier_event(dossier: Dossier, event: Event) -> None:
+    if replaying():  # bulk work replays the past: no peer is told again
+        return
+    _hand_over_remote_steps(dossier)
+    inbound = InboundTransfer.objects.filter(dossier=dossier).first()
+    if inbound is not None:
+        _report_back(inbound, dossier, event)
+
+
+# ------------------------------------------------------------ our steps
+def _hand_over_remote_steps(dossier: Dossier) -> None:
+    steps = Step.objects.filter(
+        dossier=dossier, state=Step.State.ACTIVE, agency__remote__isnull=False
+    ).exclude(pk__in=OutboundTransfer.objects.values("step_id"))
+    for step in steps.select_related("agency"):
+        remote = RemoteAgency.objects.select_related("peer").get(agency=step.agency)
+        transfer = OutboundTransfer.objects.create(
+            peer=remote.peer,
+            dossier=dossier,
+            step=step,
+            remote_code=remote.remote_code,
+            created_at=clock.now(),
+        )
+        body = package.transfer_body(transfer)
+        _enqueue(
+            transfer.idempotency_key,
+            dossier,
+            lambda: {"kind": "transfer", "transfer": transfer.pk, "body": body},
+            recipient=remote.peer.code,
+        )
+        log.info(
+            "exchange.transfer_written dossier=%s step=%s peer=%s",
+            dossier.pk,
+            step.pk,
+            remote.peer.code,
+        )
+
+
+def transfer_message(transfer: OutboundTransfer) -> Message | None:
+    return Message.objects.filter(idempotency_key=transfer.idempotency_key).first()
+
+
+# ------------------------------------------------------------ their steps
+def _report_back(inbound: InboundTransfer, dossier: Dossier, event: Event) -> None:
+    changed = event.to_status != event.from_status
+    result = event.to_status in FINISHED and event.from_status not in FINISHED
+    if not (changed or result):
+        return
+    InboundTransfer.objects.filter(pk=inbound.pk).update(
+        last_sequence=F("last_sequence") + 1
+    )
+    inbound.refresh_from_db(fields=["last_sequence"])
+    sequence = inbound.last_sequence
+    if result:
+        body = package.result_body(inbound, sequence, event.at)
+    else:
+        body = package.update_body(
+            inbound, sequence, event.to_status, event.at, event.reason
+        )
+    _enqueue(
+        f"update:{inbound.transfer_id}:{sequence}",
+        dossier,
+        lambda: {"kind": "update", "inbound": inbound.pk, "body": body},
+        recipient=inbound.peer.code,
+    )
+
+
+def _enqueue(
+    ident: str,
+    dossier: Dossier,
+    variables: Callable[[], dict[str, Any]],
+    *,
+    recipient: str,
+) -> None:
+    enqueue(
+        ident,
+        channel=ChannelName.EXCHANGE,
+        recipient=recipient,
+        key=TEMPLATE_KEY,
+        variables=variables,
+        agency_id=dossier.agency_id,
+        dossier_id=dossier.pk,
+        version=VERSION,
+    )

@@ -1,0 +1,109 @@
+"""Validation of the bodies a peer sends (docs/exchange.md); a body that does
+not fit is answered 400 ``invalid`` with the fields at fault."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.workflow import Status
+
+from .package import PROTOCOL
+
+
+class _Protocol(serializers.Serializer):
+    protocol = serializers.ChoiceField(choices=[PROTOCOL])
+    transfer_id = serializers.UUIDField()
+
+
+class FileSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    content_type = serializers.CharField(max_length=100)
+    size = serializers.IntegerField(min_value=1)
+    sha256 = serializers.RegexField(r"^[0-9a-f]{64}$")
+    component = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    content = serializers.CharField(help_text="Nội dung tệp, mã hóa base64.")
+
+
+class OriginSerializer(serializers.Serializer):
+    agency_code = serializers.CharField(max_length=64)
+    agency_name = serializers.CharField(max_length=255)
+    dossier_code = serializers.CharField(max_length=100)
+
+
+class ProcedureSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class StepSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    started_at = serializers.DateTimeField(allow_null=True, required=False)
+    due_at = serializers.DateTimeField(allow_null=True, required=False)
+    budget_hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False
+    )
+
+
+class DossierSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    received_at = serializers.DateTimeField(allow_null=True, required=False)
+    due_at = serializers.DateTimeField(allow_null=True, required=False)
+
+
+class ApplicantSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=16)
+    name = serializers.CharField(max_length=255)
+    id_kind = serializers.CharField(max_length=16, allow_blank=True, required=False)
+    id_number = serializers.CharField(max_length=32, allow_blank=True, required=False)
+    birth_date = serializers.DateField(allow_null=True, required=False)
+    address = serializers.CharField(max_length=500, allow_blank=True, required=False)
+
+
+class ComponentSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=500)
+    kind = serializers.CharField(max_length=16)
+    count = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class TransferSerializer(_Protocol):
+    """A step of a dossier handed to an agency of this system."""
+
+    to_agency = serializers.CharField(max_length=64)
+    origin = OriginSerializer()
+    procedure = ProcedureSerializer()
+    step = StepSerializer()
+    dossier = DossierSerializer()
+    applicant = ApplicantSerializer()
+    components = ComponentSerializer(many=True, max_length=100)
+    files = FileSerializer(many=True, max_length=50)
+
+
+class TransferAnswerSerializer(serializers.Serializer):
+    transfer_id = serializers.UUIDField()
+    reference = serializers.CharField(help_text="Mã hồ sơ tại hệ thống nhận.")
+    status = serializers.CharField()
+
+
+class UpdateSerializer(_Protocol):
+    """A status of the handed-over step, or its result (``type``)."""
+
+    sequence = serializers.IntegerField(min_value=1)
+    type = serializers.ChoiceField(choices=["status", "result"])
+    status = serializers.ChoiceField(choices=Status.choices)
+    dvcqg_status = serializers.IntegerField(required=False)
+    dvcqg_name = serializers.CharField(required=False)
+    at = serializers.DateTimeField()
+    note = serializers.CharField(allow_blank=True, required=False, max_length=4000)
+    outcome = serializers.ChoiceField(
+        choices=Dossier.Outcome.choices, required=False, allow_blank=True
+    )
+    reference = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(allow_blank=True, required=False, max_length=4000)
+    files = FileSerializer(many=True, required=False, max_length=50)
+
+
+class UpdateAnswerSerializer(serializers.Serializer):
+    transfer_id = serializers.UUIDField()
+    sequence = serializers.IntegerField()
+    recorded = serializers.BooleanField()
