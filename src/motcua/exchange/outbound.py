@@ -16,7 +16,6 @@ Two cases, one observer:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F
@@ -63,7 +62,7 @@ def _hand_over_remote_steps(dossier: Dossier) -> None:
         _enqueue(
             transfer.idempotency_key,
             dossier,
-            lambda: {"kind": "transfer", "transfer": transfer.pk, "body": body},
+            {"kind": "transfer", "transfer": transfer.pk, "body": body},
             recipient=remote.peer.code,
         )
         log.info(
@@ -98,7 +97,7 @@ def _report_back(inbound: InboundTransfer, dossier: Dossier, event: Event) -> No
     _enqueue(
         f"update:{inbound.transfer_id}:{sequence}",
         dossier,
-        lambda: {"kind": "update", "inbound": inbound.pk, "body": body},
+        {"kind": "update", "inbound": inbound.pk, "body": body},
         recipient=inbound.peer.code,
     )
 
@@ -106,7 +105,7 @@ def _report_back(inbound: InboundTransfer, dossier: Dossier, event: Event) -> No
 def _enqueue(
     ident: str,
     dossier: Dossier,
-    variables: Callable[[], dict[str, Any]],
+    variables: dict[str, Any],
     *,
     recipient: str,
 ) -> None:
@@ -115,7 +114,7 @@ def _enqueue(
         channel=ChannelName.EXCHANGE,
         recipient=recipient,
         key=TEMPLATE_KEY,
-        variables=variables,
+        variables=lambda: variables,
         agency_id=dossier.agency_id,
         dossier_id=dossier.pk,
         version=VERSION,
