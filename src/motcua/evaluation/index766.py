@@ -27,6 +27,7 @@ from motcua.catalog.selectors import in_force_at
 from motcua.deadlines.engine import VN_TZ
 from motcua.dossiers.models import Dossier, DossierFile, Event
 from motcua.dossiers.workflow import Action
+from motcua.nationalportal.selectors import sync_enabled, synchronised
 
 from .models import IndexGroup, IndexIndicator, Rating
 from .periods import Period
@@ -250,6 +251,18 @@ def rate_online_payment(agencies: QuerySet[Agency], period: Period) -> Rows:
     )
 
 
+def rate_national_sync(agencies: QuerySet[Agency], period: Period) -> Rows:
+    """Dossiers received in the period: the share whose sync the national
+    portal accepted (``nationalportal.selectors.SYNCHRONISED``); no data while
+    this installation does not synchronise (no endpoint configured)."""
+    if not sync_enabled():
+        return {}
+    return _grouped(
+        _dossiers(agencies).alias(synced=synchronised()),
+        "received_at", period, Q(synced=True), None,
+    )  # fmt: skip
+
+
 def rate_digitised_dossiers(agencies: QuerySet[Agency], period: Period) -> Rows:
     scans = DossierFile.objects.filter(
         dossier_id=OuterRef("pk"), kind=DossierFile.Kind.SCAN
@@ -322,13 +335,13 @@ def rate_online_procedures(agencies: QuerySet[Agency], period: Period) -> Rows:
 
 
 def rate_not_measured(agencies: QuerySet[Agency], period: Period) -> Rows:
-    """No module records this yet (national sync, online payment)."""
+    """A formula no module measures (none of the current ones)."""
     return {}
 
 
 RATES: dict[str, RateFn] = {
     "procedures_published": rate_procedures_published,
-    "national_sync": rate_not_measured,
+    "national_sync": rate_national_sync,
     "on_time": rate_on_time,
     "processing_time": rate_processing_time,
     "online_procedures": rate_online_procedures,
