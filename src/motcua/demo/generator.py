@@ -24,6 +24,7 @@ from collections.abc import Callable, Generator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from time import perf_counter as time_counter
 from typing import Any
 
 from django.db import transaction
@@ -388,6 +389,8 @@ def generate(
     pending = merger if merger is not None and merger.at <= end else None
     day, last_day = start, end.astimezone(VN_TZ).date()
     received = 0
+    months = (last_day.year - start.year) * 12 + last_day.month - start.month + 1
+    month, started = 0, time_counter()
     while day < last_day:
         midnight = datetime.combine(day, time(0), tzinfo=VN_TZ)
         if pending is not None and midnight >= pending.at:
@@ -405,8 +408,13 @@ def generate(
         day += timedelta(days=1)
         if progress is not None and (day.day == 1 or day == last_day):
             before = day - timedelta(days=1)
-            progress(f"{before:%m/%Y}: {received} hồ sơ mới")
-            received = 0
+            month, seconds = month + 1, time_counter() - started
+            rate = f"{received / seconds:,.0f}".replace(",", ".") if seconds else "–"
+            progress(
+                f"{before:%m/%Y}: {received} hồ sơ mới "
+                f"({rate} hồ sơ/giây, tháng {month}/{months})"
+            )
+            received, started = 0, time_counter()
     if pending is not None:
         _merge(agenda, pending)
     agenda.run_until(None)
