@@ -30,6 +30,7 @@ from motcua.agencies.models import Agency
 from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError
 
+from .changes import CHANGED, MOVED, NEW, UNCHANGED, ProcedureChange, compare
 from .exporting import content, data_record, version_record
 from .models import Field, Procedure, ProcedureVersion
 from .rows import (
@@ -61,6 +62,8 @@ class ImportReport:
     skipped: int = 0
     issues: list[Issue] = field(default_factory=list)
     procedure_codes: list[str] = field(default_factory=list)
+    # one entry per record written or left alone: the preview (changes.py)
+    changes: list[ProcedureChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -223,17 +226,25 @@ def _move_start_back(version: ProcedureVersion, start: date) -> bool:
 
 
 def _apply(
-    record: ProcedureRecord, context: Context, report: ImportReport, last: bool
+    record: ProcedureRecord,
+    context: Context,
+    report: ImportReport,
+    last: bool,
+    move_starts: bool = True,
 ) -> None:
     procedure = Procedure.objects.filter(code=record.code).first()
     match, versions = _match(procedure, record, last)
     incoming = content(data_record(record.code, record.field_code, record.data))
+    stored = content(version_record(match)) if match is not None else None
     start = record.data.effective_from
-    if match is not None and content(version_record(match)) == incoming:
-        if start >= match.effective_from:
+    change = ProcedureChange(record.code, record.data.name, UNCHANGED, start)
+    if match is not None and stored == incoming:
+        change.effective_from = match.effective_from
+        if start >= match.effective_from or not move_starts:
             report.unchanged += 1
         elif _move_start_back(match, start):
             report.starts_moved += 1
+            change.kind, change.effective_from = MOVED, start
         else:
             raise DomainError(
                 "catalog.version_overlap",
@@ -241,6 +252,9 @@ def _apply(
                 f"{vn_date(start)}: đã có phiên bản khác trong khoảng đó.",
             )
     else:
+        open_before = [
+            v for v in versions if v.effective_to is None and v.effective_from < start
+        ]
         version = procedure_version_create(
             code=record.code,
             field=Field.objects.get(code=record.field_code),
@@ -249,6 +263,10 @@ def _apply(
         procedure = version.procedure
         report.versions_created += 1
         report.procedures_created += not versions
+        change.kind = CHANGED if versions else NEW
+        change.fields = compare(stored, incoming) if stored is not None else []
+        change.closes = open_before[0].number if open_before else None
+    report.changes.append(change)
     assert procedure is not None
     if record.agency_codes:
         procedure.agencies.add(*(context.agencies[c] for c in record.agency_codes))
@@ -275,8 +293,13 @@ def import_catalogue(
     *,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    move_starts: bool = True,
 ) -> ImportReport:
-    """Validate and import; see the module docstring for the rules."""
+    """Validate and import; see the module docstring for the rules.
+
+    ``move_starts=False``: a record equal to its match but starting earlier is
+    left alone instead of moving the version's start back (the national import:
+    a republished procedure is not a new past)."""
     report = ImportReport(dry_run=dry_run, issues=list(read_issues or []))
     fatal = bool(report.issues) and not procedures and not fields
     valid_fields = _validate_fields(fields, report.issues)
@@ -294,7 +317,7 @@ def import_catalogue(
             last = n + 1 == len(records) or records[n + 1].code != record.code
             try:
                 with transaction.atomic():
-                    _apply(record, context, report, last)
+                    _apply(record, context, report, last, move_starts)
             except DomainError as exc:
                 report.issues.append(Issue(record.location, exc.message))
                 report.skipped += 1

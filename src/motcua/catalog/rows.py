@@ -63,8 +63,12 @@ class RowError(ValueError):
 
 @dataclass(frozen=True)
 class Issue:
+    """A problem in a catalogue file: where, what (Vietnamese) and a stable
+    code for machines (``catalog.invalid_row`` unless a reader says more)."""
+
     location: str
     message: str
+    code: str = "catalog.invalid_row"
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
