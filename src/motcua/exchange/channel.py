@@ -19,6 +19,7 @@ from typing import Any
 from motcua.core import clock
 from motcua.notifications import channels, conf
 from motcua.notifications.channels import Outcome, Outgoing
+from motcua.webhooks.models import url_problem
 
 from . import package, signing
 from .models import InboundTransfer, OutboundTransfer, Peer
@@ -101,6 +102,9 @@ class ExchangeChannel:
             )
         if peer is None or not peer.is_active:
             return Outcome(channels.PERMANENT, "peer inactive or deleted")
+        problem = url_problem(peer.base_url)
+        if problem:
+            return Outcome(channels.PERMANENT, f"peer URL refused: {problem}")
         if "body" not in data:  # the dossier was anonymised before delivery
             return Outcome(channels.PERMANENT, "no body")
         try:

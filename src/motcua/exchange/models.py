@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.webhooks.models import validate_target_url
+
 
 def new_secret() -> str:
     return "exsec_" + secrets.token_urlsafe(32)
@@ -35,6 +37,7 @@ class Peer(models.Model):
     base_url = models.CharField(
         _("địa chỉ gốc"),
         max_length=255,
+        validators=[validate_target_url],
         help_text=_(
             "Địa chỉ https:// của hệ thống bên kia, ví dụ https://motcua.tinh-b.gov.vn"
             " (các yêu cầu gửi tới /api/v1/exchange/…)."
