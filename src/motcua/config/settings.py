@@ -163,6 +163,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# --- issue 15 (scale out): reports and long lists may read a streaming replica
+# (motcua.core.replica, docs/deploy.md); without DATABASE_REPLICA_URL every read
+# goes to the primary. The router is always installed and cheap when unused.
+DATABASE_ROUTERS = ["motcua.config.routers.ReplicaRouter"]
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+    # a dead replica must not hold a request for long: the reads fall back
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+MOTCUA_REPLICA_MAX_LAG_SECONDS = float(
+    os.environ.get("MOTCUA_REPLICA_MAX_LAG_SECONDS", 30)
+)
+MOTCUA_REPLICA_CHECK_SECONDS = float(os.environ.get("MOTCUA_REPLICA_CHECK_SECONDS", 5))
+# Apps whose models a replica read may touch (never sessions, users, the cache,
+# throttles, the outbox or the task queue).
+MOTCUA_REPLICA_APPS = ("reports", "dossiers", "agencies", "catalog", "evaluation")
+# --- end issue 15 (scale out)
+
 # Proxies (nginx) whose X-Forwarded-For names the real client address.
 MOTCUA_TRUSTED_PROXIES = tuple(
     h.strip()
@@ -330,6 +349,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Behind nginx, protected files (dossier scans, results, feedback attachments)
+# are sent by nginx after Django's permission check: the view answers with
+# X-Accel-Redirect: <prefix>/<stored name> (motcua.core.downloads). Empty: Django
+# streams the file itself (embedded profile, make demo).
+MOTCUA_X_ACCEL_REDIRECT_PREFIX = os.environ.get("MOTCUA_X_ACCEL_REDIRECT_PREFIX", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MOTCUA_MAX_UPLOAD_BYTES = int(
     os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

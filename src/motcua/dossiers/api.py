@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -30,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from motcua.core.downloads import protected_file_response
 from motcua.core.errors import DomainError
 from motcua.core.parsers import SafeJSONParser
 from motcua.privacy.services import record_read, record_reads
@@ -495,7 +497,7 @@ class DossierFileDownloadView(APIView):
             429: ERRORS[429],
         },
     )
-    def get(self, request: Request, code: str, file_id: int) -> FileResponse:
+    def get(self, request: Request, code: str, file_id: int) -> HttpResponseBase:
         """Nội dung tệp, cho người được xem hồ sơ."""
         dossier = _visible(request, code)
         item = dossier.files.filter(pk=file_id).first() if file_id <= s.MAX_ID else None
@@ -508,8 +510,9 @@ class DossierFileDownloadView(APIView):
         except FileNotFoundError:
             raise Http404 from None
         record_read(request.user, dossier=dossier, what="file_view")
-        return FileResponse(
-            stream,
+        return protected_file_response(
+            item.file,
+            opened=stream,
             as_attachment=True,
             filename=item.original_name,
             content_type=item.content_type,

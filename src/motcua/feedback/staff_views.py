@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.backoffice.access import staff_view
 from motcua.backoffice.views.common import desk_of, page
 from motcua.core import clock
+from motcua.core.downloads import protected_file_response
 from motcua.core.errors import DomainError
 from motcua.privacy.services import record_read
 
@@ -247,7 +249,7 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_only
-def attachment(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+def attachment(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     item = _item(request, pk)
     row = FeedbackAttachment.objects.filter(pk=file_id, feedback=item).first()
     if row is None:
@@ -258,11 +260,9 @@ def attachment(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
         what="file_view",
         detail=f"phan-anh {item.pk} tep {row.pk}",
     )
-    response = FileResponse(
-        row.file.open("rb"), content_type=row.content_type, filename=row.original_name
+    return protected_file_response(
+        row.file, content_type=row.content_type, filename=row.original_name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_http_methods(["GET", "POST"])

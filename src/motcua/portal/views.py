@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import FileResponse, HttpResponseBase
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.citizens.access import sign_in_url
+from motcua.core.downloads import protected_file_response
 from motcua.core.errors import DomainError
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier
@@ -214,15 +215,13 @@ def download_result(request: HttpRequest, token: str, file_id: int) -> HttpRespo
         stream = results.open_result(request.user, dossier, item)
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        stream,
+    return protected_file_response(
+        item.file,
+        opened=stream,
         as_attachment=True,
         filename=item.original_name,
         content_type=item.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @_private

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from motcua.agencies.selectors import visible_agencies
 from motcua.core import clock
 from motcua.core.errors import DomainError
+from motcua.core.replica import reads_from_replica
 from motcua.deadlines.engine import VN_TZ
 from motcua.dossiers.permissions import is_citizen
 
@@ -124,6 +125,7 @@ def _error(request: HttpRequest, template: str, exc: DomainError) -> HttpRespons
 @login_required
 @staff_only
 @require_GET
+@reads_from_replica  # figures may lag the desks by seconds
 def bieu06_page(request: HttpRequest) -> HttpResponse:
     context = _form(request)
     if "agency" not in request.GET:
@@ -166,6 +168,7 @@ def bieu06_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @staff_only
 @require_GET
+@reads_from_replica  # figures may lag the desks by seconds
 def bieu06_dossiers_page(request: HttpRequest) -> HttpResponse:
     try:
         query = parse_query(request.GET, request.user)
@@ -250,6 +253,7 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @staff_only
 @require_GET
+@reads_from_replica  # figures may lag the desks by seconds
 def bieu06_xlsx_view(request: HttpRequest) -> HttpResponse:
     return _download(request, "xlsx")
 
@@ -257,6 +261,7 @@ def bieu06_xlsx_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @staff_only
 @require_GET
+@reads_from_replica  # figures may lag the desks by seconds
 def bieu06_pdf_view(request: HttpRequest) -> HttpResponse:
     return _download(request, "pdf")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.agencies.models import Role
 from motcua.core import clock
+from motcua.core.downloads import protected_file_response
 from motcua.core.errors import DomainError
 from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors
@@ -247,12 +248,9 @@ def file_view(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase
     if item is None:
         raise Http404
     record_read(request.user, dossier=dossier, what="file_view")
-    response = FileResponse(
-        dossier_files.open_file(item),
+    return protected_file_response(
+        item.file,
         content_type=item.content_type,
         as_attachment=request.GET.get("tai") == "1",
         filename=item.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
