@@ -173,7 +173,9 @@ def sign(
     )
 
 
-def test_a_dossier_goes_to_the_other_system_and_its_result_comes_back(pair):
+def test_a_dossier_goes_to_the_other_system_and_its_result_comes_back(
+    pair: tuple[Instance, Instance, str],
+) -> None:
     origin, remote, secret = pair
     origin.start()  # the remote is down
 

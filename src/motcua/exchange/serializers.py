@@ -75,8 +75,8 @@ class TransferSerializer(_Protocol):
     step = StepSerializer()
     dossier = DossierSerializer()
     applicant = ApplicantSerializer()
-    components = ComponentSerializer(many=True, max_length=100)
-    files = FileSerializer(many=True, max_length=50)
+    components = serializers.ListField(child=ComponentSerializer(), max_length=100)
+    files = serializers.ListField(child=FileSerializer(), max_length=50)
 
 
 class TransferAnswerSerializer(serializers.Serializer):
@@ -100,7 +100,7 @@ class UpdateSerializer(_Protocol):
     )
     reference = serializers.CharField(required=False, allow_blank=True)
     summary = serializers.CharField(allow_blank=True, required=False, max_length=4000)
-    files = FileSerializer(many=True, required=False, max_length=50)
+    files = serializers.ListField(child=FileSerializer(), required=False, max_length=50)
 
 
 class UpdateAnswerSerializer(serializers.Serializer):
