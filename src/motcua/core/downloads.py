@@ -49,12 +49,13 @@ def protected_file_response(
     prefix = accel_prefix()
     response: HttpResponseBase
     if prefix:
+        name = stored.name or ""
         if opened is not None:
             opened.close()
-        elif not stored.name or not stored.storage.exists(stored.name):
+        elif not name or not stored.storage.exists(name):
             raise Http404
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = f"{prefix}/{quote(stored.name)}"
+        response["X-Accel-Redirect"] = f"{prefix}/{quote(name)}"
         disposition = content_disposition_header(as_attachment, filename)
         if disposition:
             response["Content-Disposition"] = disposition
