@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from . import unit
 from .applicants import REPRESENTATIVE_FIELDS
 from .models import Applicant, Dossier, Event
 
@@ -137,12 +138,17 @@ def append_event(
     with the dossier row locked, after the dossier was saved). ``tail``: the
     number and hash of its last event when the caller knows them for certain
     (a replay that appended it); otherwise they are read."""
-    last = tail or (
-        Event.objects.filter(dossier=dossier)
-        .order_by("-seq")
-        .values_list("seq", "hash")
-        .first()
-    )
+    last = tail
+    held = None if last else unit.events_of(dossier)
+    if held:
+        last = (held[-1].seq, held[-1].hash)
+    elif not last and held is None:
+        last = (
+            Event.objects.filter(dossier=dossier)
+            .order_by("-seq")
+            .values_list("seq", "hash")
+            .first()
+        )
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     data = dict(payload or {})
     data["snapshot"] = snapshot(dossier)
@@ -162,8 +168,7 @@ def append_event(
         prev_hash=prev,
     )
     event.hash = event_hash(event, dossier.code)
-    event.save(force_insert=True)
-    return event
+    return unit.insert(event)
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,16 @@ class Problem:
     dossier_code: str
     seq: int | None
     message: str
+
+
+def last_event(dossier: Dossier, action: str) -> Event | None:
+    """The dossier's latest event of ``action`` (from the replay unit of work
+    when it holds the dossier)."""
+    held = unit.events_of(dossier)
+    if held is None:
+        events = Event.objects.filter(dossier=dossier, action=action)
+        return events.order_by("-seq").first()
+    return next((e for e in reversed(held) if e.action == action), None)
 
 
 def verify_dossier(

@@ -6,6 +6,12 @@ on-time figures are exactly those live use would have produced. A line is
 parsed and checked first, then replayed in one savepoint: a bad line leaves
 nothing behind and is reported; the others import. Format: ``docs/import.md``.
 
+The rows a batch of lines builds are held by a replay unit of work
+(``dossiers.unit``) and written at the batch's end in one bulk statement per
+table; a line the unit cannot replay (a read it does not answer) goes through
+the plain path, and a batch whose writing fails is imported again line by line
+through the plain path, so a bad line is still isolated and reported.
+
 Any year since 2015: a line follows the procedure version in force on its
 reception day (the catalogue keeps each period of a procedure's legal basis).
 When none was in force, the line's recorded due date is kept and the earliest
@@ -20,7 +26,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -36,7 +42,7 @@ from motcua.core.dates import local, vn_date
 from motcua.core.errors import DomainError
 from motcua.deadlines.engine import DeadlineError
 
-from . import observers, services
+from . import observers, services, unit
 from .applicants import REPRESENTATIVE_FIELDS
 from .models import Applicant, Channel, Consultation, Dossier
 from .services import ApplicantInput, DossierInput
@@ -586,6 +592,7 @@ class ImportReport:
     recorded_due: int = 0  # no version in force: recorded due date kept
     earliest: int = 0  # no version in force, no due date: earliest version
     events: int = 0
+    plain: int = 0  # lines the unit of work handed to the plain path
     seconds: float = 0.0
     rejections: list[Rejection] = field(default_factory=list)
 
@@ -639,6 +646,11 @@ def _chunks(items: Iterable[tuple[int, bytes | str]], size: int) -> Iterator[lis
         yield chunk
 
 
+class _FlushFailed(Exception):
+    """The unit of work of a batch could not be written: the batch is imported
+    again through the plain path, one savepoint a line."""
+
+
 class _Run:
     def __init__(
         self,
@@ -653,38 +665,108 @@ class _Run:
         self.on_progress = on_progress
         self.lookups = Lookups(ensure_import_user())
         self.batch = observers.Batches([])
+        self.unit: unit.UnitOfWork | None = None
+        self._held_rejections: list[Rejection] = []
 
     @contextmanager
-    def chunk(self) -> Iterator[None]:
+    def chunk(self, fast: bool = False) -> Iterator[None]:
         """One transaction for many lines; the observers (figures) write once
-        at its end."""
+        at its end, and so does the unit of work when ``fast``."""
         with transaction.atomic(), observers.batched() as batch:
             self.batch = batch
-            yield
+            if not fast:
+                yield
+                return
+            with unit.unit_of_work() as held:
+                self.unit = held
+                try:
+                    yield
+                    self._flush()
+                finally:
+                    self.unit = None
 
-    def line(self, number: int, raw: bytes | str) -> None:
+    def _flush(self) -> None:
+        if self.unit is None:
+            return
         try:
-            if raw.strip():  # blank lines are ignored
-                self.report.read += 1
-                self._import(number, raw)
-        finally:
-            if self.on_progress is not None:
-                self.on_progress(number)
+            with transaction.atomic():
+                self.unit.flush()
+        except DatabaseError as exc:
+            raise _FlushFailed(str(exc)) from exc
 
-    def _import(self, number: int, raw: bytes | str) -> None:
+    def lines(self, chunk: list[tuple[int, bytes | str]], fast: bool) -> None:
+        """A batch of lines; through the unit of work when ``fast``, and again
+        through the plain path if writing it fails."""
+        parsed = [(number, self._parse(number, raw)) for number, raw in chunk]
+        if fast:
+            counts = dict(vars(self.report))
+            counts["rejections"] = list(self.report.rejections)
+            try:
+                with self.chunk(fast=True):
+                    if self.unit is not None:
+                        self.unit.look_up_codes(
+                            {
+                                item.data.code
+                                for _, item in parsed
+                                if isinstance(item, ParsedLine) and item.data.code
+                            }
+                        )
+                    for number, item in parsed:
+                        self.line(number, item)
+            except _FlushFailed:
+                vars(self.report).update(counts)
+                self._held_rejections = []
+            else:
+                self._release_rejections()
+                return
+        with self.chunk():
+            for number, item in parsed:
+                self.line(number, item)
+
+    def _parse(self, number: int, raw: bytes | str) -> ParsedLine | DomainError | None:
+        """The line checked and read (None: a blank line, ignored)."""
+        if not raw.strip():
+            return None
         try:
-            parsed = parse_line(
+            return parse_line(
                 _decode(raw, number),
                 self.lookups,
                 earliest_version=self.earliest_version,
             )
-            if _already_imported(parsed):
+        except DomainError as exc:
+            return exc
+
+    def line(self, number: int, item: ParsedLine | DomainError | None) -> None:
+        try:
+            if item is not None:
+                self.report.read += 1
+                self._import(number, item)
+        finally:
+            if self.on_progress is not None:
+                self.on_progress(number)
+
+    def _line(self) -> AbstractContextManager[None]:
+        return nullcontext() if self.unit is None else self.unit.line()
+
+    def _import(self, number: int, parsed: ParsedLine | DomainError) -> None:
+        try:
+            if isinstance(parsed, DomainError):
+                raise parsed
+            if _already_imported(parsed, self.unit):
                 self.report.already += 1
                 return
-            # A savepoint: a failed line leaves nothing, in the tables or in
-            # the figures the observers keep for the batch.
-            with self.batch.line(), transaction.atomic():
-                replay(parsed)
+            # A savepoint: a failed line leaves nothing, in the tables, in
+            # the figures the observers keep or in the unit of work.
+            try:
+                with self.batch.line(), transaction.atomic(), self._line():
+                    replay(parsed)
+            except unit.Miss:
+                # A read the unit does not answer: write what it holds, then
+                # this line through the plain path.
+                self._flush()
+                with unit.suspended(), self.batch.line(), transaction.atomic():
+                    replay(parsed)
+                self.report.plain += 1
         except DomainError as exc:
             self.reject(Rejection(number, exc.code, exc.message))
         except DatabaseError as exc:
@@ -697,20 +779,39 @@ class _Run:
 
     def reject(self, rejection: Rejection) -> None:
         self.report.rejections.append(rejection)
-        if self.on_reject is not None:
+        if self.unit is not None:  # told once the batch is written
+            self._held_rejections.append(rejection)
+        elif self.on_reject is not None:
             self.on_reject(rejection)
 
+    def _release_rejections(self) -> None:
+        held, self._held_rejections = self._held_rejections, []
+        if self.on_reject is not None:
+            for rejection in held:
+                self.on_reject(rejection)
 
-def _already_imported(line: ParsedLine) -> bool:
-    """The same dossier (code, agency, reception instant) is already here; the
-    same code on another dossier is still refused by the services."""
+
+def _already_imported(line: ParsedLine, held: unit.UnitOfWork | None = None) -> bool:
+    """The same dossier (code, agency, reception instant) is already here (or
+    held by the batch's unit of work); the same code on another dossier is still
+    refused by the services."""
     code = line.data.code
-    return (
-        bool(code)
-        and Dossier.objects.filter(
+    if not code:
+        return False
+    if held is not None:
+        dossier = held.dossier_with_code(code)
+        if dossier is not None:
+            return (
+                dossier.agency_id == line.data.agency.pk
+                and dossier.received_at == line.received_at
+            )
+        stored = held.stored(code)
+        if stored is not None:
+            return (line.data.agency.pk, line.received_at) in stored
+    with nullcontext() if held is None else held.direct():
+        return Dossier.objects.filter(
             code=code, agency=line.data.agency, received_at=line.received_at
         ).exists()
-    )
 
 
 def import_lines(
@@ -719,6 +820,7 @@ def import_lines(
     dry_run: bool = False,
     earliest_version: bool = False,
     batch_size: int = 200,
+    unit_of_work: bool = True,
     on_reject: Callable[[Rejection], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
@@ -727,24 +829,21 @@ def import_lines(
     one transaction rolled back at the end, so the report is exact (a duplicate
     code within the file is caught) and nothing is written. ``earliest_version``:
     a line with no version in force and no recorded due date follows the
-    procedure's earliest version (otherwise it is refused)."""
+    procedure's earliest version (otherwise it is refused). ``unit_of_work``:
+    a batch's rows are held in memory and written in bulk at its end (the same
+    rows as without; off: each service writes its rows itself, as live)."""
     report = ImportReport(dry_run=dry_run)
     started = time.perf_counter()
     with services.trusted_replay():  # calendars and workflows read once a run
-        if dry_run:
-            with transaction.atomic():
-                run = _Run(report, on_reject, on_progress, earliest_version)
-                with run.chunk():
-                    for number, raw in enumerate(lines, start=1):
-                        run.line(number, raw)
+        with transaction.atomic():
+            run = _Run(report, on_reject, on_progress, earliest_version)
+            if dry_run:
+                for chunk in _chunks(enumerate(lines, start=1), batch_size):
+                    run.lines(chunk, fast=unit_of_work)
                 transaction.set_rollback(True)
-        else:
-            with transaction.atomic():
-                run = _Run(report, on_reject, on_progress, earliest_version)
+        if not dry_run:
             for chunk in _chunks(enumerate(lines, start=1), batch_size):
-                with run.chunk():
-                    for number, raw in chunk:
-                        run.line(number, raw)
+                run.lines(chunk, fast=unit_of_work)
     report.seconds = time.perf_counter() - started
     return report
 

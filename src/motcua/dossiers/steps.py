@@ -22,6 +22,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion
 from motcua.deadlines.services import calendar_for
 
+from . import unit
 from .models import Dossier, Step
 
 
@@ -117,18 +118,20 @@ def open_position(
     for spec in members:
         agency = spec.unit or dossier.agency
         created.append(
-            Step.objects.create(
-                dossier=dossier,
-                agency=agency,
-                template_id=spec.template_id,
-                position=spec.position,
-                name=spec.name,
-                role=spec.role,
-                assignee=assignee if len(members) == 1 else None,
-                state=Step.State.ACTIVE,
-                budget_hours=spec.budget_hours,
-                started_at=now,
-                due_at=step_due(agency, now, spec.budget_hours),
+            unit.insert(
+                Step(
+                    dossier=dossier,
+                    agency=agency,
+                    template_id=spec.template_id,
+                    position=spec.position,
+                    name=spec.name,
+                    role=spec.role,
+                    assignee=assignee if len(members) == 1 else None,
+                    state=Step.State.ACTIVE,
+                    budget_hours=spec.budget_hours,
+                    started_at=now,
+                    due_at=step_due(agency, now, spec.budget_hours),
+                )
             )
         )
     return created
@@ -138,15 +141,32 @@ def active_steps(dossier: Dossier) -> QuerySet[Step]:
     return dossier.steps.filter(state=Step.State.ACTIVE).select_related("agency")
 
 
+def active_list(dossier: Dossier) -> list[Step]:
+    """The active steps, in id order: from the replay unit of work when it holds
+    the dossier (``unit``), else :func:`active_steps`."""
+    held = unit.steps_of(dossier)
+    if held is None:
+        return list(active_steps(dossier))
+    return [s for s in held if s.state == Step.State.ACTIVE]
+
+
+def has_step_at(dossier: Dossier, position: int) -> bool:
+    """Whether any step of ``position`` was ever opened for the dossier."""
+    held = unit.steps_of(dossier)
+    if held is None:
+        return dossier.steps.filter(position=position).exists()
+    return any(s.position == position for s in held)
+
+
 def close(step: Step, now: datetime, actor: Any, state: str = Step.State.DONE) -> None:
     step.state = state
     step.ended_at = now
     step.ended_by = actor if getattr(actor, "pk", None) else None
-    step.save(update_fields=["state", "ended_at", "ended_by"])
+    unit.save(step, ["state", "ended_at", "ended_by"])
 
 
 def close_all(dossier: Dossier, now: datetime, actor: Any, state: str) -> None:
-    for step in active_steps(dossier):
+    for step in active_list(dossier):
         close(step, now, actor, state)
 
 
@@ -169,9 +189,9 @@ def move_due_dates(
     dossier: Dossier, *, restart_at: datetime | None, shift: timedelta
 ) -> None:
     """After a pause: active steps restart their budget, or move by ``shift``."""
-    for step in active_steps(dossier):
+    for step in active_list(dossier):
         if restart_at is not None:
             step.due_at = step_due(step.agency, restart_at, step.budget_hours)
         elif step.due_at is not None:
             step.due_at = calendar_for(step.agency).add_working_time(step.due_at, shift)
-        step.save(update_fields=["due_at"])
+        unit.save(step, ["due_at"])

@@ -10,6 +10,9 @@ a year later says what the first print said.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -71,9 +74,37 @@ def law_day(dossier: HasLawDates) -> date:
     return local(moment).date()
 
 
+_pinned: ContextVar[dict[date, Rules] | None] = ContextVar(
+    "motcua_pinned_rules", default=None
+)
+
+
+@contextmanager
+def pinned_rules() -> Iterator[None]:
+    """Within the block each day's rules are read once (bulk work that changes
+    no rule: the historical import). Nested blocks share the outer one's."""
+    outer = _pinned.get()
+    token = _pinned.set({} if outer is None else outer)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def rules_on(day: date) -> Rules:
-    """Every rule in force on ``day`` (one query). Should two rows of one key
-    overlap (the admin form refuses it), the one that starts later wins."""
+    """Every rule in force on ``day`` (one query; once a day within
+    :func:`pinned_rules`)."""
+    pinned = _pinned.get()
+    if pinned is None:
+        return _read_rules(day)
+    if day not in pinned:
+        pinned[day] = _read_rules(day)
+    return pinned[day]
+
+
+def _read_rules(day: date) -> Rules:
+    """Should two rows of one key overlap (the admin form refuses it), the one
+    that starts later wins."""
     covering = LegalRule.objects.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=day),
         Q(valid_to__isnull=True) | Q(valid_to__gte=day),

@@ -19,12 +19,13 @@ from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core import clock
 from motcua.core.errors import Conflict, DomainError
 from motcua.deadlines.services import pinned_calendars
+from motcua.law.selectors import pinned_rules
 
-from .. import observers, permissions, timing
+from .. import observers, permissions, timing, unit
 from .. import steps as step_ops
 from ..applicants import ApplicantInput
-from ..history import append_event
-from ..models import Dossier, Event, Step
+from ..history import append_event, last_event
+from ..models import Dossier, Step
 from ..workflow import TRANSITIONS, Action, Status
 
 A, S = Action, Status
@@ -35,14 +36,14 @@ _trusted: ContextVar[bool] = ContextVar("motcua_trusted_replay", default=False)
 def trusted_replay() -> Iterator[None]:
     """Role checks off, for the historical import only: it replays what older
     systems already decided, attributed to the people named in the file (who may
-    have left or changed role since). Calendars, workflows and the rows read
-    through :func:`replay_cached` are read once. Nested blocks share the outer
-    one's."""
+    have left or changed role since). Calendars, workflows, each day's law rules
+    and the rows read through :func:`replay_cached` are read once. Nested
+    blocks share the outer one's."""
     token = _trusted.set(True)
     outer = _replay_cache.get()
     cache_token = _replay_cache.set({} if outer is None else outer)
     try:
-        with bulk_work():
+        with bulk_work(), pinned_rules():  # no rule changes during a replay
             yield
     finally:
         _replay_cache.reset(cache_token)
@@ -152,7 +153,7 @@ class _Act:
         if new_status:
             self.dossier.status = new_status
         self.dossier.lock_version += 1
-        self.dossier.save()
+        unit.save(self.dossier)
         replaying = _trusted.get()
         event = append_event(
             self.dossier,
@@ -218,9 +219,7 @@ def _check(actor: Any, dossier: Dossier, action: str, **where: Any) -> None:
 
 # ------------------------------------------------------------ pauses
 def _status_before_pause(dossier: Dossier, action: str) -> str:
-    event = (
-        Event.objects.filter(dossier=dossier, action=action).order_by("-seq").first()
-    )
+    event = last_event(dossier, action)
     return event.from_status if event else S.PROCESSING
 
 
@@ -232,7 +231,7 @@ def _settle(act: _Act, outcome: str) -> None:
     step_ops.close_all(d, now, act.actor, Step.State.DONE)
     specs = step_ops.workflow_of(d.procedure_version)
     hand_over = step_ops.return_position(specs)
-    if hand_over is not None and not d.steps.filter(position=hand_over).exists():
+    if hand_over is not None and not step_ops.has_step_at(d, hand_over):
         step_ops.open_position(d, specs, hand_over, now)
     d.outcome = outcome
     d.finished_at = d.ended_at = now

@@ -9,6 +9,7 @@ from django.db import transaction
 from motcua.agencies.models import Agency
 from motcua.deadlines.services import calendar_for
 
+from .. import unit
 from ..models import Consultation, Dossier
 from ._common import A, _begin, _check, _invalid, _require_text
 
@@ -39,13 +40,15 @@ def dossier_consult(
             "dossier.consult_same_agency", "Chỉ lấy ý kiến của cơ quan khác."
         )
     due = calendar_for(agency).due(act.now, "working_days", working_days)
-    consultation = Consultation.objects.create(
-        dossier=act.dossier,
-        agency=agency,
-        question=question,
-        requested_by=actor,
-        requested_at=act.now,
-        due_at=due,
+    consultation = unit.insert(
+        Consultation(
+            dossier=act.dossier,
+            agency=agency,
+            question=question,
+            requested_by=actor,
+            requested_at=act.now,
+            due_at=due,
+        )
     )
     return act.commit(
         reason=question,

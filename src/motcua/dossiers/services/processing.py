@@ -17,7 +17,7 @@ from motcua.deadlines.engine import Deadline, DeadlineError
 from motcua.deadlines.services import calendar_for
 from motcua.law.procedure import extension_notice_days, extension_once
 
-from .. import permissions
+from .. import permissions, unit
 from .. import steps as step_ops
 from ..models import Dossier, Step
 from ._common import (
@@ -34,7 +34,7 @@ from ._common import (
 
 # ------------------------------------------------------------ steps
 def _pick_step(dossier: Dossier, actor: Any, step_id: int | None) -> Step:
-    active = list(step_ops.active_steps(dossier))
+    active = step_ops.active_list(dossier)
     if step_id is not None:
         chosen = [s for s in active if s.pk == step_id]
     else:
@@ -83,7 +83,7 @@ def dossier_assign(
         raise _invalid("dossier.assignee_required", "Cần chọn cán bộ được phân công.")
     _check_assignee(assignee, step, d)
     step.assignee = assignee
-    step.save(update_fields=["assignee"])
+    unit.save(step, ["assignee"])
     return act.commit(step=step, payload={"assignee": assignee.username})
 
 
@@ -91,7 +91,7 @@ def _advance(act: _Act, step: Step, *, assignee: Any = None) -> list[Step]:
     """Close ``step``; when its position is complete, open the next one."""
     d = act.dossier
     step_ops.close(step, act.now, act.actor)
-    if step_ops.active_steps(d).filter(position=step.position).exists():
+    if any(s.position == step.position for s in step_ops.active_list(d)):
         return []
     specs = step_ops.workflow_of(d.procedure_version)
     following = step_ops.next_position(specs, step.position)
@@ -101,7 +101,7 @@ def _advance(act: _Act, step: Step, *, assignee: Any = None) -> list[Step]:
     if assignee is not None and len(opened) == 1:
         _check_assignee(assignee, opened[0], d)
         opened[0].assignee = assignee
-        opened[0].save(update_fields=["assignee"])
+        unit.save(opened[0], ["assignee"])
     return opened
 
 

@@ -25,7 +25,7 @@ from motcua.deadlines.engine import VN_TZ, DeadlineError
 from motcua.deadlines.services import calendar_for, calendar_on
 from motcua.law.procedure import check_supplement_window, supplement_policy
 
-from .. import permissions
+from .. import permissions, unit
 from .. import steps as step_ops
 from ..applicants import REPRESENTATIVE_FIELDS, ApplicantInput, clean_applicant
 from ..codes import next_code, reserve_code
@@ -60,20 +60,22 @@ def _applicant(data: ApplicantInput, agency: Agency) -> Applicant:
     """The applicant as received with this dossier: always a new row of the
     dossier's agency. Another dossier's row, even with the same ID number, is
     neither read nor changed (ARCHITECTURE principle 7)."""
-    return Applicant.objects.create(
-        agency=agency,
-        kind=data.kind,
-        name=data.name,
-        id_kind=data.id_kind,
-        id_number=data.id_number,
-        birth_date=data.birth_date,
-        phone=data.phone,
-        email=data.email,
-        address=data.address,
-        no_contact_reason=data.no_contact_reason,
-        **{name: getattr(data, name) for name in REPRESENTATIVE_FIELDS},
-        notify_channels=",".join(data.notify_channels),
-        fingerprint_salt=secrets.token_hex(16),
+    return unit.insert(
+        Applicant(
+            agency=agency,
+            kind=data.kind,
+            name=data.name,
+            id_kind=data.id_kind,
+            id_number=data.id_number,
+            birth_date=data.birth_date,
+            phone=data.phone,
+            email=data.email,
+            address=data.address,
+            no_contact_reason=data.no_contact_reason,
+            **{name: getattr(data, name) for name in REPRESENTATIVE_FIELDS},
+            notify_channels=",".join(data.notify_channels),
+            fingerprint_salt=secrets.token_hex(16),
+        )
     )
 
 
@@ -96,31 +98,33 @@ def _create(
     version = data.version or version_in_force(procedure, local_day)
     applicant = _applicant(_clean_applicant(data.applicant), data.agency)
     if data.code:
-        if Dossier.objects.filter(code=data.code).exists():
+        if unit.code_taken(data.code):
             raise Conflict("dossier.code_taken", f"Mã hồ sơ {data.code} đã tồn tại.")
         reserve_code(data.agency, data.code, procedure)
         code = data.code
     else:
         code = next_code(data.agency, local_day, procedure)
-    dossier = Dossier.objects.create(
-        agency=data.agency,
-        code=code,
-        procedure_version=version,
-        procedure=procedure,
-        field_id=procedure.field_id,
-        applicant=applicant,
-        channel=data.channel,
-        status=status,
-        counter=data.counter,
-        received_by_agency=place,
-        submitted_at=now,
-        fee_amount=version.fee_amount,
-        payment_status=(
-            Dossier.Payment.UNPAID
-            if version.fee_amount
-            else Dossier.Payment.NOT_REQUIRED
-        ),
-        search_text=fold(f"{code} {applicant.name}")[:600],
+    dossier = unit.insert(
+        Dossier(
+            agency=data.agency,
+            code=code,
+            procedure_version=version,
+            procedure=procedure,
+            field_id=procedure.field_id,
+            applicant=applicant,
+            channel=data.channel,
+            status=status,
+            counter=data.counter,
+            received_by_agency=place,
+            submitted_at=now,
+            fee_amount=version.fee_amount,
+            payment_status=(
+                Dossier.Payment.UNPAID
+                if version.fee_amount
+                else Dossier.Payment.NOT_REQUIRED
+            ),
+            search_text=fold(f"{code} {applicant.name}")[:600],
+        )
     )
     _add_components(dossier, data.components, version)
     return dossier
@@ -150,7 +154,7 @@ def _add_components(
                 ("components", version.pk), lambda: list(version.components.all())
             )
         ]
-    DossierComponent.objects.bulk_create(rows)
+    unit.insert_all(DossierComponent, rows)
 
 
 def _created_event(dossier: Dossier, action: str, actor: Any, now: datetime) -> _Act:

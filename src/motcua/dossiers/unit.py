@@ -1,0 +1,311 @@
+"""The replay unit of work (ADR 0012): the dossier aggregates a historical import
+builds, held in memory and written in a few bulk statements.
+
+The services write the aggregate's rows (applicant, dossier, components, steps,
+events, consultations) through :func:`insert`, :func:`insert_all` and
+:func:`save`, and read what they need of it back through :func:`steps_of` and
+:func:`events_of`. Outside a unit these are the plain ORM statements the
+services always made. Inside one (:func:`unit_of_work`, the import's batch) a
+new row gets its id at once — allocated in advance from the table's counter
+under the batch's exclusive transaction — and stays in memory; the services
+change the same objects; :meth:`UnitOfWork.flush` writes them with one
+``bulk_create`` per table, in foreign-key order. Every rule (due dates, steps,
+status, hashes, figures) is still computed by the one function live use calls:
+only where the rows go differs.
+
+A guard watches every SQL statement while rows are pending: one that names an
+aggregate table outside the unit's own statements means a read the unit does not
+answer, so it raises :class:`Miss` before it runs — the importer then writes the
+finished lines and replays that line through the plain path. Nothing pending is
+ever read from a table that does not have it yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+from .models import Applicant, Consultation, Dossier, DossierComponent, Event, Step
+
+M = TypeVar("M", bound=Model)
+
+# The aggregate's tables in foreign-key order: an applicant before its dossier,
+# a step before the events naming it.
+MODELS: tuple[type[Model], ...] = (
+    Applicant,
+    Dossier,
+    DossierComponent,
+    Step,
+    Event,
+    Consultation,
+)
+_QUOTED = tuple(f'"{model._meta.db_table}"' for model in MODELS)
+_HELD = "_replay_unit_held"  # marks an object the unit holds (not yet written)
+_CHUNK = 500
+
+
+class Miss(Exception):
+    """The replay asked the database about the aggregate while the unit holds
+    rows of it: the unit cannot answer that read, the plain path can."""
+
+
+class UnitOfWork:
+    def __init__(self) -> None:
+        self._next: dict[type[Model], int] = {}
+        self._rows: dict[type[Model], list[Model]] = {m: [] for m in MODELS}
+        self._steps: dict[int, list[Step]] = {}
+        self._events: dict[int, list[Event]] = {}
+        self._codes: dict[str, Dossier] = {}
+        # Codes looked up in the tables for a batch at once: code -> the
+        # (agency id, reception instant) of the dossiers bearing it.
+        self._stored: dict[str, list[tuple[int, Any]]] = {}
+        self._looked_up: set[str] = set()
+        self._bypass = 0
+        self._locked = False
+
+    # ------------------------------------------------------------ rows
+    @property
+    def pending(self) -> int:
+        return sum(len(rows) for rows in self._rows.values())
+
+    def add(self, obj: Model) -> None:
+        model = type(obj)
+        obj.pk = self._allocate(model)
+        obj._state.adding = False
+        setattr(obj, _HELD, True)
+        self._rows[model].append(obj)
+        self._index(obj)
+
+    def _index(self, obj: Model) -> None:
+        if isinstance(obj, Dossier):
+            self._steps[obj.pk] = []
+            self._events[obj.pk] = []
+            self._codes[obj.code] = obj
+        elif isinstance(obj, Step):
+            self._steps[obj.dossier_id].append(obj)
+        elif isinstance(obj, Event):
+            self._events[obj.dossier_id].append(obj)
+
+    def holds(self, dossier: Dossier) -> bool:
+        return dossier.pk in self._steps and getattr(dossier, _HELD, False)
+
+    def steps_of(self, dossier: Dossier) -> list[Step] | None:
+        return self._steps[dossier.pk] if self.holds(dossier) else None
+
+    def events_of(self, dossier: Dossier) -> list[Event] | None:
+        return self._events[dossier.pk] if self.holds(dossier) else None
+
+    def dossier_with_code(self, code: str) -> Dossier | None:
+        return self._codes.get(code)
+
+    def look_up_codes(self, codes: set[str]) -> None:
+        """Read which of ``codes`` the tables hold, in a few queries."""
+        wanted = sorted(codes - self._looked_up)
+        with self.direct():
+            for i in range(0, len(wanted), _CHUNK):
+                part = wanted[i : i + _CHUNK]
+                rows = Dossier.objects.filter(code__in=part).values_list(
+                    "code", "agency_id", "received_at"
+                )
+                for code, agency_id, received_at in rows:
+                    self._stored.setdefault(code, []).append((agency_id, received_at))
+                self._looked_up.update(part)
+
+    def stored(self, code: str) -> list[tuple[int, Any]] | None:
+        """The dossiers of the tables bearing ``code`` (None: not looked up)."""
+        if code not in self._looked_up:
+            return None
+        return self._stored.get(code, [])
+
+    # ------------------------------------------------------------ ids
+    def _allocate(self, model: type[Model]) -> int:
+        if model not in self._next:
+            self._next[model] = self._last_id(model) + 1
+        pk = self._next[model]
+        self._next[model] = pk + 1
+        return pk
+
+    def _last_id(self, model: type[Model]) -> int:
+        """The last id the table's own counter gave (or would give): the rows a
+        live insert would number next, so the ids are those of the plain path."""
+        table = model._meta.db_table
+        with self.direct(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                if not self._locked:  # no other writer until this batch commits
+                    tables = ", ".join(m._meta.db_table for m in MODELS)
+                    cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+                    self._locked = True
+                cursor.execute(
+                    f"SELECT GREATEST(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+                    "COALESCE(pg_sequence_last_value("
+                    "pg_get_serial_sequence(%s, 'id')::regclass), 0))",
+                    [table],
+                )
+            else:  # SQLite, AUTOINCREMENT: never reuses an id, even a deleted one
+                cursor.execute(
+                    f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+                    "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                    [table],
+                )
+            return int(cursor.fetchone()[0])
+
+    # ------------------------------------------------------------ lines
+    @contextmanager
+    def line(self) -> Iterator[None]:
+        """One imported line: if it fails, the rows it added are forgotten and
+        their ids given again (as its savepoint's rollback does on SQLite)."""
+        counts = {model: len(rows) for model, rows in self._rows.items()}
+        allocated = dict(self._next)
+        try:
+            yield
+        except BaseException:
+            for model, count in counts.items():
+                del self._rows[model][count:]
+            self._next = allocated
+            self._reindex()
+            raise
+
+    def _reindex(self) -> None:
+        self._steps, self._events, self._codes = {}, {}, {}
+        for model in MODELS:
+            for obj in self._rows[model]:
+                self._index(obj)
+
+    # ------------------------------------------------------------ writing
+    def flush(self) -> None:
+        """Write the held rows, one bulk statement per table (per 500 rows), in
+        foreign-key order; then hold nothing (the tables answer from now on)."""
+        with self.direct():
+            for model in MODELS:
+                rows = self._rows[model]
+                for obj in rows:
+                    obj._state.adding = True  # a bulk insert of given ids
+                model._default_manager.bulk_create(rows, batch_size=_CHUNK)
+                for obj in rows:
+                    delattr(obj, _HELD)
+            if connection.vendor == "postgresql":
+                self._move_sequences()
+        self._rows = {m: [] for m in MODELS}
+        self._next = {}
+        self._reindex()
+        self._stored, self._looked_up = {}, set()  # the tables answer again
+
+    def _move_sequences(self) -> None:
+        with connection.cursor() as cursor:
+            for model, following in self._next.items():
+                table = model._meta.db_table
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [table, following - 1],
+                )
+
+    # ------------------------------------------------------------ the guard
+    @contextmanager
+    def direct(self) -> Iterator[None]:
+        """Statements the unit means (its own, or a read of rows already in the
+        tables that it has checked against what it holds)."""
+        self._bypass += 1
+        try:
+            yield
+        finally:
+            self._bypass -= 1
+
+    def guard(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any
+    ) -> Any:
+        if not self._bypass and any(t in sql for t in _QUOTED) and self.pending:
+            raise Miss(sql[:300])
+        return execute(sql, params, many, ctx)
+
+
+_unit: ContextVar[UnitOfWork | None] = ContextVar("motcua_replay_unit", default=None)
+
+
+def current() -> UnitOfWork | None:
+    return _unit.get()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[UnitOfWork]:
+    """Within the block (inside one transaction), the aggregate's writes are
+    held by one unit; the caller flushes it (see ``importing``)."""
+    unit = UnitOfWork()
+    token = _unit.set(unit)
+    try:
+        with connection.execute_wrapper(unit.guard):
+            yield unit
+    finally:
+        _unit.reset(token)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """The plain path within a unit's block (a line the unit could not replay)."""
+    token = _unit.set(None)
+    try:
+        yield
+    finally:
+        _unit.reset(token)
+
+
+# ------------------------------------------------ what the services call
+def insert(obj: M) -> M:
+    """A new row: ``obj.save(force_insert=True)``, or held by the unit."""
+    unit = _unit.get()
+    if unit is None:
+        obj.save(force_insert=True)
+    else:
+        unit.add(obj)
+    return obj
+
+
+def insert_all(model: type[M], objs: Sequence[M]) -> None:
+    """New rows of one table: one ``bulk_create``, or held by the unit."""
+    unit = _unit.get()
+    if unit is None:
+        model._default_manager.bulk_create(objs)
+    else:
+        for obj in objs:
+            unit.add(obj)
+
+
+def save(obj: Model, fields: Sequence[str] | None = None) -> None:
+    """A changed row: ``obj.save(update_fields=fields)`` (every field when
+    None); a row the unit holds is written, as it is then, when it flushes."""
+    if getattr(obj, _HELD, False) and _unit.get() is not None:
+        return
+    if fields is None:
+        obj.save()
+    else:
+        obj.save(update_fields=list(fields))
+
+
+def steps_of(dossier: Dossier) -> list[Step] | None:
+    """The steps of a dossier the unit holds, in id order (None: not held)."""
+    unit = _unit.get()
+    return None if unit is None else unit.steps_of(dossier)
+
+
+def events_of(dossier: Dossier) -> list[Event] | None:
+    """The events of a dossier the unit holds, in order (None: not held)."""
+    unit = _unit.get()
+    return None if unit is None else unit.events_of(dossier)
+
+
+def code_taken(code: str) -> bool:
+    """A dossier has ``code``: one the unit holds, or one in the table."""
+    unit = _unit.get()
+    if unit is None:
+        return Dossier.objects.filter(code=code).exists()
+    if unit.dossier_with_code(code) is not None:
+        return True
+    stored = unit.stored(code)
+    if stored is not None:
+        return bool(stored)
+    with unit.direct():
+        return Dossier.objects.filter(code=code).exists()
