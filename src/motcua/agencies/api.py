@@ -8,7 +8,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -59,6 +59,18 @@ class AgencyPages(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def decode_cursor(self, request: Request) -> Any:
+        """A damaged cursor is the caller's mistake: 400, as on the dossier list
+        (DRF's own answer is a 404, which reads as "no such agency list")."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise DomainError(
+                "filter.invalid",
+                "Tham số cursor không hợp lệ; hãy dùng đường dẫn next/previous "
+                "của trang trước.",
+            ) from None
 
 
 LEVELS = [level.value for level in Agency.Level]

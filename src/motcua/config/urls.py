@@ -9,6 +9,9 @@ admin.site.site_header = _("MotCua — Quản trị hệ thống một cửa đi
 admin.site.site_title = "MotCua"
 admin.site.index_title = _("Quản trị")
 
+# Under /api/ an unknown URL answers the API's JSON error body (core.api).
+handler404 = "motcua.core.api.not_found"
+
 urlpatterns = [
     path("", include("motcua.core.urls")),
     path("lich-lam-viec/", include("motcua.deadlines.urls")),

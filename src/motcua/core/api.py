@@ -6,8 +6,15 @@ import logging
 from typing import Any
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import Http404, UnreadablePostError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    UnreadablePostError,
+)
 from django.http.multipartparser import MultiPartParserError
+from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +24,10 @@ from motcua.core.parsers import INVALID_JSON_CODE, INVALID_JSON_MESSAGE, Invalid
 from motcua.deadlines.engine import DeadlineError
 
 log = logging.getLogger(__name__)
+
+# The JSON APIs: the main one and the satisfaction kiosk's (evaluation.api).
+API_PREFIXES = ("/api/", "/danh-gia-hai-long/api/")
+NOT_FOUND_MESSAGE = "Không tìm thấy tài nguyên yêu cầu."
 
 _DRF_MESSAGES_VI = {
     exceptions.NotAuthenticated: (
@@ -101,9 +112,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DeadlineError):
         return error_response(exc.code, exc.message, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404 | exceptions.NotFound):
-        return error_response(
-            "not_found", "Không tìm thấy tài nguyên yêu cầu.", status.HTTP_404_NOT_FOUND
-        )
+        return error_response("not_found", NOT_FOUND_MESSAGE, status.HTTP_404_NOT_FOUND)
     if isinstance(exc, exceptions.ValidationError):
         return error_response(
             "invalid",
@@ -121,3 +130,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 drf_response.data = {"code": code, "message": message}
                 break
     return drf_response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 page (``handler404``): under an API prefix the house error
+    body, so a URL no route matches (``/api/v1/dossiers/a/b/c/``, a draft id
+    that is not a number) answers JSON like every other API error; elsewhere the
+    page."""
+    if request.path.startswith(API_PREFIXES):
+        return JsonResponse(
+            {"code": "not_found", "message": NOT_FOUND_MESSAGE}, status=404
+        )
+    return defaults.page_not_found(request, exception or Http404())

@@ -31,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from motcua.core.api import ErrorSerializer
 from motcua.core.downloads import protected_file_response
 from motcua.core.errors import DomainError
 from motcua.core.parsers import SafeJSONParser
@@ -58,13 +59,16 @@ IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # visible ASCII, ≤ 100
 IF_MATCH = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
 ERRORS = {
-    400: OpenApiResponse(s.ValidationErrorSerializer, "Dữ liệu không hợp lệ."),
-    401: OpenApiResponse(s.ErrorSerializer, "Chưa đăng nhập."),
-    403: OpenApiResponse(s.ErrorSerializer, "Không có quyền."),
-    404: OpenApiResponse(s.ErrorSerializer, "Không tìm thấy (hoặc không được xem)."),
-    409: OpenApiResponse(s.ErrorSerializer, "Xung đột trạng thái hoặc phiên bản."),
+    400: OpenApiResponse(
+        ErrorSerializer,
+        "Dữ liệu không hợp lệ: mã invalid (kèm fields) hoặc mã của quy tắc.",
+    ),
+    401: OpenApiResponse(ErrorSerializer, "Chưa đăng nhập."),
+    403: OpenApiResponse(ErrorSerializer, "Không có quyền."),
+    404: OpenApiResponse(ErrorSerializer, "Không tìm thấy (hoặc không được xem)."),
+    409: OpenApiResponse(ErrorSerializer, "Xung đột trạng thái hoặc phiên bản."),
     429: OpenApiResponse(
-        s.ErrorSerializer,
+        ErrorSerializer,
         "Quá nhiều yêu cầu: auth.throttled (khóa sai) hoặc client.rate_limited "
         "(hệ thống tích hợp vượt giới hạn mỗi phút); chờ theo Retry-After.",
     ),

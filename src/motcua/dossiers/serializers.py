@@ -16,7 +16,6 @@ from rest_framework import serializers
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Component, Procedure
 from motcua.core import clock
-from motcua.core.api import ErrorSerializer
 
 from . import timing
 from .applicants import NOTIFY_CHANNELS, REPRESENTATIVE_FIELDS
@@ -41,17 +40,6 @@ OUTCOMES = [
     Action.REFUSE.value,
     Action.SUBMIT_ONLINE.value,
 ]
-
-
-# ------------------------------------------------------------------ errors
-class ValidationErrorSerializer(ErrorSerializer):
-    """An ``invalid`` error with the message of each wrong field in ``fields``
-    (declared below: an attribute named ``fields`` would hide DRF's own)."""
-
-
-ValidationErrorSerializer._declared_fields["fields"] = serializers.DictField(
-    child=serializers.JSONField(), help_text="Lỗi theo từng trường dữ liệu."
-)
 
 
 # ------------------------------------------------------------------ input

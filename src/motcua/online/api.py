@@ -21,7 +21,6 @@ from motcua.citizens.api import CitizenView
 from motcua.core.api import ErrorSerializer, error_response
 from motcua.core.errors import DomainError
 from motcua.core.parsers import SafeJSONParser
-from motcua.dossiers.serializers import ValidationErrorSerializer
 from motcua.portal.qr import qr_path
 
 from . import eform, selectors, services
@@ -31,7 +30,10 @@ IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # visible ASCII, ≤ 100
 
 
 ERRORS = {
-    400: OpenApiResponse(ValidationErrorSerializer, "Dữ liệu không hợp lệ."),
+    400: OpenApiResponse(
+        ErrorSerializer,
+        "Dữ liệu không hợp lệ: mã invalid (kèm fields) hoặc mã của quy tắc.",
+    ),
     403: OpenApiResponse(ErrorSerializer, "Không phải công dân đã đăng nhập."),
     404: OpenApiResponse(ErrorSerializer, "Không tìm thấy (hoặc không phải của bạn)."),
     409: OpenApiResponse(ErrorSerializer, "Xung đột (phiên bản thủ tục, khóa)."),
