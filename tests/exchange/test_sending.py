@@ -1,0 +1,258 @@
+"""The sending side, in process: a step at an agency served by a peer is
+written to the outbox in the action's transaction; the worker delivers it to
+a small HTTP server on 127.0.0.1 (temporary and permanent failures, staff
+retry); the peer's status updates and result come back through our endpoint
+and finish the step through the services."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from motcua.core import clock
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier, Step
+from motcua.exchange import package, signing
+from motcua.exchange import services as exchange
+from motcua.exchange.models import OutboundTransfer, Peer
+from motcua.notifications import worker
+from motcua.notifications.models import Message, State
+from tests.dossiers.builders import World, build_world
+
+from .conftest import NOW, Receiving, file_entry
+
+pytestmark = pytest.mark.django_db
+
+
+class PeerServer:
+    """The other system, as far as this test needs: it checks the signature
+    with the shared secret and answers with the status it is told to."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.answers: list[tuple[int, dict[str, Any]]] = []
+        self.seen: list[dict[str, Any]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                signed = signing.read(dict(self.headers.items()))
+                good = signing.signature(
+                    server.secret, "POST", self.path, signed.timestamp, signed.key, raw
+                )
+                server.seen.append(
+                    {
+                        "path": self.path,
+                        "ok": good == signed.signature,
+                        "key": signed.key,
+                        "body": json.loads(raw),
+                    }
+                )
+                status, answer = server.answers.pop(0)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+
+    def __enter__(self) -> PeerServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+@pytest.fixture
+def sending(local_http: None) -> Iterator[tuple[World, Peer, PeerServer]]:
+    world = build_world(liên_thông=True)  # step 3 at the district
+    with PeerServer("exsec_shared") as server:
+        peer = exchange.peer_prepare(
+            Peer(
+                code="tinh-b",
+                name="Một cửa tỉnh B",
+                base_url=server.url,
+                key_id="a-to-b",
+                secret="exsec_shared",
+            )
+        )
+        exchange.remote_agency_link(world.district, peer, "000.00.01.B01")
+        yield world, peer, server
+
+
+def to_the_district(world: World) -> Dossier:
+    dossier = world.processing(NOW)
+    with world.at(NOW):
+        return services.dossier_forward(world.specialist, dossier)
+
+
+def test_a_step_at_a_remote_agency_is_written_to_the_outbox_with_the_action(
+    sending: tuple[World, Peer, PeerServer],
+) -> None:
+    world, _, _ = sending
+    dossier = world.processing(NOW)
+    with pytest.raises(RuntimeError), transaction.atomic(), world.at(NOW):
+        services.dossier_forward(world.specialist, dossier)
+        raise RuntimeError("the action fails after the event")
+    assert not OutboundTransfer.objects.exists()
+    assert not Message.objects.filter(channel="exchange").exists()
+
+    with world.at(NOW):
+        services.dossier_forward(world.specialist, dossier)
+    transfer = OutboundTransfer.objects.get()
+    assert transfer.step.agency == world.district
+    assert transfer.remote_code == "000.00.01.B01"
+    message = Message.objects.get(channel="exchange")
+    body = message.variables["body"]
+    assert body["to_agency"] == "000.00.01.B01"
+    assert body["step"]["due_at"] == transfer.step.due_at.isoformat()
+    assert "phone" not in body["applicant"]
+    with world.at(NOW):  # another event of the dossier: no second transfer
+        services.dossier_remind(world.leader, dossier, note="Nhắc quận.")
+    assert OutboundTransfer.objects.count() == 1
+
+
+def test_the_worker_retries_until_the_peer_accepts_and_records_its_reference(
+    sending: tuple[World, Peer, PeerServer],
+) -> None:
+    world, _, server = sending
+    dossier = to_the_district(world)
+    server.answers = [
+        (503, {"code": "busy", "message": "bận"}),
+        (201, {"transfer_id": "x", "reference": "000.00.01.B01-260310-0001",
+               "status": "received"}),
+    ]  # fmt: skip
+    with clock.frozen_at(NOW):
+        assert worker.run_once() == {"temporary-failure": 1}
+    message = Message.objects.get(channel="exchange")
+    assert message.state == State.TEMPORARY_FAILURE
+    assert OutboundTransfer.objects.get().state == OutboundTransfer.State.SENDING
+    with clock.frozen_at(NOW + timedelta(minutes=5)):
+        assert worker.run_once() == {"delivered": 1}
+    transfer = OutboundTransfer.objects.get()
+    assert transfer.state == OutboundTransfer.State.ACCEPTED
+    assert transfer.remote_reference == "000.00.01.B01-260310-0001"
+    assert [s["ok"] for s in server.seen] == [True, True]
+    assert {s["key"] for s in server.seen} == {transfer.idempotency_key}
+    assert server.seen[0]["body"] == server.seen[1]["body"]
+    assert server.seen[0]["body"]["origin"]["dossier_code"] == dossier.code
+
+
+def test_a_refused_package_is_kept_for_staff_who_may_send_it_again(
+    sending: tuple[World, Peer, PeerServer],
+) -> None:
+    world, _, server = sending
+    to_the_district(world)
+    server.answers = [
+        (404, {"code": "exchange.unknown_procedure", "message": "Không có thủ tục"}),
+        (201, {"transfer_id": "x", "reference": "R-1", "status": "received"}),
+    ]
+    with clock.frozen_at(NOW):
+        worker.run_once()
+    transfer = OutboundTransfer.objects.get()
+    assert transfer.state == OutboundTransfer.State.REFUSED
+    assert "exchange.unknown_procedure" in transfer.refusal
+    assert Message.objects.get(channel="exchange").state == State.PERMANENT_FAILURE
+    with clock.frozen_at(NOW + timedelta(hours=1)):
+        exchange.transfer_retry(transfer)
+        worker.run_once()
+    transfer.refresh_from_db()
+    assert (transfer.state, transfer.remote_reference) == (
+        OutboundTransfer.State.ACCEPTED,
+        "R-1",
+    )
+
+
+def _update(transfer: OutboundTransfer, sequence: int, **fields: Any) -> dict:
+    return {
+        "protocol": package.PROTOCOL,
+        "transfer_id": str(transfer.transfer_id),
+        "sequence": sequence,
+        "type": "status",
+        "status": "processing",
+        "at": NOW.isoformat(),
+        "note": "",
+        **fields,
+    }
+
+
+def test_the_peer_reports_its_status_then_its_result_which_finishes_the_step(
+    sending: tuple[World, Peer, PeerServer],
+) -> None:
+    world, peer, _ = sending
+    dossier = to_the_district(world)
+    transfer = OutboundTransfer.objects.get()
+    sender = Receiving(world, peer, Client())
+    path = package.updates_path(str(transfer.transfer_id))
+    with clock.frozen_at(NOW + timedelta(hours=1)):
+        answer = sender.post(path, _update(transfer, 1), key="u1",
+                             at=NOW + timedelta(hours=1))  # fmt: skip
+    assert answer.status_code == 200, answer.json()
+    transfer.refresh_from_db()
+    assert transfer.remote_status == "processing"
+    assert transfer.state == OutboundTransfer.State.ACCEPTED
+
+    result = _update(
+        transfer,
+        2,
+        type="result",
+        status="result_ready",
+        outcome="approved",
+        reference="R-1",
+        summary="Đã xác minh.",
+        files=[file_entry(name="ket-qua.pdf", component=None)],
+    )
+    later = NOW + timedelta(hours=3)
+    with clock.frozen_at(later):
+        answer = sender.post(path, result, key="u2", at=later)
+        assert answer.status_code == 200, answer.json()
+        again = sender.post(path, result, key="u2-bis", at=later)
+    assert again.json()["recorded"] is False
+    step = Step.objects.get(pk=transfer.step_id)
+    assert step.state == Step.State.DONE
+    assert step.ended_by == peer.account and step.ended_at == later
+    assert dossier.files.get(kind="result").original_name == "ket-qua.pdf"
+    assert list(
+        dossier.steps.filter(state=Step.State.ACTIVE).values_list("position", flat=True)
+    ) == [4]
+    last = dossier.events.order_by("-seq").first()
+    assert last is not None and last.action == "forward"
+    assert "Đã xác minh." in last.reason
+    transfer.refresh_from_db()
+    assert transfer.state == OutboundTransfer.State.COMPLETED
+    assert list(transfer.updates.values_list("sequence", "status")) == [
+        (1, "processing"),
+        (2, "result_ready"),
+    ]
+
+
+def test_an_update_for_an_unknown_transfer_is_not_found(
+    sending: tuple[World, Peer, PeerServer],
+) -> None:
+    world, peer, _ = sending
+    sender = Receiving(world, peer, Client())
+    unknown = str(uuid.uuid4())
+    fake = OutboundTransfer(transfer_id=uuid.UUID(unknown))
+    with clock.frozen_at(NOW):
+        answer = sender.post(package.updates_path(unknown), _update(fake, 1), key="u")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "exchange.unknown_transfer"
