@@ -11,7 +11,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
@@ -71,6 +72,23 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ["code", "versions__search_text"]
     filter_horizontal = ["agencies"]
     inlines = [VersionInline]
+    change_list_template = "admin/catalog/procedure/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        """Adds "Nhập từ CSDL quốc gia" (``national_admin``)."""
+        from .national_admin import national_import_view
+
+        def view(request: HttpRequest) -> HttpResponse:
+            return national_import_view(self, request)
+
+        extra = [
+            path(
+                "nhap-csdl-quoc-gia/",
+                self.admin_site.admin_view(view),
+                name="catalog_procedure_national_import",
+            )
+        ]
+        return extra + super().get_urls()
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
