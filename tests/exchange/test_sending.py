@@ -124,7 +124,8 @@ def test_a_step_at_a_remote_agency_is_written_to_the_outbox_with_the_action(
     message = Message.objects.get(channel="exchange")
     body = message.variables["body"]
     assert body["to_agency"] == "000.00.01.B01"
-    assert body["step"]["due_at"] == transfer.step.due_at.isoformat()
+    due = transfer.step.due_at
+    assert due is not None and body["step"]["due_at"] == due.isoformat()
     assert "phone" not in body["applicant"]
     with world.at(NOW):  # another event of the dossier: no second transfer
         services.dossier_remind(world.leader, dossier, note="Nhắc quận.")
