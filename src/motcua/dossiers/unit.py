@@ -157,16 +157,20 @@ class UnitOfWork:
     # ------------------------------------------------------------ lines
     @contextmanager
     def line(self) -> Iterator[None]:
-        """One imported line: if it fails, the rows it added are forgotten and
-        their ids given again (as its savepoint's rollback does on SQLite)."""
+        """One imported line: if it fails, the rows it added are forgotten. Their
+        ids are given again where the plain path's savepoint would give them
+        again (SQLite's counter rolls back, PostgreSQL's sequences do not), and
+        always when the line goes to the plain path (:class:`Miss`), which then
+        numbers its rows itself."""
         counts = {model: len(rows) for model, rows in self._rows.items()}
         allocated = dict(self._next)
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             for model, count in counts.items():
                 del self._rows[model][count:]
-            self._next = allocated
+            if isinstance(exc, Miss) or connection.vendor != "postgresql":
+                self._next = allocated
             self._reindex()
             raise
 
