@@ -1,4 +1,4 @@
-"""Liên thông between systems (ADR 0027, docs/exchange.md).
+"""Liên thông between systems (ADR 0026, docs/exchange.md).
 
 A ``Peer`` is another one-stop system we exchange dossiers with; both sides
 hold the same key id and HMAC secret for the pair. A ``RemoteAgency`` is a

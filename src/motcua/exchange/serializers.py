@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from motcua.dossiers.models import Channel, Dossier
+from motcua.catalog.models import Component
+from motcua.dossiers.models import Applicant, Channel, Dossier
 from motcua.dossiers.workflow import Status
 
 from .package import PROTOCOL
@@ -52,9 +53,11 @@ class DossierSerializer(serializers.Serializer):
 
 
 class ApplicantSerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=16)
+    kind = serializers.ChoiceField(choices=Applicant.Kind.choices)
     name = serializers.CharField(max_length=255)
-    id_kind = serializers.CharField(max_length=16, allow_blank=True, required=False)
+    id_kind = serializers.ChoiceField(
+        choices=Applicant.IdKind.choices, allow_blank=True, required=False
+    )
     id_number = serializers.CharField(max_length=32, allow_blank=True, required=False)
     birth_date = serializers.DateField(allow_null=True, required=False)
     address = serializers.CharField(max_length=500, allow_blank=True, required=False)
@@ -62,7 +65,7 @@ class ApplicantSerializer(serializers.Serializer):
 
 class ComponentSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=500)
-    kind = serializers.CharField(max_length=16)
+    kind = serializers.ChoiceField(choices=Component.Kind.choices)
     count = serializers.IntegerField(min_value=0, max_value=100)
 
 
