@@ -31,10 +31,10 @@ from motcua.core.errors import Conflict, DomainError
 from . import inbound, signing
 from .models import Peer, ReceivedRequest
 from .serializers import (
-    TransferAnswerSerializer,
-    TransferSerializer,
-    UpdateAnswerSerializer,
-    UpdateSerializer,
+    ExchangeTransferAnswerSerializer,
+    ExchangeTransferSerializer,
+    ExchangeUpdateAnswerSerializer,
+    ExchangeUpdateSerializer,
 )
 
 log = logging.getLogger(__name__)
@@ -197,15 +197,17 @@ class TransferView(_SignedView):
         ),
         tags=["exchange"],
         parameters=_SIGNED_HEADERS,
-        request=TransferSerializer,
+        request=ExchangeTransferSerializer,
         responses={
-            201: TransferAnswerSerializer,
-            200: TransferAnswerSerializer,
+            201: ExchangeTransferAnswerSerializer,
+            200: ExchangeTransferAnswerSerializer,
             **_ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
-        return handle_signed(request, TransferSerializer, inbound.transfer_receive, 201)
+        return handle_signed(
+            request, ExchangeTransferSerializer, inbound.transfer_receive, 201
+        )
 
 
 class UpdateView(_SignedView):
@@ -226,11 +228,11 @@ class UpdateView(_SignedView):
             ),
             *_SIGNED_HEADERS,
         ],
-        request=UpdateSerializer,
-        responses={200: UpdateAnswerSerializer, **_ERRORS},
+        request=ExchangeUpdateSerializer,
+        responses={200: ExchangeUpdateAnswerSerializer, **_ERRORS},
     )
     def post(self, request: Request, transfer_id: str) -> Response:
         def record(peer: Peer, data: dict[str, Any]) -> dict[str, Any]:
             return inbound.transfer_record_update(peer, transfer_id, data)
 
-        return handle_signed(request, UpdateSerializer, record, 200)
+        return handle_signed(request, ExchangeUpdateSerializer, record, 200)

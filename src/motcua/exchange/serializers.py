@@ -17,7 +17,7 @@ class _Protocol(serializers.Serializer):
     transfer_id = serializers.UUIDField()
 
 
-class FileSerializer(serializers.Serializer):
+class ExchangeFileSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     content_type = serializers.CharField(max_length=100)
     size = serializers.IntegerField(min_value=1)
@@ -26,18 +26,18 @@ class FileSerializer(serializers.Serializer):
     content = serializers.CharField(help_text="Nội dung tệp, mã hóa base64.")
 
 
-class OriginSerializer(serializers.Serializer):
+class ExchangeOriginSerializer(serializers.Serializer):
     agency_code = serializers.CharField(max_length=64)
     agency_name = serializers.CharField(max_length=255)
     dossier_code = serializers.CharField(max_length=100)
 
 
-class ProcedureSerializer(serializers.Serializer):
+class ExchangeProcedureSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class StepSerializer(serializers.Serializer):
+class ExchangeStepSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     started_at = serializers.DateTimeField(allow_null=True, required=False)
     due_at = serializers.DateTimeField(allow_null=True, required=False)
@@ -46,13 +46,13 @@ class StepSerializer(serializers.Serializer):
     )
 
 
-class DossierSerializer(serializers.Serializer):
+class ExchangeDossierSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_at = serializers.DateTimeField(allow_null=True, required=False)
     due_at = serializers.DateTimeField(allow_null=True, required=False)
 
 
-class ApplicantSerializer(serializers.Serializer):
+class ExchangeApplicantSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Applicant.Kind.choices)
     name = serializers.CharField(max_length=255)
     id_kind = serializers.ChoiceField(
@@ -63,32 +63,34 @@ class ApplicantSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=500, allow_blank=True, required=False)
 
 
-class ComponentSerializer(serializers.Serializer):
+class ExchangeComponentSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=500)
     kind = serializers.ChoiceField(choices=Component.Kind.choices)
     count = serializers.IntegerField(min_value=0, max_value=100)
 
 
-class TransferSerializer(_Protocol):
+class ExchangeTransferSerializer(_Protocol):
     """A step of a dossier handed to an agency of this system."""
 
     to_agency = serializers.CharField(max_length=64)
-    origin = OriginSerializer()
-    procedure = ProcedureSerializer()
-    step = StepSerializer()
-    dossier = DossierSerializer()
-    applicant = ApplicantSerializer()
-    components = serializers.ListField(child=ComponentSerializer(), max_length=100)
-    files = serializers.ListField(child=FileSerializer(), max_length=50)
+    origin = ExchangeOriginSerializer()
+    procedure = ExchangeProcedureSerializer()
+    step = ExchangeStepSerializer()
+    dossier = ExchangeDossierSerializer()
+    applicant = ExchangeApplicantSerializer()
+    components = serializers.ListField(
+        child=ExchangeComponentSerializer(), max_length=100
+    )
+    files = serializers.ListField(child=ExchangeFileSerializer(), max_length=50)
 
 
-class TransferAnswerSerializer(serializers.Serializer):
+class ExchangeTransferAnswerSerializer(serializers.Serializer):
     transfer_id = serializers.UUIDField()
     reference = serializers.CharField(help_text="Mã hồ sơ tại hệ thống nhận.")
     status = serializers.CharField()
 
 
-class UpdateSerializer(_Protocol):
+class ExchangeUpdateSerializer(_Protocol):
     """A status of the handed-over step, or its result (``type``)."""
 
     sequence = serializers.IntegerField(min_value=1)
@@ -103,10 +105,12 @@ class UpdateSerializer(_Protocol):
     )
     reference = serializers.CharField(required=False, allow_blank=True)
     summary = serializers.CharField(allow_blank=True, required=False, max_length=4000)
-    files = serializers.ListField(child=FileSerializer(), required=False, max_length=50)
+    files = serializers.ListField(
+        child=ExchangeFileSerializer(), required=False, max_length=50
+    )
 
 
-class UpdateAnswerSerializer(serializers.Serializer):
+class ExchangeUpdateAnswerSerializer(serializers.Serializer):
     transfer_id = serializers.UUIDField()
     sequence = serializers.IntegerField()
     recorded = serializers.BooleanField()
