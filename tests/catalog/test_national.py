@@ -353,3 +353,23 @@ def test_the_command_lists_errors_and_fails(db, field, tmp_path):
         )
     assert "[national.bad_code] mục 1 (KS-01): Mã thủ tục" in err.getvalue()
     assert not Procedure.objects.exists()
+
+
+def test_a_blank_form_uploaded_for_a_component_follows_it_to_the_new_version(
+    db, field, make_version
+):
+    from motcua.catalog.services import ComponentData
+
+    name = "Tờ khai đăng ký khai sinh theo mẫu"
+    old = make_version(
+        code="1.001193",
+        effective_from=date(2016, 1, 1),
+        components=[ComponentData(name, "original")],
+    )
+    old.components.update(blank_form="catalog/forms/to-khai-khai-sinh.pdf")
+    import_national_file(JSON_SAMPLE, apply=True)
+    new = ProcedureVersion.objects.get(procedure__code="1.001193", number=2)
+    assert new.components.get(name=name).blank_form.name == (
+        "catalog/forms/to-khai-khai-sinh.pdf"
+    )
+    assert old.components.get().blank_form.name  # the old version keeps its own

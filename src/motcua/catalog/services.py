@@ -41,6 +41,7 @@ from .models import (
     StepTemplate,
 )
 from .search import search_fold
+from .selectors import IN_FORCE_ORDER
 
 if TYPE_CHECKING:
     from .importing import ImportReport
@@ -346,7 +347,18 @@ def field_refresh_search_text(field: Field) -> None:
         refresh_search_text(version)
 
 
-def _write_content(version: ProcedureVersion, data: VersionData) -> None:
+def blank_forms(version: ProcedureVersion | None) -> dict[str, str]:
+    """The uploaded blank forms of a version's components, by component name."""
+    if version is None or version.pk is None:
+        return {}
+    return {c.name: c.blank_form.name for c in version.components.all() if c.blank_form}
+
+
+def _write_content(
+    version: ProcedureVersion,
+    data: VersionData,
+    forms: dict[str, str] | None = None,
+) -> None:
     check_budget(
         data.time_unit,
         data.time_value,
@@ -376,9 +388,9 @@ def _write_content(version: ProcedureVersion, data: VersionData) -> None:
     version.save()
     aliases_remember(version.procedure.code, data.aliases)
     # a component rewritten under the same name keeps its uploaded blank form
-    forms = {
-        c.name: c.blank_form.name for c in version.components.all() if c.blank_form
-    }
+    # (a new version: the one of the version it follows)
+    if forms is None:
+        forms = blank_forms(version)
     version.components.all().delete()
     version.steps.all().delete()
     Component.objects.bulk_create(
@@ -423,11 +435,16 @@ def procedure_version_create(
         for other in procedure.versions.all():
             refresh_search_text(other)
     check_effective_range(procedure, data.effective_from, data.effective_to)
+    follows = (
+        procedure.versions.filter(effective_from__lt=data.effective_from)
+        .order_by(*IN_FORCE_ORDER)
+        .first()
+    )
     close_previous_versions(procedure, data.effective_from)
     version = ProcedureVersion(
         procedure=procedure, number=next_version_number(procedure)
     )
-    _write_content(version, data)
+    _write_content(version, data, blank_forms(follows))
     return version
 
 
