@@ -58,6 +58,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# bench/http.py would stand for the standard library's ``http`` (Django imports
+# it): this folder off sys.path, the sources on it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT / "src"))
 OFFICER_PASSWORD = "motcua-bench-2026"
 MONITOR = "giamsat.tinh"
@@ -154,19 +157,25 @@ def build_province(n_wards: int = 469, n_districts: int = 30) -> Province:
     ]
     load_reference_catalogue(wards)
     users = get_user_model()
-    officers = []
-    for n, ward in enumerate(wards):
-        user = users.objects.create_user(
-            f"canbo.{n}",
-            password=OFFICER_PASSWORD,
-            last_name="Cán bộ",
-            first_name=str(n),
-        )
-        for role in (Role.RECEPTION, Role.SPECIALIST):
-            Membership.objects.create(user=user, agency=ward, role=role)
-        officers.append(user)
-    monitor = users.objects.create_user(
-        MONITOR, password=OFFICER_PASSWORD, last_name="Giám sát", first_name="tỉnh"
+    password = make_password(OFFICER_PASSWORD)  # hashed once for all of them
+    officers = users.objects.bulk_create(
+        [
+            users(
+                username=f"canbo.{n}",
+                password=password,
+                last_name="Cán bộ",
+                first_name=f"xã {n}",
+            )
+            for n in range(len(wards))
+        ]
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, agency=ward, role=role)
+        for user, ward in zip(officers, wards, strict=True)
+        for role in (Role.RECEPTION, Role.SPECIALIST)
+    )
+    monitor = users.objects.create(
+        username=MONITOR, password=password, last_name="Giám sát", first_name="tỉnh"
     )
     Membership.objects.create(
         user=monitor, agency=root, role=Role.MONITOR, covers_subtree=True
@@ -313,35 +322,74 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Quốc", "Thu", 
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa"]
 
 
-def _copy_text(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    elif not isinstance(value, str):
-        return (
-            str(value) if not isinstance(value, datetime | date) else value.isoformat()
-        )
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = (
-            value.replace("\\", "\\\\")
+def _escaped(text: str) -> str:
+    """Text as COPY's text format wants it."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\")
             .replace("\t", "\\t")
             .replace("\n", "\\n")
             .replace("\r", "\\r")
         )
-    return value
+    return text
+
+
+def _converter(internal_type: str) -> Any:
+    """value → COPY text, by the column's Django type."""
+    if internal_type == "JSONField":
+        return lambda v: _escaped(
+            json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+        )
+    if internal_type == "BooleanField":
+        return lambda v: "t" if v else "f"
+    if internal_type in ("DateTimeField", "DateField"):
+        return lambda v: "\\N" if v is None else v.isoformat()
+    if internal_type in ("CharField", "TextField", "EmailField", "SlugField"):
+        return lambda v: "\\N" if v is None else _escaped(v)
+    return lambda v: "\\N" if v is None else str(v)
+
+
+@dataclass
+class Target:
+    """Where one copy goes: its ward, officer, ids and how far back it moves."""
+
+    plan: Plan
+    ward_id: int
+    officer_id: int
+    officer_name: str
+    weeks: int
+    ids: dict[str, int]
+
+    @property
+    def delta(self) -> timedelta:
+        return self.weeks * WEEK
+
+    def who(self, user_id: int | None) -> int | None:
+        return self.officer_id if user_id in self.plan.template_users else user_id
+
+    def where(self, agency_id: int | None) -> int | None:
+        return self.ward_id if agency_id == self.plan.template_ward else agency_id
+
+    def moved(self, row: dict[str, Any]) -> dict[str, Any]:
+        delta = self.delta
+        return {
+            k: (v - delta if isinstance(v, datetime) else v) for k, v in row.items()
+        }
 
 
 class Copier:
     """Writes copies of the templates: one instance a worker process."""
 
     def __init__(self, plan: Plan) -> None:
+        from motcua.dossiers.history import SNAPSHOT_FIELDS
+
         self.plan = plan
         self.days: dict[tuple[str, int], str] = {}
+        self.times = [n for n in SNAPSHOT_FIELDS if n.endswith("_at")]
+        self.converters = {
+            name: [_converter(f.get_internal_type()) for f in fields]
+            for name, fields in _fields().items()
+        }
 
     def shift_text(self, text: str | None, weeks: int) -> str | None:
         """An instant as the snapshot writes it (UTC ISO), ``weeks`` earlier."""
@@ -357,134 +405,154 @@ class Copier:
     def chunk(self, start: int, picks: list[tuple[int, int, int, int]]) -> Any:
         """Rows (or COPY text on PostgreSQL) of copies ``start…`` as picked:
         (template, ward, weeks moved back, number of the day)."""
-        from types import SimpleNamespace
-
-        from motcua.core.text import fold
-        from motcua.dossiers.codes import format_code
-        from motcua.dossiers.history import SNAPSHOT_FIELDS, applicant_fingerprint
-        from motcua.dossiers.history import event_hash as hash_of
-
         plan = self.plan
         rng = random.Random(plan.seed * 1_000_003 + start)
         out: dict[str, list] = {name: [] for name in TABLES}
-        times = [n for n in SNAPSHOT_FIELDS if n.endswith("_at")]
         for n, (pick, ward, weeks, number) in enumerate(picks):
             index = start + n
-            t = plan.templates[pick]
-            ward_id, ward_code = plan.wards[ward]
-            officer_id, officer_name = plan.officers[ward]
-            delta = weeks * WEEK
-            ids = {
-                name: plan.first_id[name] + index * plan.per_dossier[name]
-                for name in TABLES
-            }
-
-            def moved(row: dict[str, Any], delta: timedelta = delta) -> dict:
-                return {
-                    k: (v - delta if isinstance(v, datetime) else v)
-                    for k, v in row.items()
-                }
-
-            def who(user_id: int | None) -> int | None:
-                return officer_id if user_id in plan.template_users else user_id
-
-            def where(agency_id: int | None) -> int | None:
-                return ward_id if agency_id == plan.template_ward else agency_id
-
-            # the applicant: another person, a fresh salt
-            a = moved(t.applicant)
-            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-            a.update(
-                id=ids["applicant"],
-                agency_id=ward_id,
-                name=name,
-                id_number=f"0{rng.randrange(10**11):011d}",
-                phone=f"09{rng.randrange(10**8):08d}" if a["phone"] else "",
-                fingerprint_salt=secrets.token_hex(16),
+            target = Target(
+                plan,
+                plan.wards[ward][0],
+                *plan.officers[ward],
+                weeks,
+                {
+                    name: plan.first_id[name] + index * plan.per_dossier[name]
+                    for name in TABLES
+                },
             )
-            # the dossier: the ward's own code for the (moved) day
-            d = moved(t.dossier)
-            code = format_code(ward_code, code_day(t) - delta, number)
-            returned_to = d["returned_to_name"] == t.applicant["name"]
-            d.update(
-                id=ids["dossier"],
-                agency_id=ward_id,
-                code=code,
-                applicant_id=a["id"],
-                received_by_id=who(d["received_by_id"]),
-                received_by_agency_id=where(d["received_by_agency_id"]),
-                signed_by_id=who(d["signed_by_id"]),
-                counter_id=None,
-                search_text=fold(f"{code} {name}")[:600],
+            self.copy(
+                plan.templates[pick], target, plan.wards[ward][1], number, rng, out
             )
-            if returned_to:
-                d["returned_to_name"] = name
-                d["returned_to_id_number"] = a["id_number"]
-            person = SimpleNamespace(**a)
-            prints = {}
-            for old, after in t.fingerprints.items():
-                holder = SimpleNamespace(
-                    applicant=person,
-                    returned_to_name=d["returned_to_name"] if after else "",
-                    returned_to_id_number=d["returned_to_id_number"] if after else "",
+        if not plan.postgres:
+            return out
+        return {
+            name: "".join(
+                "\t".join(
+                    [
+                        f(v)
+                        for f, v in zip(
+                            self.converters[name], row.values(), strict=True
+                        )
+                    ]
                 )
-                prints[old] = applicant_fingerprint(holder)  # type: ignore[arg-type]
-            step_ids = {s["id"]: ids["step"] + j for j, s in enumerate(t.steps)}
-            for j, c in enumerate(t.components):
-                out["component"].append(
-                    {**c, "id": ids["component"] + j, "dossier_id": d["id"]}
-                )
-            for s in t.steps:
-                s = moved(s)
-                s.update(
-                    id=step_ids[s["id"]],
-                    dossier_id=d["id"],
-                    agency_id=where(s["agency_id"]),
-                    assignee_id=who(s["assignee_id"]),
-                    ended_by_id=who(s["ended_by_id"]),
-                )
-                out["step"].append(s)
-            prev = t.events[0]["prev_hash"]
-            for j, e in enumerate(t.events):
-                payload = dict(e["payload"])
-                snap = dict(payload["snapshot"])
-                for key in times:
-                    snap[key] = self.shift_text(snap[key], weeks)
-                snap.update(
-                    agency_id=where(snap["agency_id"]),
-                    code=code,
-                    applicant=prints[snap["applicant"]],
-                )
-                payload["snapshot"] = snap
-                if "assignee" in payload and payload["assignee"]:
-                    payload["assignee"] = officer_name
-                if "opened" in payload:
-                    payload["opened"] = [step_ids[i] for i in payload["opened"]]
-                row = moved(e)
-                row.update(
-                    id=ids["event"] + j,
-                    dossier_id=d["id"],
-                    agency_id=where(e["agency_id"]),
-                    actor_id=who(e["actor_id"]),
-                    actor_name=officer_name if e["actor_name"] else "",
-                    step_id=step_ids.get(e["step_id"]),
-                    payload=payload,
-                    prev_hash=prev,
-                )
-                row["hash"] = prev = hash_of(SimpleNamespace(**row), code)  # type: ignore[arg-type]
-                out["event"].append(row)
-            out["applicant"].append(a)
-            out["dossier"].append(d)
-        if plan.postgres:
-            texts = {
-                name: "".join(
-                    "\t".join(_copy_text(v) for v in row.values()) + "\n"
-                    for row in rows
-                )
-                for name, rows in out.items()
-            }
-            return texts
-        return out
+                + "\n"
+                for row in rows
+            )
+            for name, rows in out.items()
+        }
+
+    def copy(
+        self,
+        t: Template,
+        to: Target,
+        ward_code: str,
+        number: int,
+        rng: random.Random,
+        out: dict[str, list],
+    ) -> None:
+        from motcua.core.text import fold
+        from motcua.dossiers.codes import format_code
+
+        # the applicant: another person, a fresh salt
+        a = to.moved(t.applicant)
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        a.update(
+            id=to.ids["applicant"],
+            agency_id=to.ward_id,
+            name=name,
+            id_number=f"0{rng.randrange(10**11):011d}",
+            phone=f"09{rng.randrange(10**8):08d}" if a["phone"] else "",
+            fingerprint_salt=secrets.token_hex(16),
+        )
+        # the dossier: the ward's own code for the (moved) day
+        d = to.moved(t.dossier)
+        code = format_code(ward_code, code_day(t) - to.delta, number)
+        d.update(
+            id=to.ids["dossier"],
+            agency_id=to.ward_id,
+            code=code,
+            applicant_id=a["id"],
+            received_by_id=to.who(d["received_by_id"]),
+            received_by_agency_id=to.where(d["received_by_agency_id"]),
+            signed_by_id=to.who(d["signed_by_id"]),
+            counter_id=None,
+            search_text=fold(f"{code} {name}")[:600],
+        )
+        if d["returned_to_name"] == t.applicant["name"]:
+            d["returned_to_name"] = name
+            d["returned_to_id_number"] = a["id_number"]
+        step_ids = {s["id"]: to.ids["step"] + j for j, s in enumerate(t.steps)}
+        for j, c in enumerate(t.components):
+            out["component"].append(
+                {**c, "id": to.ids["component"] + j, "dossier_id": d["id"]}
+            )
+        for s in t.steps:
+            s = to.moved(s)
+            s.update(
+                id=step_ids[s["id"]],
+                dossier_id=d["id"],
+                agency_id=to.where(s["agency_id"]),
+                assignee_id=to.who(s["assignee_id"]),
+                ended_by_id=to.who(s["ended_by_id"]),
+            )
+            out["step"].append(s)
+        out["event"] += self.events(t, to, d, a, step_ids)
+        out["applicant"].append(a)
+        out["dossier"].append(d)
+
+    def events(
+        self,
+        t: Template,
+        to: Target,
+        d: dict[str, Any],
+        a: dict[str, Any],
+        step_ids: dict[int, int],
+    ) -> list[dict[str, Any]]:
+        """The copy's events: snapshots rebuilt, each hash by ``event_hash``."""
+        from types import SimpleNamespace
+
+        from motcua.dossiers.history import applicant_fingerprint, event_hash
+
+        person = SimpleNamespace(**a)
+        prints = {}
+        for old, after in t.fingerprints.items():
+            holder = SimpleNamespace(
+                applicant=person,
+                returned_to_name=d["returned_to_name"] if after else "",
+                returned_to_id_number=d["returned_to_id_number"] if after else "",
+            )
+            prints[old] = applicant_fingerprint(holder)  # type: ignore[arg-type]
+        rows = []
+        prev = t.events[0]["prev_hash"]
+        for j, e in enumerate(t.events):
+            payload = dict(e["payload"])
+            snap = dict(payload["snapshot"])
+            for key in self.times:
+                snap[key] = self.shift_text(snap[key], to.weeks)
+            snap.update(
+                agency_id=to.where(snap["agency_id"]),
+                code=d["code"],
+                applicant=prints[snap["applicant"]],
+            )
+            payload["snapshot"] = snap
+            if payload.get("assignee"):
+                payload["assignee"] = to.officer_name
+            if "opened" in payload:
+                payload["opened"] = [step_ids[i] for i in payload["opened"]]
+            row = to.moved(e)
+            row.update(
+                id=to.ids["event"] + j,
+                dossier_id=d["id"],
+                agency_id=to.where(e["agency_id"]),
+                actor_id=to.who(e["actor_id"]),
+                actor_name=to.officer_name if e["actor_name"] else "",
+                step_id=step_ids.get(e["step_id"]),
+                payload=payload,
+                prev_hash=prev,
+            )
+            row["hash"] = prev = event_hash(SimpleNamespace(**row), d["code"])  # type: ignore[arg-type]
+            rows.append(row)
+        return rows
 
 
 _copier: Copier | None = None
@@ -545,6 +613,10 @@ def _models() -> dict[str, Any]:
         "step": Step,
         "event": Event,
     }
+
+
+def _fields() -> dict[str, list[Any]]:
+    return {name: list(m._meta.concrete_fields) for name, m in _models().items()}
 
 
 def make_plan(province: Province, templates: list[Template], seed: int) -> Plan:
@@ -629,9 +701,9 @@ def write_copies(plan: Plan, total: int, jobs: int, chunk: int) -> float:
     connection.close()  # not shared with the forked workers
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, _init_worker, (plan,)) as pool, transaction.atomic():
-        if plan.postgres:
-            with connection.cursor() as cursor:  # foreign keys checked at commit
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if plan.postgres:  # rows made consistent here: no foreign-key triggers
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
         for count, rows in pool.imap(_work, picks(plan, total, chunk, numbers)):
             if plan.postgres:
                 write_postgres(rows)

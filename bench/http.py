@@ -1,0 +1,447 @@
+"""HTTP benchmark: gunicorn on 127.0.0.1 against a province of N dossiers.
+
+Run from the repository root (``tools/system-deps.sh bench`` installs wrk and
+pgbench; gunicorn comes with the project)::
+
+    .venv/bin/python bench/http.py                    # 100,000 dossiers
+    .venv/bin/python bench/http.py --dossiers 20000 --record
+
+Without a PostgreSQL ``DATABASE_URL`` it runs itself again inside a throwaway
+cluster (``tools/pg-test-cluster.sh``). Then:
+
+1. ``bench/generate.py --dossiers N`` fills the database (a province of 500
+   agencies, one officer per ward, a province monitor; see its docstring);
+2. API keys for the officer of the busiest ward and for the monitor
+   (``security.tokens.token_issue``), and the request lists (codes, QR tokens
+   with ``dossiers.links.token_for``, list cursors with the list's own
+   ``encode_cursor``) are prepared in this process;
+3. gunicorn serves ``motcua.config.wsgi`` on 127.0.0.1 with one worker per core;
+4. every scenario runs with wrk (``bench/wrk.lua``) at 1 and then 16
+   connections: 5 s of warm-up (not counted), then 20 s measured. Scenarios:
+   list first page and a deep page (officer of one ward; province monitor),
+   one dossier, public tracking (the slip's QR link ``/tra-cuu/qr/<token>/``,
+   the HTML page: the typed look-up is a POST form with a second factor and a
+   per-address limit), Biểu 06 of the ward for 2025 (JSON), and create
+   (``POST /api/v1/dossiers/``, a new applicant and Idempotency-Key each);
+5. it reads the resident memory (VmRSS) of the gunicorn workers after each run,
+   and runs ``pgbench`` (select-only ``-S`` and the default TPC-B-like script,
+   16 clients, 10 s each, scale 10) on the same cluster, in its own database;
+6. prints a table: requests/s, p50 and p99 latency, errors (non-2xx/3xx
+   statuses and socket errors), the largest worker RSS; ``--record`` appends it
+   to ``bench/RESULTS.md`` with date, commit, machine and load.
+
+Everything talks to 127.0.0.1 only; each wrk run is bounded by its duration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+VENV = ROOT / ".venv" / "bin"
+SECRET = "bench-only-not-secret"
+# This file's folder first on sys.path would make it the standard library's
+# ``http`` (imported by urllib and Django): take it out before those imports.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+@dataclass
+class Scenario:
+    name: str
+    mode: str  # "get" or "create"
+    lines: list[str]
+    token: str  # "-" for none
+
+
+@dataclass
+class Measure:
+    scenario: str
+    connections: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+    rss_mb: float
+
+
+def in_postgres(argv: list[str]) -> None:
+    """Run again inside a throwaway cluster unless DATABASE_URL is PostgreSQL."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    script = str(ROOT / "tools" / "pg-test-cluster.sh")
+    os.execv(script, [script, sys.executable, __file__, *argv])
+
+
+def generate(n: int, check: bool) -> dict[str, Any]:
+    command = [sys.executable, str(ROOT / "bench" / "generate.py"), "--dossiers"]
+    command += [str(n), "--check" if check else "--no-check"]
+    out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
+    os.environ["MOTCUA_SECRET_KEY"] = SECRET
+    import django
+
+    django.setup()
+
+
+def _key(username: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    from motcua.security.tokens import token_issue
+
+    user = get_user_model().objects.get(username=username)
+    return token_issue(user, name="bench", created_by=None, client="bench/http.py").key
+
+
+def _deep(rows: Any, share: float = 0.5) -> str:
+    """The list's own cursor after the dossier at ``share`` of the list."""
+    from motcua.dossiers.selectors import encode_cursor
+
+    ids = rows.order_by("-id").values_list("id", flat=True)
+    count = ids.count()
+    last = rows.model.objects.get(pk=ids[int(count * share)])
+    return encode_cursor("-id", last)
+
+
+def scenarios(info: dict[str, Any], sample: int = 500) -> list[Scenario]:
+    from motcua.agencies.models import Agency
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.links import token_for
+    from motcua.dossiers.models import Dossier
+
+    ward = Agency.objects.get(code=info["ward"])
+    officer, monitor = _key(info["officer"]), _key(info["monitor"])
+    mine = Dossier.objects.filter(agency=ward)
+    every = Dossier.objects.all()
+    list_url = "/api/v1/dossiers/?limit=100"
+    codes = list(mine.order_by("?").values_list("code", flat=True)[:sample])
+    tracked = list(every.order_by("?").only("id", "code")[:sample])
+    procedures = list(
+        Procedure.objects.filter(agencies=ward, versions__isnull=False)
+        .distinct()
+        .values_list("code", flat=True)[:20]
+    )
+    bodies = [
+        json.dumps(
+            {
+                "agency": ward.code,
+                "procedure": procedures[i % len(procedures)],
+                "channel": "direct",
+                "applicant": {
+                    "name": "Nguyễn Văn An",
+                    "id_number": f"0{48090000000 + i:011d}",
+                    "phone": f"09{10000000 + i:08d}",
+                },
+            },
+            ensure_ascii=False,
+        )
+        for i in range(sample)
+    ]
+    year = "from=2025-01-01&to=2025-12-31"
+    return [
+        Scenario("list first, officer", "get", [list_url], officer),
+        Scenario(
+            "list deep, officer",
+            "get",
+            [f"{list_url}&cursor={_deep(mine)}"],
+            officer,
+        ),
+        Scenario("list first, monitor", "get", [list_url], monitor),
+        Scenario(
+            "list deep, monitor",
+            "get",
+            [f"{list_url}&cursor={_deep(every)}"],
+            monitor,
+        ),
+        Scenario(
+            "one dossier", "get", [f"/api/v1/dossiers/{c}/" for c in codes], officer
+        ),
+        Scenario(
+            "public tracking (QR)",
+            "get",
+            [f"/tra-cuu/qr/{token_for(d)}/" for d in tracked],
+            "-",
+        ),
+        Scenario(
+            "Biểu 06 ward-year",
+            "get",
+            [f"/api/v1/reports/bieu06?agency={ward.code}&{year}"],
+            officer,
+        ),
+        Scenario("create", "create", bodies, officer),
+    ]
+
+
+# ------------------------------------------------------------------ gunicorn
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    import urllib.request
+
+    gunicorn = VENV / "gunicorn"
+    if not gunicorn.exists():
+        sys.exit("bench/http.py: gunicorn is missing from .venv (make install)")
+    env = {**os.environ, "MOTCUA_SECRET_KEY": SECRET, "MOTCUA_DEBUG": "0"}
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "motcua.config.wsgi:application",
+            *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
+            *("--log-level", "warning"),
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/api/v1/public/fields/", timeout=5
+            ) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    sys.exit("bench/http.py: gunicorn did not answer within 60 s")
+
+
+def workers_rss_mb(master: int) -> float:
+    """The largest VmRSS of the master's children (the workers), in MB."""
+    largest = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master):
+            largest = max(largest, int(fields.get("VmRSS", "0 kB").split()[0]))
+    return largest / 1024
+
+
+# ------------------------------------------------------------------ wrk
+def wrk(url: str, scenario: Scenario, file: Path, connections: int, seconds: int):
+    threads = min(connections, os.cpu_count() or 1)
+    command = ["wrk", "-c", str(connections), "-t", str(threads)]
+    command += ["-d", f"{seconds}s", "--timeout", "10s", "-s"]
+    command += [str(ROOT / "bench" / "wrk.lua"), url, "--"]
+    command += [scenario.mode, str(file), scenario.token]
+    out = subprocess.run(
+        command, check=True, stdout=subprocess.PIPE, text=True, timeout=seconds + 30
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def measure(
+    url: str, master: int, scenario: Scenario, folder: Path, args: Any
+) -> list[Measure]:
+    file = folder / f"{abs(hash(scenario.name))}.txt"
+    file.write_text("\n".join(scenario.lines) + "\n", encoding="utf-8")
+    rows = []
+    for connections in args.connections:
+        wrk(url, scenario, file, connections, args.warmup)
+        r = wrk(url, scenario, file, connections, args.seconds)
+        errors = r["status"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+        rows.append(
+            Measure(
+                scenario.name,
+                connections,
+                r["requests"] / (r["duration_us"] / 1e6),
+                r["p50_us"] / 1000,
+                r["p99_us"] / 1000,
+                errors,
+                r["requests"],
+                workers_rss_mb(master),
+            )
+        )
+        print(format_row(rows[-1]), file=sys.stderr)
+    return rows
+
+
+# ------------------------------------------------------------------ pgbench
+def pgbench(seconds: int) -> dict[str, float]:
+    """Today's pgbench on the same cluster, in a database of its own."""
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS pgbench")
+        conn.execute("CREATE DATABASE pgbench")
+    where = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432)]
+    where += ["-U", url.username or "postgres"]
+    tool = shutil.which("pgbench") or "pgbench"
+    subprocess.run(
+        [tool, *where, "-i", "-q", "-s", "10", "pgbench"],
+        check=True,
+        capture_output=True,
+    )
+    results = {}
+    for name, extra in (("select-only (-S)", ["-S"]), ("TPC-B-like", [])):
+        out = subprocess.run(
+            [
+                tool,
+                *where,
+                "-c",
+                "16",
+                "-j",
+                "2",
+                "-T",
+                str(seconds),
+                *extra,
+                "pgbench",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        tps = re.search(r"tps = ([\d.]+)", out)
+        results[name] = float(tps.group(1)) if tps else 0.0
+    return results
+
+
+# ------------------------------------------------------------------ output
+def format_row(m: Measure) -> str:
+    return (
+        f"| {m.scenario} | {m.connections} | {m.rps:,.1f} | {m.p50_ms:.1f} "
+        f"| {m.p99_ms:.1f} | {m.errors} | {m.rss_mb:.0f} |"
+    )
+
+
+HEADER = (
+    "| scenario | conns | req/s | p50 ms | p99 ms | errors | worker RSS MB |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def machine() -> str:
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()}"
+
+
+def commit() -> str:
+    out = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip() or "unknown"
+
+
+def report(info: dict, rows: list[Measure], pg: dict, load: tuple, args: Any) -> str:
+    lines = [
+        f"### {date.today().isoformat()} · commit {commit()} · {machine()}",
+        "",
+        f"{info['dossiers']:,} dossiers on PostgreSQL (generated: copies at "
+        f"{info['write_per_s']:,}/s, figures rebuilt at {info['figures_per_s']:,}/s); "
+        f"gunicorn {args.workers} workers (sync); wrk {args.warmup} s warm-up + "
+        f"{args.seconds} s measured; load average {load[0]:.1f} before, "
+        f"{load[1]:.1f} after.",
+        "",
+        HEADER,
+        *[format_row(m) for m in rows],
+        "",
+        "pgbench on the same cluster (scale 10, 16 clients, "
+        f"{args.pgbench} s): "
+        + ", ".join(f"{name} {tps:,.0f} tps" for name, tps in pg.items())
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def record(text: str) -> None:
+    body = RESULTS.read_text(encoding="utf-8")
+    marker = "\n# HTTP benchmark\n"
+    if marker not in body:
+        body += (
+            marker + "\n`bench/http.py` (see its docstring; `make bench`): gunicorn on "
+            "127.0.0.1 against a generated province (`bench/generate.py`), wrk at 1 "
+            "and 16 connections. Targets (issue 15): create ≥ 300/s at 16 "
+            "connections with p99 ≤ 100 ms and ≥ 100/s at 1; a 100-item list page, "
+            "first or deep, p50 ≤ 20 ms at 100 k; one dossier and public tracking "
+            "≥ 1,000 req/s with p99 ≤ 20 ms; worker RSS ≤ 150 MB. The peer (Open "
+            "Zaak 1.30, same box): create 12.9/s at 1 connection, 25.8/s at 16; "
+            "list first page 3.9/s and 6.9/s; deep page 2.1/s; one by code 14/s "
+            "and 38.8/s.\n\n"
+        )
+    RESULTS.write_text(body + "\n" + text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 16])
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--pgbench", type=int, default=10, help="seconds per run")
+    parser.add_argument("--only", nargs="*", help="scenario names starting so")
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench/http.py: wrk is missing (tools/system-deps.sh bench)")
+    in_postgres(sys.argv[1:])
+    info = generate(args.dossiers, check=args.dossiers <= 20_000)
+    setup_django()
+    chosen = scenarios(info)
+    if args.only:
+        chosen = [s for s in chosen if any(s.name.startswith(o) for o in args.only)]
+    port = free_port()
+    load_before = os.getloadavg()[0]
+    server = start_gunicorn(port, args.workers)
+    rows: list[Measure] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="motcua-http-") as folder:
+            for scenario in chosen:
+                rows += measure(
+                    f"http://127.0.0.1:{port}", server.pid, scenario, Path(folder), args
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    pg = pgbench(args.pgbench)
+    text = report(info, rows, pg, (load_before, os.getloadavg()[0]), args)
+    print(text)
+    if args.record:
+        record(text)
+
+
+if __name__ == "__main__":
+    main()
