@@ -332,6 +332,15 @@ class DossierApplicantBriefSerializer(serializers.ModelSerializer):
 
 
 class DossierApplicantSerializer(serializers.ModelSerializer):
+    # As received: "" when none was given, which is not an e-mail address
+    # (a model EmailField would be documented with format "email").
+    email = serializers.CharField(
+        read_only=True, help_text="Thư điện tử; chuỗi rỗng khi không có."
+    )
+    representative_email = serializers.CharField(
+        read_only=True,
+        help_text="Người được ủy quyền: thư điện tử; chuỗi rỗng khi không có.",
+    )
     notify_channels = serializers.SerializerMethodField()
 
     def get_notify_channels(self, applicant: Applicant) -> list[str]:
