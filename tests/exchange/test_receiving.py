@@ -157,12 +157,14 @@ def test_a_key_used_for_another_body_is_a_conflict(receiving: Receiving) -> None
 def test_an_invalid_body_is_answered_with_its_fields(receiving: Receiving) -> None:
     body = receiving.package("not-a-uuid")
     del body["procedure"]
+    body["applicant"]["kind"] = "robot"
     with clock.frozen_at(NOW):
         answer = receiving.post(TRANSFERS, body, key="k")
     assert answer.status_code == 400
     data = answer.json()
     assert data["code"] == "invalid"
-    assert {"transfer_id", "procedure"} <= set(data["fields"])
+    assert {"transfer_id", "procedure", "applicant"} <= set(data["fields"])
+    assert "không hợp lệ" in str(data["fields"]["applicant"])
 
 
 @pytest.mark.parametrize(

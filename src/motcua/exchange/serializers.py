@@ -52,8 +52,18 @@ class ExchangeDossierSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True, required=False)
 
 
+def _one_of(value: str, choices: list[str]) -> str:
+    """A choice checked without an enum of its own in the schema (the field
+    name ``kind`` has other meanings in the API)."""
+    if value not in choices:
+        raise serializers.ValidationError(
+            f"Giá trị «{value}» không hợp lệ; chọn một trong: {', '.join(choices)}."
+        )
+    return value
+
+
 class ExchangeApplicantSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Applicant.Kind.choices)
+    kind = serializers.CharField(help_text="person, organisation")
     name = serializers.CharField(max_length=255)
     id_kind = serializers.ChoiceField(
         choices=Applicant.IdKind.choices, allow_blank=True, required=False
@@ -62,11 +72,17 @@ class ExchangeApplicantSerializer(serializers.Serializer):
     birth_date = serializers.DateField(allow_null=True, required=False)
     address = serializers.CharField(max_length=500, allow_blank=True, required=False)
 
+    def validate_kind(self, value: str) -> str:
+        return _one_of(value, list(Applicant.Kind.values))
+
 
 class ExchangeComponentSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=500)
-    kind = serializers.ChoiceField(choices=Component.Kind.choices)
+    kind = serializers.CharField(help_text="original, copy, certified_copy, shown")
     count = serializers.IntegerField(min_value=0, max_value=100)
+
+    def validate_kind(self, value: str) -> str:
+        return _one_of(value, list(Component.Kind.values))
 
 
 class ExchangeTransferSerializer(_Protocol):
