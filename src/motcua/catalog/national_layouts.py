@@ -38,7 +38,13 @@ PROCEDURES = "Thủ tục"
 CHANNELS = "Cách thức thực hiện"
 DOCUMENTS = "Thành phần hồ sơ"
 LAWS = "Căn cứ pháp lý"
-# folded header → key; several spellings seen for the same column
+# folded header → key; several spellings seen for the same column. Seen in
+# public material: "Mã TTHC", "Tên TTHC", "QĐ Công bố", "Lĩnh vực", "Cấp thực
+# hiện" (the national list export), "Hình thức nộp", "Thời hạn giải quyết",
+# "Phí, lệ phí", "Mô tả", "Tên giấy tờ", "Mẫu đơn, tờ khai", "Số lượng" (the
+# tables of a procedure page). Ours, chưa đối chiếu: the sheet names, "Ngày hiệu
+# lực", "Mã lĩnh vực", "Kết quả thực hiện", "Mức độ", "Trường hợp" and the
+# columns of "Căn cứ pháp lý".
 HEADERS = {
     PROCEDURES: {
         "ma tthc": "code",
