@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.db.models.fields import AutoFieldMixin
 
 from motcua.agencies.services import agency_create
 from motcua.catalog.services import load_reference_catalogue
@@ -78,11 +79,13 @@ def restart_sequences() -> None:
         return
     with connection.cursor() as cursor:
         for model in TABLES:
-            table = model._meta.db_table
+            if not isinstance(model._meta.pk, AutoFieldMixin):
+                continue  # keyed by its dossier
+            table, column = model._meta.db_table, model._meta.pk.column
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)",
-                [table],
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), "
+                f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)",
+                [table, column],
             )
 
 

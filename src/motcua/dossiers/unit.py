@@ -8,10 +8,10 @@ events, consultations) through :func:`insert`, :func:`insert_all` and
 services always made. Inside one (:func:`unit_of_work`, the import's batch) a
 new row gets its id at once — allocated in advance from the table's counter
 under the batch's exclusive transaction — and stays in memory; the services
-change the same objects; :meth:`UnitOfWork.flush` writes them with one
-``bulk_create`` per table, in foreign-key order. Every rule (due dates, steps,
-status, hashes, figures) is still computed by the one function live use calls:
-only where the rows go differs.
+change the same objects; :meth:`UnitOfWork.flush` writes them with one INSERT
+statement per table (executed for all its rows), in foreign-key order. Every
+rule (due dates, steps, status, hashes, figures) is still computed by the one
+function live use calls: only where the rows go differs.
 
 A guard watches every SQL statement while rows are pending: one that names an
 aggregate table outside the unit's own statements means a read the unit does not
@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model
 
 from .models import Applicant, Consultation, Dossier, DossierComponent, Event, Step
@@ -47,6 +47,67 @@ MODELS: tuple[type[Model], ...] = (
 _QUOTED = tuple(f'"{model._meta.db_table}"' for model in MODELS)
 _HELD = "_replay_unit_held"  # marks an object the unit holds (not yet written)
 _CHUNK = 500
+
+
+# Field classes whose conversion for the database leaves a value of the given
+# exact type as it is (Django's ``get_db_prep_save``): such values are passed
+# straight to the driver; every other value goes through the field's own.
+_AS_IS: dict[type[models.Field[Any, Any]], type] = {
+    **dict.fromkeys(
+        (models.CharField, models.TextField, models.EmailField, models.SlugField), str
+    ),
+    **dict.fromkeys(
+        (
+            models.IntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.SmallIntegerField,
+            models.BigIntegerField,
+            models.AutoField,
+            models.BigAutoField,
+        ),
+        int,
+    ),
+    models.BooleanField: bool,
+}
+
+
+def _column_value(field: models.Field[Any, Any]) -> Callable[[Model], Any]:
+    """How one column's value is read from a held object for the INSERT: as
+    ``bulk_create`` does (``pre_save``, then ``get_db_prep_save``)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+
+        def stamped(obj: Model) -> Any:
+            return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+        return stamped
+    target = field.target_field if field.is_relation else field
+    as_is = _AS_IS.get(type(target))
+    attname, prepare = field.attname, field.get_db_prep_save
+
+    def value(obj: Model) -> Any:
+        found = getattr(obj, attname)
+        if (found is None and as_is is not None) or type(found) is as_is:
+            return found
+        return prepare(found, connection)
+
+    return value
+
+
+def _insert(model: type[Model], rows: Sequence[Model]) -> None:
+    """One INSERT statement for the rows, executed for all of them at once."""
+    if not rows:
+        return
+    fields = list(model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    readers = [_column_value(f) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[read(obj) for read in readers] for obj in rows])
 
 
 class Miss(Exception):
@@ -182,14 +243,12 @@ class UnitOfWork:
 
     # ------------------------------------------------------------ writing
     def flush(self) -> None:
-        """Write the held rows, one bulk statement per table (per 500 rows), in
+        """Write the held rows, one INSERT statement per table, in
         foreign-key order; then hold nothing (the tables answer from now on)."""
         with self.direct():
             for model in MODELS:
                 rows = self._rows[model]
-                for obj in rows:
-                    obj._state.adding = True  # a bulk insert of given ids
-                model._default_manager.bulk_create(rows, batch_size=_CHUNK)
+                _insert(model, rows)
                 for obj in rows:
                     delattr(obj, _HELD)
             if connection.vendor == "postgresql":

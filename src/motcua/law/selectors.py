@@ -10,11 +10,12 @@ a year later says what the first print said.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from django.db.models import Q
@@ -58,6 +59,10 @@ class Rules:
         self.day = day
         self._rows = rows
 
+    @property
+    def rows(self) -> dict[str, Rule]:
+        return self._rows
+
     def __getitem__(self, key: str) -> str:
         return self.rule(key).value
 
@@ -74,17 +79,32 @@ def law_day(dossier: HasLawDates) -> date:
     return local(moment).date()
 
 
-_pinned: ContextVar[dict[date, Rules] | None] = ContextVar(
-    "motcua_pinned_rules", default=None
-)
+class _Pinned:
+    """Rules already read, by stretch of days: the rules in force change only on
+    a row's ``valid_from`` or the day after its ``valid_to``, so every day
+    between two such boundaries has the rules of any one of them."""
+
+    def __init__(self) -> None:
+        bounds: set[date] = set()
+        for start, end in LegalRule.objects.values_list("valid_from", "valid_to"):
+            if start is not None:
+                bounds.add(start)
+            if end is not None and end < date.max:
+                bounds.add(end + timedelta(days=1))
+        self.bounds = sorted(bounds)
+        self.rules: dict[int, Rules] = {}
+
+
+_pinned: ContextVar[_Pinned | None] = ContextVar("motcua_pinned_rules", default=None)
 
 
 @contextmanager
 def pinned_rules() -> Iterator[None]:
-    """Within the block each day's rules are read once (bulk work that changes
-    no rule: the historical import). Nested blocks share the outer one's."""
+    """Within the block the rules are read once for each stretch of days (bulk
+    work that changes no rule: the historical import). Nested blocks share the
+    outer one's."""
     outer = _pinned.get()
-    token = _pinned.set({} if outer is None else outer)
+    token = _pinned.set(_Pinned() if outer is None else outer)
     try:
         yield
     finally:
@@ -92,14 +112,15 @@ def pinned_rules() -> Iterator[None]:
 
 
 def rules_on(day: date) -> Rules:
-    """Every rule in force on ``day`` (one query; once a day within
-    :func:`pinned_rules`)."""
+    """Every rule in force on ``day`` (one query; within :func:`pinned_rules`,
+    one for each stretch of days with the same rules)."""
     pinned = _pinned.get()
     if pinned is None:
         return _read_rules(day)
-    if day not in pinned:
-        pinned[day] = _read_rules(day)
-    return pinned[day]
+    stretch = bisect_right(pinned.bounds, day)
+    if stretch not in pinned.rules:
+        pinned.rules[stretch] = _read_rules(day)
+    return Rules(day, pinned.rules[stretch].rows)
 
 
 def _read_rules(day: date) -> Rules:
