@@ -199,7 +199,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:``port``; its output (and Django's log) in ``log``."""
     import urllib.request
 
     gunicorn = VENV / "gunicorn"
@@ -215,6 +216,8 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         ],
         env=env,
         cwd=ROOT,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -425,17 +428,17 @@ def main() -> None:
         chosen = [s for s in chosen if any(s.name.startswith(o) for o in args.only)]
     port = free_port()
     load_before = os.getloadavg()[0]
-    server = start_gunicorn(port, args.workers)
     rows: list[Measure] = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="motcua-http-") as folder:
+    with tempfile.TemporaryDirectory(prefix="motcua-http-") as folder:
+        server = start_gunicorn(port, args.workers, Path(folder) / "gunicorn.log")
+        try:
             for scenario in chosen:
                 rows += measure(
                     f"http://127.0.0.1:{port}", server.pid, scenario, Path(folder), args
                 )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     pg = pgbench(args.pgbench)
     text = report(info, rows, pg, (load_before, os.getloadavg()[0]), args)
     print(text)
