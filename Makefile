@@ -4,7 +4,7 @@
 #   make demo      migrate, collect static files, load demo data, serve on :8000
 #   make test      the whole test suite on SQLite, then on a throwaway PostgreSQL
 #   make lint      ruff (lint + format check), mypy and import rules (lint-imports)
-#   make bench     deadline engine benchmark
+#   make bench     deadline engine benchmark, then the HTTP benchmark (recorded)
 #   make schema    regenerate docs/openapi.json (the API schema the tests compare)
 #
 # Variables: PYTEST_ARGS (extra pytest arguments, e.g. PYTEST_ARGS='-k due -x'),
@@ -13,7 +13,8 @@
 # DEMO_GATEWAY_PORT (the demo's fake SMS/Zalo gateway, default 8099),
 # DEMO_IDP_PORT and DEMO_PAY_PORT (its VNeID-style sign-in and payment gateway,
 # default 8097 and 8098),
-# DEMO_WORKER (one more command run in the background beside the demo).
+# DEMO_WORKER (one more command run in the background beside the demo),
+# BENCH_DOSSIERS (dossiers generated for `make bench`, default 20000).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -142,5 +143,12 @@ lint: install
 	echo "== lint-imports"; $(VENV)/bin/lint-imports --no-cache || status=1; \
 	exit $$status
 
+# bench/http.py: a throwaway PostgreSQL, BENCH_DOSSIERS generated dossiers, gunicorn
+# on 127.0.0.1, wrk per scenario at 1 and 16 connections, pgbench; appends the
+# table to bench/RESULTS.md (about 12 min at 20,000 on 2 cores). -P: bench/http.py
+# must not stand for the standard library's http module.
+BENCH_DOSSIERS ?= 20000
 bench: install
+	@tools/system-deps.sh bench
 	$(PY) bench/deadlines.py
+	$(PY) -P bench/http.py --dossiers $(BENCH_DOSSIERS) --record
