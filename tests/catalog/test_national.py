@@ -373,3 +373,18 @@ def test_a_blank_form_uploaded_for_a_component_follows_it_to_the_new_version(
         "catalog/forms/to-khai-khai-sinh.pdf"
     )
     assert old.components.get().blank_form.name  # the old version keeps its own
+
+
+def test_a_missing_level_or_time_is_an_error_not_a_default(db, field):
+    items = sample()[:1]
+    items[0]["CAPTHUCHIEN"] = []
+    items[0]["CACHTHUCTHUCHIEN"][1]["THOIGIAN"] = []
+    _, report = import_national(as_json(items), ".json")
+    assert sorted((i.location, i.code) for i in report.issues) == [
+        ("mục 1 (1.001193.000.00.00.H12)", "national.no_level"),
+        ("mục 1 (1.001193.000.00.00.H12), CACHTHUCTHUCHIEN 2", "national.time_missing"),
+    ]
+
+
+def test_a_code_typed_as_a_number_in_a_spreadsheet_keeps_its_zeros():
+    assert procedure_code(2.00063) == "2.000630"

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from motcua.core.dates import vn_date
 from motcua.deadlines.engine import UNIT_LABELS_VI, Unit
 
 from .models import Component, ProcedureVersion, StepTemplate
@@ -142,7 +141,3 @@ def digest(changes: list[ProcedureChange]) -> str:
     ]
     text = json.dumps(summary, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def period_text(change: ProcedureChange) -> str:
-    return f"từ {vn_date(change.effective_from)}"

@@ -175,8 +175,17 @@ def _level(item: Published, stored: dict[str, Any] | None) -> str | None:
         return wanted[0]
     if stored and stored["level"] in wanted:
         return str(stored["level"])
+    if not wanted and stored:
+        return str(stored["level"])
     if not wanted:
-        return str(stored["level"]) if stored else None
+        item.issues.append(
+            Issue(
+                item.where,
+                "Cấp thực hiện: không có cấp thực hiện.",
+                "national.no_level",
+            )
+        )
+        return None
     item.issues.append(
         Issue(
             item.where,
@@ -227,6 +236,15 @@ def _times_and_fees(item: Published) -> dict[str, Any]:
     for name in order:
         channel = by_channel[name]
         label = f"Cách thức thực hiện ({CHANNEL_LABELS[name]})"
+        reported = any(i.location == channel.location for i in item.issues)
+        if not channel.times and not reported:
+            item.issues.append(
+                Issue(
+                    channel.location,
+                    f"{label}: không có thời hạn giải quyết.",
+                    "national.time_missing",
+                )
+            )
         times[name] = _one(channel.times, item, channel.location, label)
         nonzero = [a for a in channel.amounts if a]
         amounts[name] = _one(nonzero, item, channel.location, label) or 0

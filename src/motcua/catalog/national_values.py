@@ -58,7 +58,8 @@ class NationalValueError(ValueError):
 def procedure_code(value: Any) -> str:
     """``1.001193`` or ``1.001193.000.00.00.H12`` (the code with the publishing
     agency's suffix) → ``1.001193``."""
-    text = str(value or "").strip()
+    # a spreadsheet cell typed as a number: 2.00063 is 2.000630
+    text = f"{value:.6f}" if isinstance(value, float) else str(value or "").strip()
     match = PROCEDURE_CODE.match(text)
     if not match:
         raise NationalValueError(
