@@ -3,14 +3,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from django.test import Client, override_settings
 
-from motcua.exchange import services, signing
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
+from motcua.exchange import services as exchange
+from motcua.exchange import signing
 from motcua.exchange.models import Peer
 from tests.dossiers.builders import World, build_world, vn
 
@@ -105,7 +111,7 @@ class Receiving:
 def receiving(db: Any) -> Receiving:
     world = build_world()
     world.procedure.agencies.add(world.district)
-    peer = services.peer_prepare(
+    peer = exchange.peer_prepare(
         Peer(
             code="tinh-b",
             name="Một cửa tỉnh B",
@@ -113,7 +119,7 @@ def receiving(db: Any) -> Receiving:
             key_id="b-to-a",
         )
     )
-    services.peer_allow_delivery(peer, world.district)
+    exchange.peer_allow_delivery(peer, world.district)
     return Receiving(world, peer, Client())
 
 
@@ -123,3 +129,75 @@ def local_http() -> Any:
         MOTCUA_WEBHOOK_ALLOW_LOCAL_HTTP=True, MOTCUA_NOTIFY_CHANNELS=""
     ):
         yield
+
+
+class PeerServer:
+    """The other system, as far as this test needs: it checks the signature
+    with the shared secret and answers with the status it is told to."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.answers: list[tuple[int, dict[str, Any]]] = []
+        self.seen: list[dict[str, Any]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                signed = signing.read(dict(self.headers.items()))
+                good = signing.signature(
+                    server.secret, "POST", self.path, signed.timestamp, signed.key, raw
+                )
+                server.seen.append(
+                    {
+                        "path": self.path,
+                        "ok": good == signed.signature,
+                        "key": signed.key,
+                        "body": json.loads(raw),
+                    }
+                )
+                status, answer = server.answers.pop(0)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+
+    def __enter__(self) -> PeerServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+@pytest.fixture
+def sending(local_http: None) -> Iterator[tuple[World, Peer, PeerServer]]:
+    world = build_world(liên_thông=True)  # step 3 at the district
+    with PeerServer("exsec_shared") as server:
+        peer = exchange.peer_prepare(
+            Peer(
+                code="tinh-b",
+                name="Một cửa tỉnh B",
+                base_url=server.url,
+                key_id="a-to-b",
+                secret="exsec_shared",
+            )
+        )
+        exchange.remote_agency_link(world.district, peer, "000.00.01.B01")
+        yield world, peer, server
+
+
+def to_the_district(world: World) -> Dossier:
+    dossier = world.processing(NOW)
+    with world.at(NOW):
+        return services.dossier_forward(world.specialist, dossier)

@@ -6,12 +6,8 @@ and finish the step through the services."""
 
 from __future__ import annotations
 
-import json
-import threading
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -20,89 +16,17 @@ from django.test import Client
 
 from motcua.core import clock
 from motcua.dossiers import services
-from motcua.dossiers.models import Dossier, Step
-from motcua.exchange import package, signing
+from motcua.dossiers.models import Step
+from motcua.exchange import package
 from motcua.exchange import services as exchange
 from motcua.exchange.models import OutboundTransfer, Peer
 from motcua.notifications import worker
 from motcua.notifications.models import Message, State
-from tests.dossiers.builders import World, build_world
+from tests.dossiers.builders import World
 
-from .conftest import NOW, Receiving, file_entry
+from .conftest import NOW, PeerServer, Receiving, file_entry, to_the_district
 
 pytestmark = pytest.mark.django_db
-
-
-class PeerServer:
-    """The other system, as far as this test needs: it checks the signature
-    with the shared secret and answers with the status it is told to."""
-
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
-        self.answers: list[tuple[int, dict[str, Any]]] = []
-        self.seen: list[dict[str, Any]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers["Content-Length"]))
-                signed = signing.read(dict(self.headers.items()))
-                good = signing.signature(
-                    server.secret, "POST", self.path, signed.timestamp, signed.key, raw
-                )
-                server.seen.append(
-                    {
-                        "path": self.path,
-                        "ok": good == signed.signature,
-                        "key": signed.key,
-                        "body": json.loads(raw),
-                    }
-                )
-                status, answer = server.answers.pop(0)
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
-
-    def __enter__(self) -> PeerServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.http.shutdown()
-        self.http.server_close()
-
-
-@pytest.fixture
-def sending(local_http: None) -> Iterator[tuple[World, Peer, PeerServer]]:
-    world = build_world(liên_thông=True)  # step 3 at the district
-    with PeerServer("exsec_shared") as server:
-        peer = exchange.peer_prepare(
-            Peer(
-                code="tinh-b",
-                name="Một cửa tỉnh B",
-                base_url=server.url,
-                key_id="a-to-b",
-                secret="exsec_shared",
-            )
-        )
-        exchange.remote_agency_link(world.district, peer, "000.00.01.B01")
-        yield world, peer, server
-
-
-def to_the_district(world: World) -> Dossier:
-    dossier = world.processing(NOW)
-    with world.at(NOW):
-        return services.dossier_forward(world.specialist, dossier)
 
 
 def test_a_step_at_a_remote_agency_is_written_to_the_outbox_with_the_action(

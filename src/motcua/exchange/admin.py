@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -29,8 +30,40 @@ class RemoteAgencyInline(admin.TabularInline):
     autocomplete_fields = ["agency"]
 
 
+class PeerForm(forms.ModelForm):
+    """The shared secret is typed in (from the other side) or generated, and
+    never shown again: left empty on a change, it stays as it was."""
+
+    secret = forms.CharField(
+        label=_("khóa bí mật"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Nhập khóa do hệ thống bên kia cung cấp, hoặc để trống để tạo khóa mới "
+            "(hiện một lần). Khi sửa: để trống là giữ nguyên khóa cũ."
+        ),
+    )
+
+    class Meta:
+        model = Peer
+        fields = ["code", "name", "base_url", "key_id", "secret", "is_active"]
+
+    def clean_secret(self) -> str:
+        secret = str(self.cleaned_data.get("secret") or "")
+        if secret and len(secret) < 32:
+            raise forms.ValidationError(
+                _("Khóa bí mật phải dài ít nhất 32 ký tự."),
+                code="exchange.short_secret",
+            )
+        if not secret and self.instance.pk:
+            return str(self.instance.secret)
+        return secret
+
+
 @admin.register(Peer)
 class PeerAdmin(admin.ModelAdmin):
+    form = PeerForm
     list_display = ["code", "name", "base_url", "key_id", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
@@ -40,7 +73,18 @@ class PeerAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Peer, form: Any, change: bool
     ) -> None:
+        generated = not obj.secret
         services.peer_prepare(obj)
+        if generated:
+            self.message_user(
+                request,
+                _(
+                    "Khóa bí mật mới (chỉ hiện một lần, hãy trao cho hệ thống bên kia "
+                    "qua kênh an toàn): %(secret)s"
+                )
+                % {"secret": obj.secret},
+                messages.WARNING,
+            )
 
     def save_formset(
         self, request: HttpRequest, form: Any, formset: Any, change: bool
