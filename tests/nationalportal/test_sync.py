@@ -348,3 +348,25 @@ def test_dates_are_vietnam_time_to_the_second():
     assert payload.dvcqg_time(vn(2025, 12, 31, 23, 59)) == "20251231235900"
     assert payload.dvcqg_time("2025-06-02T02:00:00+00:00") == "20250602090000"
     assert payload.dvcqg_time(None) == ""
+
+
+def test_the_portal_unit_code_comes_from_the_mapping(portal):
+    world = build_world()
+    codes = f'{{"{world.ward.code}": "H48.15.01"}}'
+    with override_settings(MOTCUA_DVCQG_AGENCY_CODES=codes):
+        world.receive(MON, applicant=APPLICANT)
+        run(MON)
+    (body,) = portal.bodies()
+    assert body["MaDonVi"] == "H48.15.01"
+    assert body["DonViXuLy"] == world.ward.name
+
+
+def test_a_mistyped_mapping_is_a_technical_failure_retried_once_fixed(portal):
+    world = build_world()
+    dossier = world.receive(MON, applicant=APPLICANT)
+    with override_settings(MOTCUA_DVCQG_AGENCY_CODES="[not json"):
+        assert run(MON) == {"technical-failure": 1}
+    state = state_of(dossier)
+    assert (state.state, state.last_error) == ("retrying", "nationalportal.bad_setting")
+    assert portal.requests == 0
+    assert run(MON + timedelta(minutes=1)) == {"delivered": 1}

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from motcua.core.errors import DomainError
 from motcua.dossiers.history import verify_dossier
 from motcua.dossiers.models import Dossier, Event
 from motcua.notifications import channels
@@ -96,7 +97,10 @@ class PortalChannel:
             return Outcome(
                 channels.DELIVERED, f"already synchronised up to #{state.synced_seq}"
             )
-        outcome, sent = self._deliver(dossier_id)
+        try:
+            outcome, sent = self._deliver(dossier_id)
+        except DomainError as exc:  # a setting mistyped: fixed, then retried
+            outcome, sent = Outcome(channels.TECHNICAL, exc.code), None
         services.settle(dossier_id, message.reference, outcome, sent)
         log.info(
             "nationalportal.sync dossier=%s seq=%s sent=%s outcome=%s",

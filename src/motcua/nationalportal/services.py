@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 
 from motcua.core import clock
 from motcua.core.errors import Conflict
+from motcua.deadlines.engine import VN_TZ
 from motcua.dossiers.models import Dossier, Event
 from motcua.notifications import channels, worker
 from motcua.notifications.models import ChannelName, Message, State
@@ -165,8 +166,8 @@ def backfill(*, since: date | None, limit: int) -> Backfill:
         "queued_seq"
     )[:1]
     rows = Dossier.objects.filter(received_at__isnull=False)
-    if since is not None:
-        rows = rows.filter(received_at__date__gte=since)
+    if since is not None:  # from midnight, Vietnam time
+        rows = rows.filter(received_at__gte=datetime.combine(since, time(), VN_TZ))
     rows = (
         rows.annotate(latest=Subquery(latest), queued=Subquery(queued_seq))
         .filter(latest__isnull=False)

@@ -57,6 +57,8 @@ class Command(BaseCommand):
             )
         try:
             since = options["since"] or conf.since()
+            conf.agency_codes()
+            conf.timeout()
             problem = conf.endpoint_problem(conf.endpoint())
         except DomainError as exc:
             raise CommandError(f"{exc.message} ({exc.code})") from None
