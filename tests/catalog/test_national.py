@@ -185,6 +185,11 @@ def test_a_changed_procedure_gets_a_new_version_closing_the_old_one(
     assert by_key["time"].old == "3 ngày làm việc"
     assert by_key["time"].new == "Trong ngày"
     assert "aliases" not in by_key  # not published: kept from the stored version
+    assert by_key["fee_text"].old == "(trống)"
+    assert by_key["steps"].old.startswith(
+        "1. Tiếp nhận hồ sơ (Cán bộ một cửa, 0,5 giờ)"
+    )
+    assert by_key["steps"].new == "Quy trình mặc định theo thời hạn giải quyết"
     old.refresh_from_db()
     assert old.effective_to is None  # the preview wrote nothing
 

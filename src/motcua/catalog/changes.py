@@ -105,10 +105,12 @@ def describe(key: str, value: Any) -> str:
             for c in value
         )
     if key == "steps":
+        if not value:
+            return "Quy trình mặc định theo thời hạn giải quyết"
         return "\n".join(
             f"{s['position']}. {s['name']} "
             f"({_choice(StepTemplate.StepRole.choices, s['role'])}, "
-            f"{s['budget_hours']} giờ)"
+            f"{str(s['budget_hours']).replace('.', ',')} giờ)"
             for s in value
         )
     if isinstance(value, list):
@@ -118,10 +120,14 @@ def describe(key: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _shown(key: str, value: Any) -> str:
+    return describe(key, value) or "(trống)"
+
+
 def compare(stored: dict[str, Any], incoming: dict[str, Any]) -> list[FieldChange]:
     """The fields whose value differs, in the order of ``FIELD_LABELS``."""
     return [
-        FieldChange(key, label, describe(key, stored.get(key)), describe(key, value))
+        FieldChange(key, label, _shown(key, stored.get(key)), _shown(key, value))
         for key, label in FIELD_LABELS.items()
         if (value := incoming.get(key)) != stored.get(key)
     ]
