@@ -112,3 +112,16 @@ def test_staff_without_catalogue_rights_may_not_import(client, db):
     user = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(reverse(URL)).status_code == 403
+
+
+def test_files_of_previews_never_confirmed_go_after_a_day(admin_client, tmp_path):
+    from datetime import timedelta
+
+    from motcua.core import clock
+
+    upload(admin_client)
+    kept = tmp_path / "catalog" / "national"
+    assert len(list(kept.iterdir())) == 1
+    with clock.frozen_at(clock.now() + timedelta(days=2)):
+        upload(admin_client, "national_sample.xlsx")
+    assert [p.suffix for p in kept.iterdir()] == [".xlsx"]

@@ -10,7 +10,7 @@ the import decides.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core import clock
 from motcua.core.dates import input_formats
 from motcua.core.errors import DomainError
 from motcua.dossiers.uploads import check_size
@@ -37,6 +38,7 @@ from .national import import_national
 STORAGE_DIR = "catalog/national"
 SUFFIXES = (".json", ".xlsx")
 HASH = re.compile(r"^[0-9a-f]{64}$")
+KEEP_FOR = timedelta(days=1)  # an unconfirmed preview's file
 
 
 class UploadForm(forms.Form):
@@ -78,9 +80,15 @@ def _stored_name(sha256: str, suffix: str) -> str:
 
 
 def _keep(content: bytes, sha256: str, suffix: str) -> None:
+    """Keep the previewed file; previews never confirmed go after a day."""
     name = _stored_name(sha256, suffix)
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(content))
+    stale = clock.now() - KEEP_FOR
+    for other in default_storage.listdir(STORAGE_DIR)[1]:
+        path = f"{STORAGE_DIR}/{other}"
+        if path != name and default_storage.get_modified_time(path) < stale:
+            default_storage.delete(path)
 
 
 def _read_kept(sha256: str, suffix: str) -> bytes:
