@@ -6,6 +6,7 @@
 #   make lint      ruff (lint + format check), mypy and import rules (lint-imports)
 #   make bench     deadline engine benchmark, then the HTTP benchmark (recorded)
 #   make schema    regenerate docs/openapi.json (the API schema the tests compare)
+#   make prod-check the production stack on 127.0.0.1: smoke and load test, then stop
 #
 # Variables: PYTEST_ARGS (extra pytest arguments, e.g. PYTEST_ARGS='-k due -x'),
 # TEST_DBS (databases for `make test`, default "sqlite postgres"),
@@ -48,7 +49,8 @@ DEMO_PAY := http://127.0.0.1:$(DEMO_PAY_PORT)
 DEMO_SMS_QUIET_HOURS ?=
 DEMO_WORKER ?=
 
-.PHONY: help install system-deps test-system-deps vendor-js demo test lint bench schema
+.PHONY: help install system-deps test-system-deps vendor-js demo test lint bench schema \
+	prod-check
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -123,13 +125,21 @@ demo: install
 		env -u DATABASE_URL $(DEMO_WORKER) & pids="$$pids $$!"; \
 		echo "demo: $(DEMO_WORKER) (pid $$!)"; \
 	fi; \
-	env -u DATABASE_URL $(MOTCUA) runserver $(DEMO_HOST) --noreload
+	env -u DATABASE_URL $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py \
+		--workers 2 --bind $(DEMO_HOST) motcua.config.wsgi
 
 # The API schema committed in docs/openapi.json (tests/test_openapi_schema.py
 # compares it with the generated one): regenerate after changing an API.
 schema: install
 	MOTCUA_SECRET_KEY=build-only $(MOTCUA) spectacular --format openapi-json --lang vi \
 		--validate --fail-on-warn --file docs/openapi.json
+
+# PostgreSQL, gunicorn, the worker, the scheduler and nginx from Debian packages,
+# started as in deploy/ on 127.0.0.1; a smoke test and a short load test
+# (tools/prod-check.sh, a few minutes); everything stopped at the end.
+prod-check: install
+	@tools/system-deps.sh prod
+	tools/prod-check.sh
 
 test: install test-system-deps
 	TEST_DBS='$(TEST_DBS)' tools/run-tests.sh $(PYTEST_ARGS)
