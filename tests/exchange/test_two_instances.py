@@ -16,6 +16,7 @@ import base64
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -49,10 +50,11 @@ class Instance:
         self.url = f"http://127.0.0.1:{port}"
         var = root / name
         var.mkdir()
+        self.database = var / "db.sqlite3"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "motcua.config.settings",
-            "DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{self.database}",
             "MOTCUA_VAR_DIR": str(var),
             "MOTCUA_DEBUG": "1",  # plain http to 127.0.0.1 between the two
             "MOTCUA_NOTIFY_CHANNELS": "",
@@ -80,6 +82,13 @@ class Instance:
             json.dumps(arguments),
         )
         return dict(json.loads(out.strip().splitlines()[-1]))
+
+    def copy_database_to(self, other: Instance) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            source = self.database.with_name(self.database.name + suffix)
+            if source.exists():
+                target = other.database.with_name(other.database.name + suffix)
+                shutil.copyfile(source, target)
 
     def worker(self) -> str:
         return self.run(MOTCUA, "worker", "--once")
@@ -133,8 +142,8 @@ def pair(tmp_path: Path) -> Iterator[tuple[Instance, Instance, str]]:
     secret = "exsec_" + secrets.token_urlsafe(32)
     common = {"key_id": KEY_ID, "secret": secret}
     try:
-        for instance in (origin, remote):
-            instance.run(MOTCUA, "migrate", "--noinput")
+        origin.run(MOTCUA, "migrate", "--noinput")
+        origin.copy_database_to(remote)  # the same migrations, run once
         origin.drive("seed-origin", peer_url=remote.url, **common)
         remote.drive("seed-remote", peer_url=origin.url, **common)
         yield origin, remote, secret

@@ -32,7 +32,6 @@ from motcua.dossiers.models import DossierFile, Step
 from motcua.dossiers.services import ApplicantInput, ComponentInput, DossierInput
 from motcua.dossiers.workflow import Status
 
-from . import package
 from .models import InboundTransfer, OutboundTransfer, Peer, StatusUpdate
 
 RECEIVED = "received"
@@ -239,6 +238,3 @@ def _result_note(transfer: OutboundTransfer, data: dict[str, Any]) -> str:
         f"trạng thái «{status}»."
     )
     return f"{text} {summary}".strip()
-
-
-__all__ = ["package", "transfer_receive", "transfer_record_update"]
