@@ -220,20 +220,21 @@ def test_a_dossier_goes_to_the_other_system_and_its_result_comes_back(
     raw = origin.drive("package")
     key, body = raw["key"], base64.b64decode(raw["body"])
     path = "/api/v1/exchange/transfers/"
-    headers = sign(secret, path, key, body)
+    headers = sign(secret, path, key, body, delay=10)  # after any retry
     status, answer = signed_post(remote.url, path, body, headers)
     assert (status, answer["reference"]) == (200, theirs["code"])
     status, answer = signed_post(remote.url, path, body, headers)
     assert (status, answer["code"]) == (401, "exchange.replayed")
-    later = sign(secret, path, key, body, delay=1)
-    forged = later[signing.SIGNATURE_HEADER][:-4] + "0000"
+    later = sign(secret, path, key, body, delay=11)
+    real = later[signing.SIGNATURE_HEADER]
+    forged = real[:-1] + ("1" if real.endswith("0") else "0")
     status, answer = signed_post(
         remote.url, path, body, {**later, signing.SIGNATURE_HEADER: forged}
     )
     assert (status, answer["code"]) == (401, "exchange.bad_signature")
     other = body.replace(b"to-khai.pdf", b"to-khai-2.pdf")
     status, answer = signed_post(
-        remote.url, path, other, sign(secret, path, key, other, delay=2)
+        remote.url, path, other, sign(secret, path, key, other, delay=12)
     )
     assert (status, answer["code"]) == (409, "exchange.idempotency_mismatch")
     assert len(remote.drive("state")["dossiers"]) == 1
