@@ -200,3 +200,25 @@ def test_an_agency_the_peer_may_not_deliver_to_is_forbidden(
     assert answer.status_code == 403
     assert answer.json()["code"] == "auth.forbidden"
     assert not Dossier.objects.exists()
+
+
+def test_kept_answers_are_forgotten_after_the_retention_and_a_late_repeat_is_harmless(
+    receiving: Receiving,
+) -> None:
+    from motcua.notifications import scheduler
+
+    body = receiving.package(str(uuid.uuid4()))
+    with clock.frozen_at(NOW):
+        assert receiving.post(TRANSFERS, body, key="old").status_code == 201
+    assert scheduler.run(["exchange_keys_purge"], now=NOW + timedelta(days=29)) == {
+        "exchange_keys_purge": 0
+    }
+    later = NOW + timedelta(days=31)
+    assert scheduler.run(["exchange_keys_purge"], now=later) == {
+        "exchange_keys_purge": 1
+    }
+    with clock.frozen_at(later):
+        late = receiving.post(TRANSFERS, body, key="old", at=later)
+    assert late.status_code == 409
+    assert late.json()["code"] == "exchange.duplicate_transfer"
+    assert Dossier.objects.count() == 1

@@ -9,12 +9,16 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.dossiers import observers
-        from motcua.notifications import channels
+        from motcua.notifications import channels, scheduler
         from motcua.notifications.models import ChannelName
 
+        from . import jobs
         from .channel import ExchangeChannel
         from .outbound import on_dossier_event
 
         # Bulk work is quiet through the notifications' batch (outbox.replaying).
         observers.register(on_dossier_event)
         channels.register(ChannelName.EXCHANGE, ExchangeChannel)
+        scheduler.register(
+            "exchange_keys_purge", jobs.purge_received_requests, every="night"
+        )
