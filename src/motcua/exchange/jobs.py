@@ -22,9 +22,9 @@ DEFAULT_KEEP_DAYS = 30
 def keep_days() -> int:
     value = getattr(settings, "MOTCUA_EXCHANGE_KEEP_DAYS", None)
     if value is None:
-        value = os.environ.get("MOTCUA_EXCHANGE_KEEP_DAYS", DEFAULT_KEEP_DAYS)
+        value = os.environ.get("MOTCUA_EXCHANGE_KEEP_DAYS", str(DEFAULT_KEEP_DAYS))
     try:
-        return max(2, int(value))
+        return max(2, int(str(value)))
     except (TypeError, ValueError):
         return DEFAULT_KEEP_DAYS
 
