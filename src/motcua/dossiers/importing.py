@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -745,8 +745,15 @@ class _Run:
             if self.on_progress is not None:
                 self.on_progress(number)
 
-    def _line(self) -> AbstractContextManager[None]:
-        return nullcontext() if self.unit is None else self.unit.line()
+    @contextmanager
+    def _line(self) -> Iterator[None]:
+        """One line in its savepoint; through the unit of work, if any."""
+        with self.batch.line(), transaction.atomic():
+            if self.unit is None:
+                yield
+                return
+            with self.unit.line(), unit.one_savepoint():
+                yield
 
     def _import(self, number: int, parsed: ParsedLine | DomainError) -> None:
         try:
@@ -758,7 +765,7 @@ class _Run:
             # A savepoint: a failed line leaves nothing, in the tables, in
             # the figures the observers keep or in the unit of work.
             try:
-                with self.batch.line(), transaction.atomic(), self._line():
+                with self._line():
                     replay(parsed)
             except unit.Miss:
                 # A read the unit does not answer: write what it holds, then

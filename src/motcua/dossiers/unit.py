@@ -25,9 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Model
 
 from .models import Applicant, Consultation, Dossier, DossierComponent, Event, Step
@@ -84,6 +85,18 @@ def _column_value(field: models.Field[Any, Any]) -> Callable[[Model], Any]:
     target = field.target_field if field.is_relation else field
     as_is = _AS_IS.get(type(target))
     attname, prepare = field.attname, field.get_db_prep_save
+    if type(target) is models.DateTimeField:
+        adapt = connection.ops.adapt_datetimefield_value
+
+        def instant(obj: Model) -> Any:
+            # An aware datetime needs no preparing (Django's would return it
+            # as it is), only the backend's adapting.
+            found = getattr(obj, attname)
+            if type(found) is datetime and found.tzinfo is not None:
+                return adapt(found)
+            return prepare(found, connection)
+
+        return instant
 
     def value(obj: Model) -> Any:
         found = getattr(obj, attname)
@@ -314,6 +327,28 @@ def suspended() -> Iterator[None]:
         yield
     finally:
         _unit.reset(token)
+
+
+@contextmanager
+def one_savepoint() -> Iterator[None]:
+    """Inside a line that has its own savepoint (the importer's), the services'
+    atomic blocks take none of their own: an error inside one marks the line's
+    block for rollback, which then rolls back to the line's savepoint — Django's
+    behaviour for a nested block that has no savepoint. Nothing in a replayed
+    line catches an error and goes on, so only the statements are saved. Leave
+    the block before the line's own block ends (it needs its savepoint)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    # What ``transaction.atomic`` asks for a savepoint id; None: no savepoint
+    # (SQLite's backend does not consult ``features.uses_savepoints``).
+    wrapper.savepoint = _no_savepoint  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del wrapper.savepoint
+
+
+def _no_savepoint() -> None:
+    return None
 
 
 # ------------------------------------------------ what the services call
