@@ -53,7 +53,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -370,11 +370,13 @@ class Target:
     def where(self, agency_id: int | None) -> int | None:
         return self.ward_id if agency_id == self.plan.template_ward else agency_id
 
-    def moved(self, row: dict[str, Any]) -> dict[str, Any]:
-        delta = self.delta
-        return {
-            k: (v - delta if isinstance(v, datetime) else v) for k, v in row.items()
-        }
+    def moved(self, row: dict[str, Any], instants: list[str]) -> dict[str, Any]:
+        """A copy of ``row`` with its ``instants`` (column names) moved back."""
+        row, delta = dict(row), self.delta
+        for name in instants:
+            if row[name] is not None:
+                row[name] -= delta
+        return row
 
 
 class Copier:
@@ -388,6 +390,12 @@ class Copier:
         self.times = [n for n in SNAPSHOT_FIELDS if n.endswith("_at")]
         self.converters = {
             name: [_converter(f.get_internal_type()) for f in fields]
+            for name, fields in _fields().items()
+        }
+        self.instants = {
+            name: [
+                f.attname for f in fields if f.get_internal_type() == "DateTimeField"
+            ]
             for name, fields in _fields().items()
         }
 
@@ -454,7 +462,7 @@ class Copier:
         from motcua.dossiers.codes import format_code
 
         # the applicant: another person, a fresh salt
-        a = to.moved(t.applicant)
+        a = to.moved(t.applicant, self.instants["applicant"])
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         a.update(
             id=to.ids["applicant"],
@@ -465,7 +473,7 @@ class Copier:
             fingerprint_salt=secrets.token_hex(16),
         )
         # the dossier: the ward's own code for the (moved) day
-        d = to.moved(t.dossier)
+        d = to.moved(t.dossier, self.instants["dossier"])
         code = format_code(ward_code, code_day(t) - to.delta, number)
         d.update(
             id=to.ids["dossier"],
@@ -487,7 +495,7 @@ class Copier:
                 {**c, "id": to.ids["component"] + j, "dossier_id": d["id"]}
             )
         for s in t.steps:
-            s = to.moved(s)
+            s = to.moved(s, self.instants["step"])
             s.update(
                 id=step_ids[s["id"]],
                 dossier_id=d["id"],
@@ -539,7 +547,7 @@ class Copier:
                 payload["assignee"] = to.officer_name
             if "opened" in payload:
                 payload["opened"] = [step_ids[i] for i in payload["opened"]]
-            row = to.moved(e)
+            row = to.moved(e, self.instants["event"])
             row.update(
                 id=to.ids["event"] + j,
                 dossier_id=d["id"],
