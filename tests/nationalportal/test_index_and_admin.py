@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import override_settings
+from django.urls import reverse
 
 from motcua.agencies.selectors import subtree
 from motcua.core import clock
@@ -116,3 +117,20 @@ def test_admin_shows_staff_only_their_agencies(portal):
         world.other_reception.username: False,
         world.reception.username: True,
     }
+
+
+def test_the_dossier_page_shows_its_sync_state(portal, settings, tmp_path):
+    from tests.backoffice.conftest import client_for
+
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    dossier = world.receive(MON)
+    url = reverse("backoffice:dossier", args=[dossier.code])
+    page = client_for(world.reception).get(url).content.decode()
+    assert 'id="dong-bo-dvcqg">Chờ đồng bộ<' in page
+    run(MON + timedelta(hours=1))
+    page = client_for(world.reception).get(url).content.decode()
+    assert (
+        'id="dong-bo-dvcqg">Đã đồng bộ — lần gần nhất 10:00 thứ Hai, 02/06/2025<'
+        in page
+    )

@@ -25,6 +25,11 @@ def synchronised(dossier_ref: str = "pk") -> Exists:
     )
 
 
+def sync_state_of(dossier_id: int) -> SyncState | None:
+    """The dossier's sync state, for its page (None: never queued)."""
+    return SyncState.objects.filter(dossier_id=dossier_id).first()
+
+
 def failed_states(agency_ids: list[int] | None = None) -> QuerySet[SyncState]:
     rows = SyncState.objects.filter(state=SyncState.State.FAILED)
     if agency_ids is not None:
