@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from motcua.agencies.models import Membership
+from motcua.agencies.models import Membership, Role
+from motcua.backoffice.actions import staff_for
 from motcua.core import clock
+from motcua.core.errors import DomainError
+from motcua.dossiers import permissions, services
+from motcua.exchange import services as exchange
 from motcua.exchange.models import OutboundTransfer, Peer
 from motcua.notifications import worker
 from motcua.notifications.models import Message, State
@@ -112,3 +116,24 @@ def test_a_refused_package_is_sent_again_from_the_list(
     assert Message.objects.get(channel="exchange").state == State.CREATED
     detail = reverse("admin:exchange_outboundtransfer_change", args=[transfer.pk])
     assert admin_client.get(detail).status_code == 200
+
+
+def test_a_peer_account_is_never_offered_nor_accepted_as_an_assignee() -> None:
+    world = build_world()
+    peer = exchange.peer_prepare(
+        Peer(
+            code="tinh-c",
+            name="Một cửa tỉnh C",
+            base_url="https://motcua.tinh-c.example",
+            key_id="c",
+        )
+    )
+    exchange.peer_allow_delivery(peer, world.ward)
+    assert permissions.is_integration_account(peer.account)
+    assert not permissions.is_integration_account(world.reception)
+    desk = staff_for(world.ward, Role.RECEPTION, None)
+    assert world.reception in desk and peer.account not in desk
+    dossier = world.receive(NOW)
+    with world.at(NOW), pytest.raises(DomainError) as refused:
+        services.dossier_assign(world.leader, dossier, assignee=peer.account)
+    assert refused.value.code == "dossier.invalid_assignee"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.core.errors import Conflict
-from motcua.dossiers import services
+from motcua.dossiers import permissions, services
 from motcua.dossiers.models import Dossier, DossierFile, Step
 from motcua.dossiers.workflow import Action
 
@@ -231,11 +231,11 @@ def staff_for(agency: Agency, role: str, field_id: int | None) -> QuerySet[Any]:
     rows = Membership.objects.filter(agency=agency, role=role, is_active=True)
     if role == Role.SPECIALIST and field_id is not None:
         rows = rows.filter(fields__isnull=True) | rows.filter(fields__id=field_id)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=rows.values("user_id"))
-        .filter(integration_client__isnull=True)  # people only, never a system
-        .order_by("last_name", "first_name", "username")
+    users = get_user_model().objects.filter(
+        is_active=True, pk__in=rows.values("user_id")
+    )
+    return permissions.people_only(users).order_by(  # never a system's account
+        "last_name", "first_name", "username"
     )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import WRITING_ROLES, Agency, Role
@@ -91,14 +92,39 @@ def is_citizen(actor: Any) -> bool:
         return False
 
 
+# The reverse one-to-one names that lead from a user to the system it is the
+# technical account of: an integration client's (:mod:`motcua.integrations`);
+# other apps add theirs from ``AppConfig.ready`` (``register_technical_link``).
+TECHNICAL_LINKS: list[str] = ["integration_client"]
+
+
+def register_technical_link(name: str) -> None:
+    """Mark the accounts reached through the one-to-one ``name`` as a system's
+    technical accounts (never offered or accepted as a step's assignee)."""
+    if name not in TECHNICAL_LINKS:
+        TECHNICAL_LINKS.append(name)
+
+
 def is_integration_account(user: Any) -> bool:
-    """Whether ``user`` is an integration client's technical account
-    (:mod:`motcua.integrations`): it may call the API within its scopes, but a
-    step is never given to it — steps are people's work."""
-    try:
-        return user is not None and user.integration_client is not None
-    except (ObjectDoesNotExist, AttributeError):
+    """Whether ``user`` is a system's technical account (an integration client,
+    a peer one-stop system): it may act within its roles, but a step is never
+    given to it — steps are people's work."""
+    if user is None:
         return False
+    for name in TECHNICAL_LINKS:
+        try:
+            if getattr(user, name) is not None:
+                return True
+        except (ObjectDoesNotExist, AttributeError):
+            continue
+    return False
+
+
+def people_only(users: QuerySet[Any]) -> QuerySet[Any]:
+    """``users`` without the systems' technical accounts."""
+    for name in TECHNICAL_LINKS:
+        users = users.filter(**{f"{name}__isnull": True})
+    return users
 
 
 def is_applicant_of(actor: Any, dossier: Dossier) -> bool:

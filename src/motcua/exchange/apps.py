@@ -8,7 +8,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Liên thông giữa các hệ thống")
 
     def ready(self) -> None:
-        from motcua.dossiers import observers
+        from motcua.dossiers import observers, permissions
         from motcua.notifications import channels, scheduler
         from motcua.notifications.models import ChannelName
 
@@ -18,6 +18,8 @@ class ExchangeConfig(AppConfig):
 
         # Bulk work is quiet through the notifications' batch (outbox.replaying).
         observers.register(on_dossier_event)
+        # A peer's technical account is never a step's assignee.
+        permissions.register_technical_link("exchange_peer")
         channels.register(ChannelName.EXCHANGE, ExchangeChannel)
         scheduler.register(
             "exchange_keys_purge", jobs.purge_received_requests, every="night"
