@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.fields import AutoFieldMixin
 
 from motcua.agencies.services import agency_create
@@ -197,3 +197,35 @@ def test_a_read_the_unit_does_not_answer_is_refused_before_it_runs():
         with held.direct():
             assert not Step.objects.filter(dossier_id=1).exists()
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_a_batch_whose_writing_fails_is_imported_again_through_the_plain_path(
+    monkeypatch,
+):
+    """Writing a batch's unit of work fails (a code taken meanwhile, say): that
+    batch is imported again line by line through the plain path, so each line
+    is imported or rejected on its own, and each rejection told once."""
+    world = build_world()
+    good = text(row(world, ev("finish", WED), ev("return_result", THU)))
+    bad = text(row(world, ev("finish", WED), ev("finish", THU)))
+    flush = unit.UnitOfWork.flush
+    calls = []
+
+    def failing_once(self: unit.UnitOfWork) -> None:
+        calls.append(self.pending)
+        if len(calls) == 1:
+            raise IntegrityError("UNIQUE constraint failed: dossiers_dossier.code")
+        flush(self)
+
+    monkeypatch.setattr(unit.UnitOfWork, "flush", failing_once)
+    told = []
+    report = import_lines(
+        [good, bad, good, good, bad], batch_size=3, on_reject=told.append
+    )
+
+    assert (report.read, report.imported, report.rejected) == (5, 3, 2)
+    assert [r.line for r in told] == [2, 5]
+    assert Dossier.objects.count() == 3
+    assert verify_all() == (3, [])
+    assert recompute.verify()[1] == []

@@ -82,7 +82,7 @@ def _column_value(field: models.Field[Any, Any]) -> Callable[[Model], Any]:
             return field.get_db_prep_save(field.pre_save(obj, True), connection)
 
         return stamped
-    target = field.target_field if field.is_relation else field
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
     as_is = _AS_IS.get(type(target))
     attname, prepare = field.attname, field.get_db_prep_save
     if type(target) is models.DateTimeField:
