@@ -222,3 +222,17 @@ def test_kept_answers_are_forgotten_after_the_retention_and_a_late_repeat_is_har
     assert late.status_code == 409
     assert late.json()["code"] == "exchange.duplicate_transfer"
     assert Dossier.objects.count() == 1
+
+
+def test_a_package_larger_than_the_api_json_limit_is_read_whole(
+    receiving: Receiving,
+) -> None:
+    """Scans travel in the body: 3 MB is over Django's 2.5 MB in-memory body
+    limit and the API's 1 MB JSON limit, both meant for other endpoints."""
+    big = PDF + b"0" * (3 * 1024 * 1024)
+    body = receiving.package(str(uuid.uuid4()), files=[file_entry(big)])
+    with clock.frozen_at(NOW):
+        answer = receiving.post(TRANSFERS, body, key="big")
+    assert answer.status_code == 201, answer.json()
+    dossier = Dossier.objects.get(code=answer.json()["reference"])
+    assert dossier.files.get().size == len(big)
