@@ -125,3 +125,16 @@ def test_files_of_previews_never_confirmed_go_after_a_day(admin_client, tmp_path
     with clock.frozen_at(clock.now() + timedelta(days=2)):
         upload(admin_client, "national_sample.xlsx")
     assert [p.suffix for p in kept.iterdir()] == [".xlsx"]
+
+
+def test_staff_with_the_catalogue_rights_may_import(client, db):
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("editor", password="pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["change_procedure", "add_procedureversion"]
+        )
+    )
+    client.force_login(user)
+    assert client.get(reverse(URL)).status_code == 200
