@@ -411,6 +411,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "motcua.core.schema.neutral_integer_bounds",
+        "motcua.dossiers.schema_links.dossier_links",
     ],
     # Several models name a choice set "level": one schema name each.
     "ENUM_NAME_OVERRIDES": {
