@@ -5,7 +5,7 @@ bare list), one object per procedure with upper-case keys (``MATTHC``,
 ``CACHTHUCTHUCHIEN``, …; ``national.NATIONAL_KEYS``). Excel: one sheet per
 section of the procedure page — "Thủ tục", "Cách thức thực hiện", "Thành phần
 hồ sơ", "Căn cứ pháp lý" — columns found by their header, rows tied by "Mã
-TTHC". Both give the same :class:`Published` objects, mapped by ``national``.
+TTHC". Both give the same :class:`Published` objects, mapped by ``national_mapping``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from motcua.core.dates import parse_date, vn_date
 from motcua.core.text import fold
 
-from .national import CHANNEL_BY_KENH, Channel, Published
+from .national_mapping import CHANNEL_BY_KENH, Channel, Published
 from .national_values import (
     clean_line,
     count,
