@@ -8,6 +8,8 @@
 ``MOTCUA_PROFILE``     ``production`` behind HTTPS (HSTS, secure cookies, redirect to
                        HTTPS, a strong secret key required); default ``embedded``
                        (one laptop over http://127.0.0.1). See docs/deployment.md.
+``DATABASE_REPLICA_URL`` a PostgreSQL streaming replica for reports (docs/deploy.md)
+``MOTCUA_X_ACCEL_REDIRECT_PREFIX`` behind nginx: protected files sent by nginx
 """
 
 from __future__ import annotations
