@@ -236,3 +236,15 @@ def test_a_package_larger_than_the_api_json_limit_is_read_whole(
     assert answer.status_code == 201, answer.json()
     dossier = Dossier.objects.get(code=answer.json()["reference"])
     assert dossier.files.get().size == len(big)
+
+
+def test_header_names_are_case_insensitive() -> None:
+    signed = signing.read(
+        {
+            "x-exchange-key": "k",
+            "X-EXCHANGE-TIMESTAMP": "1767225600",
+            "idempotency-key": "i",
+            "X-Exchange-Signature": "v1=00",
+        }
+    )
+    assert (signed.key_id, signed.timestamp, signed.key) == ("k", 1767225600, "i")

@@ -80,12 +80,18 @@ def _required(value: str | None, what: str) -> str:
     return value
 
 
-def read(get: dict[str, str]) -> Signed:
-    """The signing headers of a request (``get``: header name → value)."""
-    key_id = _required(get.get(KEY_HEADER), KEY_HEADER)
-    raw_time = _required(get.get(TIMESTAMP_HEADER), TIMESTAMP_HEADER)
-    key = _required(get.get(IDEMPOTENCY_HEADER), IDEMPOTENCY_HEADER)
-    sig = _required(get.get(SIGNATURE_HEADER), SIGNATURE_HEADER)
+def read(headers: dict[str, str]) -> Signed:
+    """The signing headers of a request (header name → value; names are
+    case-insensitive, as in HTTP)."""
+    lower = {name.lower(): value for name, value in headers.items()}
+
+    def get(name: str) -> str | None:
+        return lower.get(name.lower())
+
+    key_id = _required(get(KEY_HEADER), KEY_HEADER)
+    raw_time = _required(get(TIMESTAMP_HEADER), TIMESTAMP_HEADER)
+    key = _required(get(IDEMPOTENCY_HEADER), IDEMPOTENCY_HEADER)
+    sig = _required(get(SIGNATURE_HEADER), SIGNATURE_HEADER)
     if not raw_time.isdigit() or len(raw_time) > 12:
         raise Refused("exchange.bad_timestamp", "Thời điểm ký không hợp lệ.")
     if len(key) > 200:
