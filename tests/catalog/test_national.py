@@ -393,3 +393,19 @@ def test_a_missing_level_or_time_is_an_error_not_a_default(db, field):
 
 def test_a_code_typed_as_a_number_in_a_spreadsheet_keeps_its_zeros():
     assert procedure_code(2.00063) == "2.000630"
+
+
+def test_another_channels_time_and_fee_text_are_kept_per_channel(db, field):
+    items = sample()[3:4]  # 1.004873: three channels, 3 working days
+    online = items[0]["CACHTHUCTHUCHIEN"][1]["THOIGIAN"][0]
+    online.update({"THOIGIANGIAIQUYET": 2})
+    online["PHILEPHI"] = [{"SOTIEN": 0, "MOTA": "Miễn lệ phí khi nộp trực tuyến"}]
+    import_national(as_json(items), ".json", apply=True)
+    version = ProcedureVersion.objects.get()
+    assert (version.time_unit, version.time_value) == ("working_days", 3)
+    assert version.channel_times == {"online": {"value": 2, "unit": "working_days"}}
+    assert version.fee_text == (
+        "Trực tiếp: Lệ phí theo Nghị quyết của Hội đồng nhân dân cấp tỉnh; "
+        "Trực tuyến: Miễn lệ phí khi nộp trực tuyến; "
+        "Bưu chính: Lệ phí theo Nghị quyết của Hội đồng nhân dân cấp tỉnh"
+    )

@@ -168,9 +168,42 @@ def _one(values: list[Any], item: Published, where: str, label: str) -> Any:
     return distinct[0] if distinct else None
 
 
+def _merged(item: Published) -> dict[str, Channel]:
+    """The channels in ``CHANNEL_ORDER``, entries of the same channel merged."""
+    by_channel: dict[str, Channel] = {}
+    for channel in item.channels:
+        merged = by_channel.setdefault(
+            channel.channel, Channel(channel.channel, channel.location)
+        )
+        merged.times += channel.times
+        merged.amounts += channel.amounts
+        merged.fee_texts += channel.fee_texts
+    return {c: by_channel[c] for c in CHANNEL_ORDER if c in by_channel}
+
+
+def _channel_values(item: Published, channel: Channel) -> tuple[Any, int, str]:
+    """(time, amount, fee text) of one channel; one time and one amount each."""
+    label = f"Cách thức thực hiện ({CHANNEL_LABELS[channel.channel]})"
+    reported = any(i.location == channel.location for i in item.issues)
+    if not channel.times and not reported:
+        item.issues.append(
+            Issue(
+                channel.location,
+                f"{label}: không có thời hạn giải quyết.",
+                "national.time_missing",
+            )
+        )
+    time = _one(channel.times, item, channel.location, label)
+    nonzero = [a for a in channel.amounts if a]
+    amount = _one(nonzero, item, channel.location, label) or 0
+    text = "; ".join(dict.fromkeys(t for t in channel.fee_texts if t))
+    return time, amount, text
+
+
 def _times_and_fees(item: Published) -> dict[str, Any]:
     """Default time and fee = the direct channel's (else the first published);
-    other channels' times go to ``channel_times`` when they differ."""
+    other channels' times go to ``channel_times`` when they differ; fee texts
+    that differ by channel are kept per channel."""
     if not item.channels:
         item.issues.append(
             Issue(
@@ -180,52 +213,27 @@ def _times_and_fees(item: Published) -> dict[str, Any]:
             )
         )
         return {}
-    by_channel: dict[str, Channel] = {}
-    for channel in item.channels:
-        merged = by_channel.setdefault(
-            channel.channel, Channel(channel.channel, channel.location)
-        )
-        merged.times += channel.times
-        merged.amounts += channel.amounts
-        merged.fee_texts += channel.fee_texts
-    order = [c for c in CHANNEL_ORDER if c in by_channel]
-    times, amounts, texts = {}, {}, {}
-    for name in order:
-        channel = by_channel[name]
-        label = f"Cách thức thực hiện ({CHANNEL_LABELS[name]})"
-        reported = any(i.location == channel.location for i in item.issues)
-        if not channel.times and not reported:
-            item.issues.append(
-                Issue(
-                    channel.location,
-                    f"{label}: không có thời hạn giải quyết.",
-                    "national.time_missing",
-                )
-            )
-        times[name] = _one(channel.times, item, channel.location, label)
-        nonzero = [a for a in channel.amounts if a]
-        amounts[name] = _one(nonzero, item, channel.location, label) or 0
-        texts[name] = "; ".join(dict.fromkeys(t for t in channel.fee_texts if t))
-    default = order[0]
-    if any(times[name] is None for name in order):
+    values = {n: _channel_values(item, c) for n, c in _merged(item).items()}
+    if any(time is None for time, _, _ in values.values()):
         return {}
-    value, unit = times[default]
+    order = list(values)
+    default_time, default_amount, _ = values[order[0]]
     channel_times = {
-        name: {"value": plain_number(times[name][0]), "unit": times[name][1]}
-        for name in order[1:]
-        if times[name] != times[default]
+        name: {"value": plain_number(time[0]), "unit": time[1]}
+        for name, (time, _, _) in values.items()
+        if time != default_time
     }
-    distinct_texts = list(dict.fromkeys(texts[n] for n in order))
+    texts = {name: text for name, (_, _, text) in values.items()}
     fee_text = (
-        distinct_texts[0]
-        if len(distinct_texts) == 1
+        texts[order[0]]
+        if len(set(texts.values())) == 1
         else "; ".join(f"{CHANNEL_LABELS[n]}: {texts[n] or 'Không'}" for n in order)
     )
     return {
-        "time": {"value": plain_number(value), "unit": unit},
+        "time": {"value": plain_number(default_time[0]), "unit": default_time[1]},
         "channel_times": channel_times,
         "fee_text": fee_text,
-        "fee_amount": amounts[default],
+        "fee_amount": default_amount,
     }
 
 
