@@ -18,7 +18,8 @@ cluster (``tools/pg-test-cluster.sh``). Then:
 3. gunicorn serves ``motcua.config.wsgi`` on 127.0.0.1 with one worker per core;
 4. every scenario runs with wrk (``bench/wrk.lua``) at 1 and then 16
    connections: 5 s of warm-up (not counted), then 20 s measured. Scenarios:
-   list first page and a deep page (officer of one ward; province monitor),
+   list first page and a deep page — 100 items, the page after half of what the
+   caller sees (officer of the busiest ward; province monitor),
    one dossier, public tracking (the slip's QR link ``/tra-cuu/qr/<token>/``,
    the HTML page: the typed look-up is a POST form with a second factor and a
    per-address limit), Biểu 06 of the ward for 2025 (JSON), and create
