@@ -8,8 +8,8 @@ Run from the repository root::
 What it builds, in the database of ``DATABASE_URL`` (a fresh SQLite file when
 unset), migrated first:
 
-* the province: one province, 30 districts, 469 wards (500 agencies, the codes
-  of ``bench/bieu06.py``); the reference catalogue offered at every ward;
+* the province: one province, 30 districts, 469 wards (500 agencies, ward codes
+  as in ``bench/bieu06.py``); the reference catalogue offered at every ward;
 * staff: at every ward one officer (``canbo.<n>``: reception and specialist,
   the roles ``agencies.Role`` defines) and a province monitor (``giamsat.tinh``,
   monitor over the subtree); the template ward also has the demo's full team;
@@ -18,17 +18,21 @@ unset), migrated first:
   injected clock): receptions, refusals, supplements, assignments, steps,
   results, returns, withdrawals — the rows and events the services write;
 * the N dossiers: copies of those templates spread over the wards and over the
-  weeks of 2023 → now, written in bulk (PostgreSQL ``COPY``, SQLite
-  ``executemany``): applicant, dossier, components, steps and events. A copy
+  weeks of 2023 → now (only settled, withdrawn or refused templates are moved
+  into the past, so older dossiers are closed), written in bulk (PostgreSQL
+  ``COPY`` from ``--jobs`` processes; SQLite ``bulk_create``): applicant,
+  dossier, components, steps and events. A copy
   keeps the template's shape (every field, payload key and snapshot key) and
   changes the ward, the officer, the applicant (name, ID, phone, salt), the
   code (the ward's own per-day numbering, ``codes.format_code``), and moves
   every instant by whole weeks (weekday and hour kept; holidays are not
-  re-checked). Each snapshot is rebuilt with ``history.snapshot`` and each
-  event's hash computed with ``history.event_hash`` — the one definition;
+  re-checked). Each snapshot is the template's with those changes and the
+  applicant's fingerprint from ``history.applicant_fingerprint``; each event's
+  hash is computed with ``history.event_hash`` — the one definition
+  (``verify_history`` then proves chain and snapshots against the rows);
 * the figures: ``motcua recompute_figures`` (its ``rebuild``, which replays the
   events through the live observer's own functions); the daily counters set
-  past the numbers used;
+  at the last numbers used, so live receptions go on from there;
 * checks (``--check``, default for N ≤ 20,000): ``motcua verify_history`` and
   ``motcua recompute_figures --verify`` must pass.
 
