@@ -216,28 +216,9 @@ def _copies(originals: Any, copies: Any) -> tuple[int, int]:
     return count(originals, "Số bản chính"), count(copies, "Số bản sao")
 
 
-def _json_item(n: int, data: Any) -> Published:
-    if not isinstance(data, dict):
-        item = Published(f"mục {n}", None, None)
-        item.issues.append(_structure(item.where, "phải là một đối tượng."))
-        return item
-    code = data.get("MATTHC", data.get("MaTTHC"))
-    item = Published(f"mục {n} ({code})" if code else f"mục {n}", code, "")
-    item.name = data.get("TENTTHC", "")
-    if not clean_line(item.name):
-        item.issues.append(
-            Issue(item.where, "TENTTHC: không có tên thủ tục.", "national.no_name")
-        )
-    for f in _dicts(item, item.where, "LINHVUCTHUCHIEN", data.get("LINHVUCTHUCHIEN"))[
-        :1
-    ]:
-        item.field_code = str(f.get("MALINHVUC") or "").strip()
-        item.field_name = clean_line(f.get("TENLINHVUC"))
-    for level in _list(data.get("CAPTHUCHIEN")):
-        value = level.get("CAPTHUCHIEN") if isinstance(level, dict) else level
-        item.levels.append(str(value or "").strip())
-    _json_channels(item, data)
-    for case in _dicts(item, item.where, "THANHPHANHOSO", data.get("THANHPHANHOSO")):
+def _json_documents(item: Published, data: dict[str, Any]) -> None:
+    cases = _dicts(item, item.where, "THANHPHANHOSO", data.get("THANHPHANHOSO"))
+    for case in cases:
         label = clean_line(case.get("TRUONGHOP"))
         for doc in _dicts(item, item.where, "GIAYTO", case.get("GIAYTO")):
             name = clean_line(doc.get("TENGIAYTO"))
@@ -250,6 +231,29 @@ def _json_item(n: int, data: Any) -> Published:
             )
             if found is not None and name:
                 item.documents.append((label, name, *found))
+
+
+def _json_item(n: int, data: Any) -> Published:
+    if not isinstance(data, dict):
+        item = Published(f"mục {n}", None, None)
+        item.issues.append(_structure(item.where, "phải là một đối tượng."))
+        return item
+    code = data.get("MATTHC", data.get("MaTTHC"))
+    item = Published(f"mục {n} ({code})" if code else f"mục {n}", code, "")
+    item.name = data.get("TENTTHC", "")
+    if not clean_line(item.name):
+        item.issues.append(
+            Issue(item.where, "TENTTHC: không có tên thủ tục.", "national.no_name")
+        )
+    fields = _dicts(item, item.where, "LINHVUCTHUCHIEN", data.get("LINHVUCTHUCHIEN"))
+    for f in fields[:1]:  # the first is the procedure's field
+        item.field_code = str(f.get("MALINHVUC") or "").strip()
+        item.field_name = clean_line(f.get("TENLINHVUC"))
+    for level in _list(data.get("CAPTHUCHIEN")):
+        value = level.get("CAPTHUCHIEN") if isinstance(level, dict) else level
+        item.levels.append(str(value or "").strip())
+    _json_channels(item, data)
+    _json_documents(item, data)
     for result in _list(data.get("KETQUATHUCHIEN")):
         text = result.get("TENKETQUA") if isinstance(result, dict) else result
         item.results += lines(text)
