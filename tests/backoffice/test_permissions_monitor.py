@@ -39,7 +39,12 @@ SESSION_ONLY = {
 }
 # Machine endpoints that take their own token, not a person's session: refused
 # as unauthenticated (401) or off (404) whoever is signed in.
-GATEWAY_ONLY = {"notification-receipts"}
+GATEWAY_ONLY = {
+    "notification-receipts",
+    # another one-stop system's signed requests (docs/exchange.md)
+    "exchange_api:transfers",
+    "exchange_api:updates",
+}
 
 
 def _patterns(
@@ -115,6 +120,7 @@ def objects(world: World) -> dict[str, Any]:
         "signing:trusted_root_delete": root.pk,
         "slug": "don-vi",
         "kind": "receipt",
+        "transfer_id": "00000000-0000-4000-8000-000000000000",  # none: 401 first
     }
 
 
