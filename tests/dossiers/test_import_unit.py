@@ -21,7 +21,7 @@ from motcua.demo.history import ward_history
 from motcua.dossiers import unit
 from motcua.dossiers.exporting import export_lines
 from motcua.dossiers.history import verify_all
-from motcua.dossiers.importing import ImportReport, import_lines
+from motcua.dossiers.importing import ImportReport, ensure_import_user, import_lines
 from motcua.dossiers.models import (
     Applicant,
     Consultation,
@@ -72,21 +72,28 @@ def tables() -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def restart_sequences() -> None:
-    """After a rolled-back import, PostgreSQL's sequences do not roll back (and
-    SQLite's counter does): start them again after the rows kept."""
+def sequences() -> list[tuple[str, int, bool]]:
+    """PostgreSQL's sequences of the tables (they do not roll back)."""
     if connection.vendor != "postgresql":
-        return
+        return []
+    found = []
     with connection.cursor() as cursor:
         for model in TABLES:
             if not isinstance(model._meta.pk, AutoFieldMixin):
                 continue  # keyed by its dossier
             table, column = model._meta.db_table, model._meta.pk.column
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, %s), "
-                f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)",
-                [table, column],
-            )
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            name = cursor.fetchone()[0]
+            cursor.execute(f"SELECT last_value, is_called FROM {name}")
+            found.append((name, *cursor.fetchone()))
+    return found
+
+
+def restart(saved: list[tuple[str, int, bool]]) -> None:
+    """Put the sequences back as they were before a rolled-back import."""
+    with connection.cursor() as cursor:
+        for name, value, called in saved:
+            cursor.execute("SELECT setval(%s, %s, %s)", [name, value, called])
 
 
 def both_ways(
@@ -102,11 +109,13 @@ def both_ways(
         "motcua.dossiers.services.reception.secrets.token_hex",
         lambda n: hashlib.sha256(clock.now().isoformat().encode()).hexdigest()[: 2 * n],
     )
+    ensure_import_user()  # not created (and numbered) by each run
+    saved = sequences()
     with transaction.atomic():
         plain = import_lines(lines, unit_of_work=False, **options)
         expected = tables()
         transaction.set_rollback(True)
-    restart_sequences()
+    restart(saved)
     fast = import_lines(lines, **options)
     got = tables()
     for name, rows in expected.items():

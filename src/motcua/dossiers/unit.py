@@ -214,11 +214,12 @@ class UnitOfWork:
                     tables = ", ".join(m._meta.db_table for m in MODELS)
                     cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
                     self._locked = True
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = cursor.fetchone()[0]
+                # The id nextval would give, less one (and never below the rows').
                 cursor.execute(
-                    f"SELECT GREATEST(COALESCE((SELECT MAX(id) FROM {table}), 0), "
-                    "COALESCE(pg_sequence_last_value("
-                    "pg_get_serial_sequence(%s, 'id')::regclass), 0))",
-                    [table],
+                    "SELECT GREATEST(last_value - CASE WHEN is_called THEN 0 ELSE 1 "
+                    f"END, (SELECT COALESCE(MAX(id), 0) FROM {table})) FROM {sequence}"
                 )
             else:  # SQLite, AUTOINCREMENT: never reuses an id, even a deleted one
                 cursor.execute(
