@@ -1,7 +1,7 @@
 """What the citizen pages and API show of a dossier and of the account.
 
-A row says what the public tracking page says (``portal.tracking``: the plain
-Vietnamese status, the next step, the due date) and links to that page by the
+A row says what the public tracking page says (``portal.tracking.status_words``:
+the plain Vietnamese status, the next step; the due date) and links to that page by the
 dossier's signed link (``portal.qr``). Every list read is logged in the
 personal-data read log (``privacy.record_reads``), one row per agency.
 """
@@ -13,9 +13,14 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 
-from motcua.evaluation.online import rating_link
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import is_applicant_of
+from motcua.dossiers.workflow import Status
+from motcua.evaluation.online import online_rated_ids, rating_link
+from motcua.letters.selectors import letters_for
+from motcua.letters.templatetags.letters import letter_link
 from motcua.portal.qr import qr_path
-from motcua.portal.tracking import public_status
+from motcua.portal.tracking import status_words
 from motcua.privacy.services import record_reads
 
 from .codes import Address
@@ -34,6 +39,7 @@ class DossierRow:
     due_at: datetime | None
     tracking_path: str
     rating_path: str = ""  # the online rating, once the result is handed over
+    letter: dict[str, str] | None = None  # {"url", "label"} of the letter (PDF)
 
 
 def dossier_rows(
@@ -42,23 +48,46 @@ def dossier_rows(
     dossiers = list(dossiers_of(citizen))
     if dossiers:
         record_reads(request.user, dossiers, what=what, detail=detail)
+    rated = online_rated_ids(dossiers)  # one query for the whole list
+    letters = _letters(request, dossiers)  # one query too
     listed = []
     for dossier in dossiers:
-        shown = public_status(dossier)
+        status, next_step = status_words(dossier)
+        rating = rating_link(dossier, rated=dossier.pk in rated)
         listed.append(
             DossierRow(
-                code=shown.code,
-                procedure=shown.procedure,
-                agency=shown.agency,
-                status=shown.status,
-                next_step=shown.next_step,
-                received_at=shown.received_at,
-                due_at=shown.due_at,
+                code=dossier.code,
+                procedure=dossier.procedure_version.name,
+                agency=dossier.agency.name,
+                status=status,
+                next_step=next_step,
+                received_at=dossier.received_at,
+                due_at=dossier.due_at,
                 tracking_path=qr_path(dossier),
-                rating_path=rating_link(dossier) or "",
+                rating_path=rating or "",
+                letter=letters.get(dossier.pk),
             )
         )
     return listed
+
+
+def _letters(
+    request: HttpRequest, dossiers: list[Dossier]
+) -> dict[int, dict[str, str]]:
+    """The letter of each of the citizen's own returned dossiers (submitted by
+    or for their account: ``is_applicant_of``)."""
+    own = [
+        d
+        for d in dossiers
+        if d.status == Status.RETURNED and is_applicant_of(request.user, d)
+    ]
+    links = {}
+    for pk, letter in letters_for(own).items():
+        dossier = next(d for d in own if d.pk == pk)
+        link = letter_link("letters:citizen_pdf", dossier, letter)
+        if link is not None:
+            links[pk] = link
+    return links
 
 
 def profile_facts(citizen: Citizen) -> dict[str, str | date | None]:

@@ -50,7 +50,9 @@ def dossiers_of(citizen: Citizen) -> QuerySet[Dossier]:
         mine |= Q(pk__in=desk)
     return (
         Dossier.objects.filter(mine)
-        .select_related("agency", "procedure_version")
+        .select_related(
+            "agency", "procedure", "procedure_version", "citizen_link__citizen"
+        )
         .prefetch_related("steps")
         .order_by("-pk")
     )

@@ -51,15 +51,31 @@ def online_rating_of(dossier: Dossier) -> Rating | None:
     return Rating.objects.filter(dossier=dossier, source=Rating.Source.ONLINE).first()
 
 
-def rating_refusal(dossier: Dossier) -> DomainError | None:
-    """Why ``dossier`` cannot be rated online now (None: it can)."""
+def online_rated_ids(dossiers: Iterable[Dossier]) -> set[int]:
+    """Which of ``dossiers`` already have their online rating (one query, for a
+    list: ``rating_link(dossier, rated=...)``)."""
+    ids = [d.pk for d in dossiers if d.status in RETURNED]
+    if not ids:
+        return set()
+    rated = Rating.objects.filter(dossier_id__in=ids, source=Rating.Source.ONLINE)
+    return set(rated.values_list("dossier_id", flat=True))
+
+
+def rating_refusal(
+    dossier: Dossier, *, rated: bool | None = None
+) -> DomainError | None:
+    """Why ``dossier`` cannot be rated online now (None: it can). ``rated``:
+    whether it has its online rating, when the caller read it for a whole list
+    (``online_rated_ids``); read here otherwise."""
     if dossier.status not in RETURNED:
         return DomainError(
             "rating.not_returned",
             "Hồ sơ chưa trả kết quả: ông/bà đánh giá được sau khi nhận kết quả.",
             status=409,
         )
-    if online_rating_of(dossier) is not None:
+    if rated is None:
+        rated = online_rating_of(dossier) is not None
+    if rated:
         return DomainError(
             "rating.already_rated",
             "Hồ sơ này đã được đánh giá trực tuyến. Cảm ơn ông/bà.",
@@ -68,11 +84,11 @@ def rating_refusal(dossier: Dossier) -> DomainError | None:
     return None
 
 
-def rating_link(dossier: Dossier) -> str | None:
+def rating_link(dossier: Dossier, *, rated: bool | None = None) -> str | None:
     """The online rating page of ``dossier`` for the tracking page, "Hồ sơ của
     tôi" and the "returned" notification — None when it cannot be rated now
-    (not returned, or already rated online)."""
-    if rating_refusal(dossier) is not None:
+    (not returned, or already rated online; ``rated`` as in ``rating_refusal``)."""
+    if rating_refusal(dossier, rated=rated) is not None:
         return None
     return reverse("satisfaction:rate", kwargs={"token": token_for(dossier)})
 

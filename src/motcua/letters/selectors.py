@@ -4,6 +4,7 @@ working hours per officer (the flag the reception service sets)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -29,25 +30,51 @@ def result_day(dossier: Dossier) -> date | None:
 
 
 def template_on(procedure_code: str, day: date) -> LetterTemplate | None:
-    return (
-        LetterTemplate.objects.filter(
-            procedure_code=procedure_code, valid_from__lte=day
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
+    return in_force(LetterTemplate.objects.filter(procedure_code=procedure_code), day)
+
+
+def in_force(templates: Iterable[LetterTemplate], day: date) -> LetterTemplate | None:
+    """The template of ``templates`` (one procedure's) in force on ``day``: the
+    latest started on or before it and not ended before it."""
+    found = [
+        t
+        for t in templates
+        if t.valid_from <= day and (t.valid_to is None or t.valid_to >= day)
+    ]
+    return max(found, key=lambda t: (t.valid_from, t.pk), default=None)
+
+
+def letters_for(dossiers: Iterable[Dossier]) -> dict[int, LetterTemplate]:
+    """``letter_for`` of each of ``dossiers`` that has a letter, read in one
+    query (a list page: "Hồ sơ của tôi")."""
+    days: dict[int, tuple[str, date]] = {}
+    for dossier in dossiers:
+        day = _letter_day(dossier)
+        if day is not None:
+            days[dossier.pk] = (dossier.procedure.code, day)
+    if not days:
+        return {}
+    codes = {code for code, _ in days.values()}
+    by_code: dict[str, list[LetterTemplate]] = defaultdict(list)
+    for template in LetterTemplate.objects.filter(procedure_code__in=codes):
+        by_code[template.procedure_code].append(template)
+    found = {pk: in_force(by_code[code], day) for pk, (code, day) in days.items()}
+    return {pk: letter for pk, letter in found.items() if letter is not None}
+
+
+def _letter_day(dossier: Dossier) -> date | None:
+    if dossier.outcome != Dossier.Outcome.APPROVED:
+        return None
+    if dossier.status not in LETTER_STATUSES:
+        return None
+    return result_day(dossier)
 
 
 def letter_for(dossier: Dossier) -> LetterTemplate | None:
     """The letter issued with ``dossier``'s result: only an approved result in
     «Có kết quả, chờ trả» or «Đã trả kết quả», of a procedure with a template
     in force on the result's day."""
-    if dossier.outcome != Dossier.Outcome.APPROVED:
-        return None
-    if dossier.status not in LETTER_STATUSES:
-        return None
-    day = result_day(dossier)
+    day = _letter_day(dossier)
     if day is None:
         return None
     return template_on(dossier.procedure.code, day)

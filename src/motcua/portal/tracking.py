@@ -185,6 +185,12 @@ def _fee_due(dossier: Dossier) -> str:
     return "" if payable_refusal(dossier) else money(dossier.fee_amount)
 
 
+def status_words(dossier: Dossier) -> tuple[str, str]:
+    """The plain status and the next step, as the tracking page words them
+    (a list row, "Hồ sơ của tôi", shows these without the whole story)."""
+    return str(Status(dossier.status).label), _next_step(dossier)
+
+
 def public_status(dossier: Dossier, viewer: Any = None) -> TrackedDossier:
     """What anyone holding the slip (or code and factor) may read; the signed
     results too when ``viewer`` is the dossier's own citizen account."""
@@ -192,15 +198,16 @@ def public_status(dossier: Dossier, viewer: Any = None) -> TrackedDossier:
     events = story.history_of(dossier)
     signed = result_files.signed_results(dossier)
     is_applicant = permissions.is_applicant_of(viewer, dossier)
+    status, next_step = status_words(dossier)
     return TrackedDossier(
         code=dossier.code,
         agency=dossier.agency.name,
         procedure=dossier.procedure_version.name,
-        status=str(Status(dossier.status).label),
+        status=status,
         applicant_initials=initials(dossier.applicant.name),
         received_at=dossier.received_at,
         due_at=dossier.due_at,
-        next_step=_next_step(dossier),
+        next_step=next_step,
         timing=timing,
         status_code=dossier.status,
         token=token_for(dossier),

@@ -18,7 +18,14 @@ register = template.Library()
 
 
 def _link(name: str, dossier: Dossier) -> dict[str, str] | None:
-    letter = letter_for(dossier)
+    return letter_link(name, dossier, letter_for(dossier))
+
+
+def letter_link(
+    name: str, dossier: Dossier, letter: LetterTemplate | None
+) -> dict[str, str] | None:
+    """``{"url", "label"}`` of ``letter`` (``letter_for(dossier)``, read once
+    for a whole list by ``letters_for``) at the page ``name``, or None."""
     if letter is None:
         return None
     try:

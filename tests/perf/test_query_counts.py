@@ -1,0 +1,223 @@
+"""Every list and page that shows dossiers (or their parts) costs the same
+number of queries for few rows as for many (issue 15 item 3): the count is
+measured with a small world, the world grows, and the count must not move.
+
+Rows are built through the services (``tests/dossiers/builders.py``) and are
+varied on purpose: received, assigned, consulted with another agency, waiting
+for a supplement, linked to a citizen, with feedback items beside them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from motcua.agencies.models import Membership, Role
+from motcua.dossiers import services
+from tests.backoffice.conftest import client_for
+from tests.citizens.factories import citizen_client, link_dossier, make_citizen
+from tests.dossiers.builders import World, build_world, make_user, vn
+
+pytestmark = pytest.mark.django_db
+
+MON = vn(2025, 6, 2)
+
+
+class City:
+    """A small city that grows by ``grow(n)`` varied dossiers at a time."""
+
+    def __init__(self) -> None:
+        from motcua.catalog.services import refresh_search_text
+
+        self.world: World = build_world()
+        refresh_search_text(self.world.version)
+        self.citizen = make_citizen()
+        self.monitor = make_user(
+            f"gs{self.world.district.pk}", self.world.district, Role.MONITOR
+        )
+        Membership.objects.filter(user=self.monitor).update(covers_subtree=True)
+        self.dossiers: list[Any] = []
+
+    def grow(self, n: int) -> None:
+        w = self.world
+        for _ in range(n):
+            received = w.receive(MON)
+            assigned = w.processing(MON)
+            with w.at(MON):
+                consulted = services.dossier_consult(
+                    w.specialist, assigned, agency=w.district, question="Xác minh?"
+                )
+                waiting = services.dossier_request_supplement(
+                    w.reception, reason="Thiếu bản sao", data=w.input()
+                )
+            other = w.receive(MON, actor=w.other_reception, agency=w.other_ward)
+            finished, returned = self._finished(), self._finished(returned=True)
+            for dossier in (received, other, finished, returned):
+                link_dossier(self.citizen, dossier)
+            self._feedback()
+            self.dossiers += [received, consulted, waiting, other, finished, returned]
+
+    def _finished(self, *, returned: bool = False) -> Any:
+        w = self.world
+        dossier = w.processing(MON)
+        with w.at(MON):
+            dossier = services.dossier_submit(w.specialist, dossier)
+            dossier = services.dossier_approve(w.leader, dossier)
+            dossier = services.dossier_finish(w.reception, dossier)
+            if returned:
+                dossier = services.dossier_return_result(w.reception, dossier)
+        return dossier
+
+    def _feedback(self) -> None:
+        from tests.feedback.builders import submit
+
+        submit(self.world.ward)
+
+
+@pytest.fixture
+def city(settings: Any, tmp_path: Any) -> City:
+    settings.MEDIA_ROOT = tmp_path
+    from tests.feedback.conftest import seed_texts
+
+    seed_texts()
+    return City()
+
+
+def queries(client: Client, url: str) -> list[str]:
+    client.get(url)  # warm: sessions, caches filled once per process
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def _repeated(sqls: list[str]) -> str:
+    """The statements run more than once (an N+1 shows there first)."""
+    shapes = Counter(re.sub(r"\b\d+\b", "N", sql)[:300] for sql in sqls)
+    return "\n".join(f"{n}× {shape}" for shape, n in shapes.most_common(3) if n > 1)
+
+
+def assert_constant(
+    city: City, client: Callable[[City], Client], url: Callable[[City], str]
+) -> None:
+    city.grow(1)
+    few = queries(client(city), url(city))
+    city.grow(4)
+    many = queries(client(city), url(city))
+    assert len(few) == len(many), (
+        f"{url(city)}: {len(few)} queries with few rows, {len(many)} with many\n"
+        + _repeated(many)
+    )
+
+
+def officer(city: City) -> Client:
+    return client_for(city.world.specialist)
+
+
+def leader(city: City) -> Client:
+    return client_for(city.world.leader)
+
+
+def reception(city: City) -> Client:
+    return client_for(city.world.reception)
+
+
+def monitor(city: City) -> Client:
+    return client_for(city.monitor)
+
+
+def district(city: City) -> Client:
+    return client_for(city.world.district_specialist)
+
+
+def anonymous(city: City) -> Client:
+    return Client()
+
+
+def citizen(city: City) -> Client:
+    return citizen_client(city.citizen)
+
+
+def first(city: City) -> str:
+    return city.dossiers[1].code  # assigned and consulted: steps, consultations
+
+
+PAGES: dict[str, tuple[Callable[[City], Client], Callable[[City], str]]] = {
+    # API
+    "api list": (officer, lambda c: "/api/v1/dossiers/?limit=200"),
+    "api list due order": (
+        leader,
+        lambda c: "/api/v1/dossiers/?limit=200&ordering=due_at",
+    ),
+    "api list monitor": (monitor, lambda c: "/api/v1/dossiers/?limit=200"),
+    "api list consulted agency": (district, lambda c: "/api/v1/dossiers/"),
+    "api detail": (officer, lambda c: f"/api/v1/dossiers/{first(c)}/"),
+    "api procedures": (officer, lambda c: "/api/v1/procedures/"),
+    "api bieu06": (
+        leader,
+        lambda c: (
+            f"/api/v1/reports/bieu06?agency={c.world.ward.code}"
+            "&from=2025-06-01&to=2025-06-30"
+        ),
+    ),
+    "api bieu06 dossiers": (
+        leader,
+        lambda c: (
+            f"/api/v1/reports/bieu06/dossiers?agency={c.world.ward.code}"
+            "&from=2025-06-01&to=2025-06-30&cell=received.total"
+        ),
+    ),
+    "api citizen dossiers": (citizen, lambda c: "/api/v1/citizen/dossiers/"),
+    # back office
+    "home": (leader, lambda c: "/can-bo/"),
+    "search": (officer, lambda c: "/can-bo/tim/?q=nguyen"),
+    "dossier page": (leader, lambda c: f"/can-bo/ho-so/{first(c)}/"),
+    "returns": (reception, lambda c: "/can-bo/tra-ket-qua/"),
+    "leader board": (leader, lambda c: "/can-bo/lanh-dao/"),
+    "sent messages": (leader, lambda c: "/can-bo/tin-nhan/"),
+    "feedback staff list": (leader, lambda c: "/can-bo/phan-anh/"),
+    "bieu06 page": (
+        leader,
+        lambda c: (
+            f"/bao-cao/bieu-06/?agency={c.world.ward.code}"
+            "&from=2025-06-01&to=2025-06-30"
+        ),
+    ),
+    # portal and citizens
+    "portal tracking": (anonymous, lambda c: f"/tra-cuu/{first(c)}"),
+    "catalogue": (anonymous, lambda c: "/thu-tuc/"),
+    "catalogue agency": (anonymous, lambda c: f"/thu-tuc/?agency={c.world.ward.code}"),
+    "transparency": (anonymous, lambda c: f"/cong-khai/{c.world.ward.code}/"),
+    "feedback answered": (anonymous, lambda c: "/phan-anh/da-tra-loi/"),
+    "my dossiers": (citizen, lambda c: "/cong-dan/ho-so/"),
+}
+QUEUE_SLUGS = [
+    "cua-toi",
+    "don-vi",
+    "sap-den-han",
+    "qua-han",
+    "cho-bo-sung",
+    "cho-duyet",
+    "cho-tra",
+]
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_the_page_costs_the_same_queries_for_few_and_many_rows(city, name):
+    client, url = PAGES[name]
+    assert_constant(city, client, url)
+
+
+@pytest.mark.parametrize("slug", QUEUE_SLUGS)
+def test_every_queue_costs_the_same_queries_for_few_and_many_rows(city, slug):
+    assert_constant(city, leader, lambda c: f"/can-bo/hang-doi/{slug}/")
+
+
+def test_the_online_queue_costs_the_same_for_few_and_many_rows(city):
+    assert_constant(city, reception, lambda c: "/can-bo/hang-doi/truc-tuyen/")
