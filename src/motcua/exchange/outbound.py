@@ -46,10 +46,21 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
 
 # ------------------------------------------------------------ our steps
 def _hand_over_remote_steps(dossier: Dossier) -> None:
-    steps = Step.objects.filter(
-        dossier=dossier, state=Step.State.ACTIVE, agency__remote__isnull=False
-    ).exclude(pk__in=OutboundTransfer.objects.values("step_id"))
-    for step in steps.select_related("agency"):
+    steps = list(
+        Step.objects.filter(
+            dossier=dossier, state=Step.State.ACTIVE, agency__remote__isnull=False
+        ).select_related("agency")
+    )
+    if not steps:  # the usual case: one indexed query per event
+        return
+    handed = set(
+        OutboundTransfer.objects.filter(step__in=steps).values_list(
+            "step_id", flat=True
+        )
+    )
+    for step in steps:
+        if step.pk in handed:
+            continue
         remote = RemoteAgency.objects.select_related("peer").get(agency=step.agency)
         transfer = OutboundTransfer.objects.create(
             peer=remote.peer,
