@@ -44,6 +44,7 @@ GATEWAY_ONLY = {
     # another one-stop system's signed requests (docs/exchange.md)
     "exchange_api:transfers",
     "exchange_api:updates",
+    "exchange_api:cancel",
 }
 
 

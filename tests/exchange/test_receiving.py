@@ -248,3 +248,33 @@ def test_header_names_are_case_insensitive() -> None:
         }
     )
     assert (signed.key_id, signed.timestamp, signed.key) == ("k", 1767225600, "i")
+
+
+def test_a_cancelled_step_withdraws_the_dossier_here_once(
+    receiving: Receiving,
+) -> None:
+    from motcua.notifications.models import Message
+
+    transfer_id = str(uuid.uuid4())
+    with clock.frozen_at(NOW):
+        created = receiving.post(TRANSFERS, receiving.package(transfer_id), key="t")
+    path = f"{TRANSFERS}{transfer_id}/cancel/"
+    body = {
+        "protocol": "motcua-exchange/1",
+        "transfer_id": transfer_id,
+        "at": NOW.isoformat(),
+        "reason": "Người nộp rút hồ sơ.",
+    }
+    later = NOW + timedelta(hours=2)
+    with clock.frozen_at(later):
+        answer = receiving.post(path, body, key="c1", at=later)
+        again = receiving.post(path, body, key="c2", at=later)
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["cancelled"] is True
+    assert again.json() == {**answer.json(), "cancelled": False}
+    dossier = Dossier.objects.get(code=created.json()["reference"])
+    assert dossier.status == "withdrawn"
+    withdrawal = dossier.events.order_by("-seq").first()
+    assert withdrawal is not None and "Người nộp rút hồ sơ." in withdrawal.reason
+    update = Message.objects.get(channel="exchange")  # told back: withdrawn
+    assert update.variables["body"]["status"] == "withdrawn"

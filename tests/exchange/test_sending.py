@@ -181,3 +181,38 @@ def test_an_update_for_an_unknown_transfer_is_not_found(
         answer = sender.post(package.updates_path(unknown), _update(fake, 1), key="u")
     assert answer.status_code == 404
     assert answer.json()["code"] == "exchange.unknown_transfer"
+
+
+def test_a_withdrawn_dossier_cancels_its_handed_over_step(
+    sending: tuple[World, Peer, PeerServer],
+) -> None:
+    world, _, server = sending
+    dossier = to_the_district(world)
+    server.answers = [
+        (201, {"transfer_id": "x", "reference": "R-1", "status": "received"}),
+        (200, {"transfer_id": "x", "cancelled": True, "status": "withdrawn"}),
+    ]
+    with clock.frozen_at(NOW):
+        worker.run_once()
+    with world.at(NOW + timedelta(hours=1)):
+        services.dossier_withdraw(world.reception, dossier, reason="Rút hồ sơ.")
+    transfer = OutboundTransfer.objects.get()
+    assert transfer.state == OutboundTransfer.State.CANCELLED
+    with clock.frozen_at(NOW + timedelta(hours=1)):
+        assert worker.run_once() == {"delivered": 1}
+    assert server.seen[-1]["path"] == package.cancel_path(str(transfer.transfer_id))
+    assert server.seen[-1]["body"]["reason"] == "Rút hồ sơ."
+
+
+def test_a_package_never_sent_is_not_sent_once_its_step_ended(
+    sending: tuple[World, Peer, PeerServer],
+) -> None:
+    world, _, server = sending
+    dossier = to_the_district(world)
+    with world.at(NOW):
+        services.dossier_withdraw(world.reception, dossier, reason="Rút hồ sơ.")
+    with clock.frozen_at(NOW):
+        assert worker.run_once() == {"permanent-failure": 1}
+    assert server.seen == []
+    assert Message.objects.filter(channel="exchange").count() == 1
+    assert OutboundTransfer.objects.get().state == OutboundTransfer.State.CANCELLED

@@ -32,6 +32,8 @@ from motcua.core.errors import Conflict, DomainError
 from . import inbound, signing
 from .models import Peer, ReceivedRequest
 from .serializers import (
+    ExchangeCancelAnswerSerializer,
+    ExchangeCancelSerializer,
     ExchangeTransferAnswerSerializer,
     ExchangeTransferSerializer,
     ExchangeUpdateAnswerSerializer,
@@ -239,3 +241,31 @@ class UpdateView(_SignedView):
             return inbound.transfer_record_update(peer, transfer_id, data)
 
         return handle_signed(request, ExchangeUpdateSerializer, record, 200)
+
+
+class CancelView(_SignedView):
+    @extend_schema(
+        operation_id="exchange_transfer_cancel",
+        summary="Hủy bước đã giao liên thông",
+        description=(
+            "Hệ thống gửi không còn cần bước đã giao (hồ sơ đã rút, dừng…): hồ sơ "
+            "tương ứng tại đây được rút, trừ khi đã kết thúc."
+        ),
+        tags=["exchange"],
+        parameters=[
+            OpenApiParameter(
+                "transfer_id",
+                str,
+                OpenApiParameter.PATH,
+                description="Mã liên thông (UUID) do hệ thống gửi đặt.",
+            ),
+            *_SIGNED_HEADERS,
+        ],
+        request=ExchangeCancelSerializer,
+        responses={200: ExchangeCancelAnswerSerializer, **_ERRORS},
+    )
+    def post(self, request: Request, transfer_id: str) -> Response:
+        def cancel(peer: Peer, data: dict[str, Any]) -> dict[str, Any]:
+            return inbound.transfer_cancel(peer, transfer_id, data)
+
+        return handle_signed(request, ExchangeCancelSerializer, cancel, 200)

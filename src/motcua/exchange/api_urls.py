@@ -14,4 +14,9 @@ urlpatterns = [
         api.UpdateView.as_view(),
         name="updates",
     ),
+    path(
+        "transfers/<uuid:transfer_id>/cancel/",
+        api.CancelView.as_view(),
+        name="cancel",
+    ),
 ]

@@ -81,14 +81,21 @@ class ExchangeChannel:
     def send(self, message: Outgoing) -> Outcome:
         data = message.data
         kind = data.get("kind")
-        if kind == "transfer":
+        if kind in ("transfer", "cancel"):
             transfer = (
                 OutboundTransfer.objects.select_related("peer")
                 .filter(pk=int(data.get("transfer") or 0))
                 .first()
             )
             peer = transfer.peer if transfer is not None else None
-            path = package.TRANSFERS_PATH
+            if kind == "cancel" and transfer is not None:
+                path = package.cancel_path(str(transfer.transfer_id))
+                transfer = None  # its answer changes nothing here
+            else:
+                path = package.TRANSFERS_PATH
+                cancelled = OutboundTransfer.State.CANCELLED
+                if transfer is not None and transfer.state == cancelled:
+                    return Outcome(channels.PERMANENT, "transfer cancelled")
         else:
             inbound = (
                 InboundTransfer.objects.select_related("peer")

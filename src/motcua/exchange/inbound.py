@@ -30,7 +30,7 @@ from motcua.dossiers import files as dossier_files
 from motcua.dossiers import services, uploads
 from motcua.dossiers.models import DossierFile, Step
 from motcua.dossiers.services import ApplicantInput, ComponentInput, DossierInput
-from motcua.dossiers.workflow import Status
+from motcua.dossiers.workflow import OPEN, Status
 
 from .models import InboundTransfer, OutboundTransfer, Peer, StatusUpdate
 
@@ -238,3 +238,44 @@ def _result_note(transfer: OutboundTransfer, data: dict[str, Any]) -> str:
         f"trạng thái «{status}»."
     )
     return f"{text} {summary}".strip()
+
+
+# ------------------------------------------------------------ cancellation
+@transaction.atomic
+def transfer_cancel(
+    peer: Peer, transfer_id: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The origin no longer needs a step it handed to us: our dossier for it is
+    withdrawn (by the peer's account, with the origin's reason), unless it has
+    already ended."""
+    if str(data["transfer_id"]) != str(transfer_id):
+        raise DomainError(
+            "exchange.transfer_mismatch",
+            "Mã liên thông trong nội dung khác mã trên địa chỉ yêu cầu.",
+        )
+    inbound = (
+        InboundTransfer.objects.select_related("dossier")
+        .filter(peer=peer, transfer_id=transfer_id)
+        .first()
+    )
+    if inbound is None:
+        raise NotFound(
+            "exchange.unknown_transfer", "Không tìm thấy hồ sơ nhận liên thông này."
+        )
+    dossier = inbound.dossier
+    cancelled = dossier.status in OPEN
+    if cancelled:
+        reason = (data.get("reason") or "").strip()
+        dossier = services.dossier_withdraw(
+            _account(peer),
+            dossier,
+            reason=(
+                f"{inbound.origin_agency_name} không cần bước liên thông này nữa"
+                + (f": {reason}" if reason else ".")
+            ),
+        )
+    return {
+        "transfer_id": str(transfer_id),
+        "cancelled": cancelled,
+        "status": dossier.status,
+    }

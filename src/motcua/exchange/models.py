@@ -119,6 +119,7 @@ class OutboundTransfer(models.Model):
         ACCEPTED = "accepted", _("Bên kia đã tiếp nhận")
         REFUSED = "refused", _("Bên kia từ chối tiếp nhận")
         COMPLETED = "completed", _("Đã nhận kết quả")
+        CANCELLED = "cancelled", _("Đã hủy (bước kết thúc tại đây)")
 
     transfer_id = models.UUIDField(_("mã liên thông"), default=uuid.uuid4, unique=True)
     peer = models.ForeignKey(

@@ -23,7 +23,7 @@ from django.db.models import F
 from motcua.core import clock
 from motcua.dossiers.models import Dossier, Event, Step
 from motcua.dossiers.workflow import FINISHED
-from motcua.notifications.models import ChannelName, Message
+from motcua.notifications.models import ChannelName, Message, State
 from motcua.notifications.outbox import enqueue, replaying
 
 from . import package
@@ -39,6 +39,7 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
     if replaying():  # bulk work replays the past: no peer is told again
         return
     _hand_over_remote_steps(dossier)
+    _cancel_ended_steps(dossier, event)
     inbound = InboundTransfer.objects.filter(dossier=dossier).first()
     if inbound is not None:
         _report_back(inbound, dossier, event)
@@ -81,6 +82,34 @@ def _hand_over_remote_steps(dossier: Dossier) -> None:
             dossier.pk,
             step.pk,
             remote.peer.code,
+        )
+
+
+OPEN_TRANSFER = (OutboundTransfer.State.SENDING, OutboundTransfer.State.ACCEPTED)
+# The package may have reached the peer: it is told the step is cancelled.
+MAYBE_SENT = (State.DELIVERED, State.SENDING)
+
+
+def _cancel_ended_steps(dossier: Dossier, event: Event) -> None:
+    """A step handed to a peer that ended here without its result (the
+    dossier withdrawn, stopped, moved): the transfer is cancelled and, if the
+    package may have reached the peer, the peer is told."""
+    transfers = OutboundTransfer.objects.filter(
+        dossier=dossier, state__in=OPEN_TRANSFER
+    ).exclude(step__state=Step.State.ACTIVE)
+    for transfer in transfers.select_related("peer"):
+        OutboundTransfer.objects.filter(pk=transfer.pk).update(
+            state=OutboundTransfer.State.CANCELLED
+        )
+        message = transfer_message(transfer)
+        if message is None or message.state not in MAYBE_SENT:
+            continue  # never sent: the channel will not send it any more
+        body = package.cancel_body(transfer, event.at, event.reason)
+        _enqueue(
+            f"cancel:{transfer.transfer_id}",
+            dossier,
+            {"kind": "cancel", "transfer": transfer.pk, "body": body},
+            recipient=transfer.peer.code,
         )
 
 

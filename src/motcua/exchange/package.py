@@ -27,6 +27,21 @@ def updates_path(transfer_id: str) -> str:
     return f"{TRANSFERS_PATH}{transfer_id}/updates/"
 
 
+def cancel_path(transfer_id: str) -> str:
+    return f"{TRANSFERS_PATH}{transfer_id}/cancel/"
+
+
+def cancel_body(
+    transfer: OutboundTransfer, at: datetime, reason: str
+) -> dict[str, Any]:
+    return {
+        "protocol": PROTOCOL,
+        "transfer_id": str(transfer.transfer_id),
+        "at": at.isoformat(),
+        "reason": reason,
+    }
+
+
 def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 

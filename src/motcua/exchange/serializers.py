@@ -130,3 +130,18 @@ class ExchangeUpdateAnswerSerializer(serializers.Serializer):
     transfer_id = serializers.UUIDField()
     sequence = serializers.IntegerField()
     recorded = serializers.BooleanField()
+
+
+class ExchangeCancelSerializer(_Protocol):
+    """The origin no longer needs the step (its dossier was withdrawn, stopped…)."""
+
+    at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=4000)
+
+
+class ExchangeCancelAnswerSerializer(serializers.Serializer):
+    transfer_id = serializers.UUIDField()
+    cancelled = serializers.BooleanField(
+        help_text="false: the dossier here had already ended."
+    )
+    status = serializers.CharField(help_text="Trạng thái hồ sơ tại hệ thống nhận.")
