@@ -11,82 +11,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from motcua.agencies.models import Membership, Role
-from motcua.dossiers import services
 from tests.backoffice.conftest import client_for
-from tests.citizens.factories import citizen_client, link_dossier, make_citizen
-from tests.dossiers.builders import World, build_world, make_user, vn
+from tests.citizens.factories import citizen_client
+from tests.dossiers.builders import vn
+
+from .conftest import City
 
 pytestmark = pytest.mark.django_db
 
 MON = vn(2025, 6, 2)
-
-
-class City:
-    """A small city that grows by ``grow(n)`` varied dossiers at a time."""
-
-    def __init__(self) -> None:
-        from motcua.catalog.services import refresh_search_text
-
-        self.world: World = build_world()
-        refresh_search_text(self.world.version)
-        self.citizen = make_citizen()
-        self.monitor = make_user(
-            f"gs{self.world.district.pk}", self.world.district, Role.MONITOR
-        )
-        Membership.objects.filter(user=self.monitor).update(covers_subtree=True)
-        self.dossiers: list[Any] = []
-
-    def grow(self, n: int) -> None:
-        w = self.world
-        for _ in range(n):
-            received = w.receive(MON)
-            assigned = w.processing(MON)
-            with w.at(MON):
-                consulted = services.dossier_consult(
-                    w.specialist, assigned, agency=w.district, question="Xác minh?"
-                )
-                waiting = services.dossier_request_supplement(
-                    w.reception, reason="Thiếu bản sao", data=w.input()
-                )
-            other = w.receive(MON, actor=w.other_reception, agency=w.other_ward)
-            finished, returned = self._finished(), self._finished(returned=True)
-            for dossier in (received, other, finished, returned):
-                link_dossier(self.citizen, dossier)
-            self._feedback()
-            self.dossiers += [received, consulted, waiting, other, finished, returned]
-
-    def _finished(self, *, returned: bool = False) -> Any:
-        w = self.world
-        dossier = w.processing(MON)
-        with w.at(MON):
-            dossier = services.dossier_submit(w.specialist, dossier)
-            dossier = services.dossier_approve(w.leader, dossier)
-            dossier = services.dossier_finish(w.reception, dossier)
-            if returned:
-                dossier = services.dossier_return_result(w.reception, dossier)
-        return dossier
-
-    def _feedback(self) -> None:
-        from tests.feedback.builders import submit
-
-        submit(self.world.ward)
-
-
-@pytest.fixture
-def city(settings: Any, tmp_path: Any) -> City:
-    settings.MEDIA_ROOT = tmp_path
-    from tests.feedback.conftest import seed_texts
-
-    seed_texts()
-    return City()
 
 
 def queries(client: Client, url: str) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -367,12 +368,40 @@ def _username_of(user: Any) -> str | None:
     return user.username if user is not None else None
 
 
+class ChoiceLabelField(serializers.CharField):
+    """The label of a model field's choice (what ``get_<field>_display`` says),
+    from a map built once per process and language. DRF's
+    ``source="get_status_display"`` probes the callable with
+    ``inspect.signature`` and translates the label again on every row (issue
+    15: 12 % and 9 % of a list page's CPU)."""
+
+    _labels: dict[tuple[str, str, str | None], dict[Any, str]] = {}
+
+    def __init__(self, model: type[Any], name: str, **kwargs: Any) -> None:
+        self.model, self.name = model, name
+        kwargs.setdefault("source", name)
+        super().__init__(**kwargs)
+
+    def _labels_now(self) -> dict[Any, str]:
+        key = (self.model._meta.label, self.name, translation.get_language())
+        labels = self._labels.get(key)
+        if labels is None:
+            choices = self.model._meta.get_field(self.name).flatchoices
+            labels = {value: str(label) for value, label in choices}
+            self._labels[key] = labels
+        return labels
+
+    def to_representation(self, value: Any) -> str:
+        label = self._labels_now().get(value)
+        return label if label is not None else str(value)
+
+
 class DossierListSerializer(serializers.ModelSerializer):
     agency = DossierRefSerializer()
     procedure = DossierProcedureRefSerializer(source="*")
     field = DossierRefSerializer()
     applicant = DossierApplicantBriefSerializer()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = ChoiceLabelField(Dossier, "status")
     outcome = serializers.CharField(help_text="approved, refused hoặc rỗng.")
     timing = serializers.CharField(
         help_text="Tiến độ khi kết thúc: early, on_time, late hoặc rỗng."
