@@ -376,7 +376,12 @@ def report(info: dict, rows: list[Measure], pg: dict, load: tuple, args: Any) ->
         f"{info['write_per_s']:,}/s, figures rebuilt at {info['figures_per_s']:,}/s); "
         f"gunicorn {args.workers} workers (sync); wrk {args.warmup} s warm-up + "
         f"{args.seconds} s measured; load average {load[0]:.1f} before, "
-        f"{load[1]:.1f} after.",
+        f"{load[1]:.1f} after."
+        + (
+            " verify_history and recompute_figures --verify passed."
+            if "check_s" in info
+            else ""
+        ),
         "",
         HEADER,
         *[format_row(m) for m in rows],
@@ -405,7 +410,11 @@ def record(text: str) -> None:
             "list first page 3.9/s and 6.9/s; deep page 2.1/s; one by code 14/s "
             "and 38.8/s.\n\n"
         )
-    RESULTS.write_text(body + "\n" + text, encoding="utf-8")
+    # at the end of this section: before the next top-level heading, if any
+    end = body.find("\n# ", body.index(marker) + len(marker))
+    end = len(body) if end < 0 else end + 1
+    head, tail = body[:end].rstrip("\n") + "\n\n", body[end:]
+    RESULTS.write_text(head + text + ("\n" + tail if tail else ""), encoding="utf-8")
 
 
 def main() -> None:
