@@ -38,7 +38,10 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 # standard library's modules of the same name.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT / "src"))
-HEADER = "| date | machine | python | lines | lines/s | events | rejected |"
+HEADER = (
+    "| date | machine | python | lines | path | lines/s | lines per CPU second "
+    "| machine load |"
+)
 MODES = ("plain", "unit")
 
 
@@ -69,15 +72,25 @@ def machine() -> str:
 
 
 def record(row: str) -> None:
+    """Add a row at the end of the historical import section (its last table:
+    date, machine, python, lines, path, lines/s, lines per CPU second, load)."""
     text = RESULTS.read_text(encoding="utf-8")
-    if "# Historical import benchmark" not in text:
-        text += (
-            "\n# Historical import benchmark\n\n"
-            "`bench/import_history.py` (see its docstring): two years of one ward's "
-            "history imported through the services on SQLite. Aim: ≥ 1,000 lines/s.\n\n"
-            f"{HEADER}\n| --- | --- | --- | ---: | ---: | ---: | ---: |\n"
+    title = "# Historical import benchmark"
+    if title not in text:
+        text = text.rstrip("\n") + f"\n\n{title}\n\n"
+    start = text.index(title)
+    end = text.find("\n# ", start + len(title))
+    end = len(text) if end < 0 else end + 1
+    section = text[start:end].rstrip("\n") + "\n"
+    if not section.rstrip().endswith("|"):
+        section += (
+            f"\n{HEADER}\n| --- | --- | --- | ---: | --- | ---: | ---: | ---: |\n"
         )
-    RESULTS.write_text(text.rstrip("\n") + "\n" + row + "\n", encoding="utf-8")
+    section += row + "\n"
+    tail = text[end:]
+    RESULTS.write_text(
+        text[:start] + section + ("\n" + tail if tail else ""), encoding="utf-8"
+    )
 
 
 def one(per_year: int, mode: str) -> None:
@@ -129,7 +142,7 @@ def main() -> None:
     if args.one:
         one(args.per_year, args.one)
         return
-    results = {}
+    results, rows = {}, []
     load = os.getloadavg()[0]
     for mode in (args.mode,) if args.mode else MODES:
         run = subprocess.run(
@@ -148,13 +161,15 @@ def main() -> None:
             f"history {'intact' if result['history_ok'] else 'BROKEN'}, figures "
             f"{'equal to a recompute' if result['figures_ok'] else 'DIFFERENT'})"
         )
-        if args.record:
-            record(
-                f"| {date.today()} | {machine()} | {platform.python_version()} "
-                f"| {result['lines']:,} | {rate:,.0f} ({mode}) | "
-                f"{result['events']:,} | {result['rejected']} |"
-            )
+        rows.append(
+            f"| {date.today()} | {machine()} | {platform.python_version()} "
+            f"| {result['lines']:,} | {mode} | {rate:,.0f} "
+            f"| {result['lines'] / result['cpu']:,.0f} |"
+        )
     load = max(load, os.getloadavg()[0])
+    if args.record:
+        for row in rows:
+            record(f"{row} {load:.1f} |")
     if len(results) == 2:
         print(f"unit / plain: × {results['unit'] / results['plain']:.1f}")
     print(f"machine load (1 min, highest seen): {load:.1f} on {os.cpu_count()} cores")
