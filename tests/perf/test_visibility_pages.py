@@ -1,0 +1,122 @@
+"""The list page reads the same dossiers as the visibility rule says, and
+nothing else, whichever way it is computed (issue 15: a union of per-reason
+first pages on PostgreSQL, the ``OR`` of the reasons on SQLite): for officers
+of the owning agency, of an agency handling one step, of a consulted agency, of
+a receiving centre, of another ward, a monitor, an administrator and an
+account of no agency; newest first and by due date; filtered or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from motcua.agencies.models import Membership, Role
+from motcua.agencies.services import agency_create
+from motcua.dossiers import selectors, services
+from motcua.dossiers.models import Dossier, Step
+from tests.dossiers.builders import build_world, make_user, vn
+
+pytestmark = pytest.mark.django_db
+
+
+class Province:
+    def __init__(self) -> None:
+        w = self.world = build_world()
+        self.centre = agency_create(
+            code=f"000.99.{w.ward.pk % 100:02d}.H99", name="Trung tâm", level="district"
+        )
+        self.centre_officer = make_user(f"tt{w.ward.pk}", self.centre, Role.RECEPTION)
+        self.monitor = make_user(f"gs{w.ward.pk}", w.district, Role.MONITOR)
+        Membership.objects.filter(user=self.monitor).update(covers_subtree=True)
+        self.nobody = make_user(f"x{w.ward.pk}")
+        self.root = get_user_model().objects.create_superuser(f"root{w.ward.pk}")
+        self.owned = [w.receive(vn(2025, 6, d)) for d in (2, 3, 4, 5, 6)]
+        self.others = [
+            w.receive(vn(2025, 6, d), actor=w.other_reception, agency=w.other_ward)
+            for d in (2, 3, 4, 5, 6)
+        ]
+        # the district handles a step of one of the other ward's dossiers…
+        self.handled = self.others[1]
+        step = Step.objects.filter(dossier=self.handled).order_by("id").first()
+        assert step is not None
+        Step.objects.filter(pk=step.pk).update(agency=w.district)
+        # … is consulted on one of the ward's …
+        self.consulted = w.processing(vn(2025, 6, 9))
+        with w.at(vn(2025, 6, 9, 10)):
+            services.dossier_consult(
+                w.specialist, self.consulted, agency=w.district, question="?"
+            )
+        # … and the centre received one for the other ward.
+        self.received = self.others[3]
+        Dossier.objects.filter(pk=self.received.pk).update(
+            received_by_agency=self.centre
+        )
+
+    def users(self) -> dict[str, Any]:
+        w = self.world
+        return {
+            "owning agency": w.specialist,
+            "step-handling and consulted agency": w.district_specialist,
+            "receiving centre": self.centre_officer,
+            "other ward": w.other_reception,
+            "monitor": self.monitor,
+            "administrator": self.root,
+            "no agency": self.nobody,
+        }
+
+
+def walk(user: Any, params: dict[str, str]) -> list[int]:
+    """Every page of the list, two rows at a time."""
+    seen: list[int] = []
+    cursor = None
+    while True:
+        query = {**params, "limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = selectors.dossier_page(user, selectors.parse_filters(query))
+        seen += [d.pk for d in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            return seen
+
+
+PARAMS = [
+    {},
+    {"ordering": "due_at"},
+    {"status": "processing"},
+    {"status": "received", "ordering": "due_at"},
+    {"q": "nguyen"},
+]
+
+
+@pytest.mark.parametrize("params", PARAMS, ids=lambda p: ",".join(p) or "all")
+def test_pages_hold_exactly_the_visible_dossiers_in_order(params):
+    province = Province()
+    with province.world.at(vn(2025, 6, 20)):
+        for who, user in province.users().items():
+            expected = list(
+                selectors.dossier_list(
+                    user, selectors.parse_filters(params)
+                ).values_list("pk", flat=True)
+            )
+            assert walk(user, params) == expected, who
+
+
+def test_each_officer_sees_its_reasons_and_nothing_else():
+    p = Province()
+    w = p.world
+    pk = {d.pk for d in (*p.owned, p.consulted)}
+    expected = {
+        "owning agency": pk,
+        "step-handling and consulted agency": {p.handled.pk, p.consulted.pk},
+        "receiving centre": {p.received.pk},
+        "other ward": {d.pk for d in p.others},
+        "monitor": pk | {d.pk for d in p.others},  # the district's subtree
+        "administrator": set(Dossier.objects.values_list("pk", flat=True)),
+        "no agency": set(),
+    }
+    with w.at(vn(2025, 6, 20)):
+        for who, user in p.users().items():
+            assert set(walk(user, {})) == expected[who], who
+            visible = selectors.dossiers_visible_to(user).values_list("pk", flat=True)
+            assert set(visible) == expected[who], who
