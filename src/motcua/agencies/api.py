@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -150,7 +150,16 @@ PASSWORD_GRANT_REMOVED = (
 @extend_schema(
     tags=["auth"],
     request=TokenRequestSerializer,
-    responses={201: TokenSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    responses={
+        201: TokenSerializer,
+        400: ErrorSerializer,
+        403: ErrorSerializer,
+        415: OpenApiResponse(
+            ErrorSerializer,
+            "http.unsupported_media_type: một thân yêu cầu không đọc được theo "
+            "định dạng đã khai (JSON, biểu mẫu).",
+        ),
+    },
 )
 class TokenView(APIView):
     """Tạo khóa API cho cán bộ đang đăng nhập (phiên trình duyệt, kèm mã CSRF,
