@@ -160,3 +160,13 @@ def test_every_queue_costs_the_same_queries_for_few_and_many_rows(city, slug):
 
 def test_the_online_queue_costs_the_same_for_few_and_many_rows(city):
     assert_constant(city, reception, lambda c: "/can-bo/hang-doi/truc-tuyen/")
+
+
+def test_a_page_over_several_agencies_costs_the_same_as_over_one(city):
+    """The read log has one row per agency of the page: one statement."""
+    w = city.world
+    w.receive(MON)
+    one = queries(monitor(city), "/api/v1/dossiers/")
+    w.receive(MON, actor=w.other_reception, agency=w.other_ward)
+    two = queries(monitor(city), "/api/v1/dossiers/")
+    assert len(one) == len(two), _repeated(two)
