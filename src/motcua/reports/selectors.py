@@ -23,6 +23,7 @@ from motcua.agencies.selectors import name_on, visible_agencies
 from motcua.agencies.selectors import subtree as agency_subtree
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import IN_FORCE_ORDER
+from motcua.core import clock
 from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
@@ -192,6 +193,18 @@ def _prefix(day: date) -> list[tuple[str, date, date]]:
     return [(grain, lo, hi) for grain, lo, hi in ranges if lo <= hi]
 
 
+def stock_day(day: date) -> date:
+    """The day columns (11)–(14) — open, within time, overdue, paused "at the
+    end of ``to``" — are read at: ``to``, or today while ``to`` is still to
+    come. Overdue at the end of a day not yet come would be a forecast: a
+    dossier due next week would count overdue now (its +1 is dated the day
+    after its due day, ADR 0006) and turn "within time" again as soon as the
+    period's end is moved back to today; the leaders' board (``timing.state_at``)
+    says "within". Flows need no cut: nothing is received or ended after
+    today, so they are the same either way."""
+    return min(day, clock.today())
+
+
 def _sums(query: ReportQuery, day: date) -> dict[int, dict[str, int]]:
     return _bucket_sums(_agency_filter(query), query.group_by, day)
 
@@ -335,7 +348,7 @@ def bieu06(query: ReportQuery) -> dict[str, Any]:
     if lin is not None:
         return {**report, **_merger_report(query, lin)}
     before = _sums(query, query.date_from - ONE_DAY)
-    at_end = _sums(query, query.date_to)
+    at_end = _sums(query, stock_day(query.date_to))
     rows, totals = _table(query.group_by, before, at_end)
     return {**report, "totals": totals, "rows": rows}
 
@@ -396,14 +409,16 @@ def _merger_report(query: ReportQuery, lin: Lineage) -> dict[str, Any]:
     end = _own_end(query, lin)
     if end is None:  # only its own leftovers: the ordinary sums
         rows, totals = _table(
-            group, _sums(query, start - ONE_DAY), _sums(query, query.date_to)
+            group,
+            _sums(query, start - ONE_DAY),
+            _sums(query, stock_day(query.date_to)),
         )
         return {"merger": info, "totals": totals, "rows": rows}
     whole = lin.scope(None, start)
     rows, totals = _table(
         group,
         _scoped_sums(whole, group, start - ONE_DAY),
-        _scoped_sums(whole, group, end),
+        _scoped_sums(whole, group, stock_day(end)),
     )
     sections = []
     windows = lin.windows(start, end)
@@ -414,7 +429,7 @@ def _merger_report(query: ReportQuery, lin: Lineage) -> dict[str, Any]:
                 unit_rows, unit_totals = _table(
                     group,
                     _scoped_sums(scope, group, lo - ONE_DAY),
-                    _scoped_sums(scope, group, hi),
+                    _scoped_sums(scope, group, stock_day(hi)),
                 )
                 if not unit_rows:
                     continue
@@ -528,6 +543,7 @@ def cell_dossiers(
     if cell not in CELLS:
         raise _bad("report.invalid_cell", f"Không có ô số liệu «{cell[:40]}».")
     dossiers, end = _cell_scope(query)
+    end = stock_day(end)
     scope = dossiers & _key_filter(query, key)
     ids: QuerySet[Any]
     if cell.startswith("in_progress.") and cell != "in_progress.total":
