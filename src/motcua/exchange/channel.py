@@ -14,7 +14,6 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from typing import Any
 
 from motcua.core import clock
 from motcua.notifications import channels, conf
@@ -27,25 +26,16 @@ from .models import InboundTransfer, OutboundTransfer, Peer
 log = logging.getLogger(__name__)
 
 
-def encode(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
+encode = channels.json_bytes
+_opener = channels.no_redirect_opener
 
 
 def classify(status: int, raw: bytes) -> Outcome:
-    response = f"HTTP {status} {raw.decode('utf-8', 'replace')[:500]}"
+    """2xx delivered; a refusal (4xx) permanent — the transfer records it for
+    staff; the retryable statuses are the channels' one rule."""
     if 200 <= status < 300:
-        return Outcome(channels.DELIVERED, response)
-    if status in (408, 425, 429) or status >= 500:
-        return Outcome(channels.TEMPORARY, response)
-    return Outcome(channels.PERMANENT, response)
+        return Outcome(channels.DELIVERED, channels.answer_text(status, raw))
+    return channels.http_failure(status, raw, our_credentials=False)
 
 
 def post(peer: Peer, path: str, key: str, body: bytes) -> tuple[int, bytes]:
@@ -147,7 +137,7 @@ def _record_answer(transfer: OutboundTransfer, status: int, raw: bytes) -> None:
             remote_status=str(answer.get("status") or "")[:32],
             accepted_at=now,
         )
-    elif 400 <= status < 500 and status not in (408, 425, 429):
+    elif 400 <= status < 500 and not channels.is_retryable(status):
         rows.update(
             state=OutboundTransfer.State.REFUSED,
             refusal=f"{answer.get('code', '')}: {answer.get('message', '')}"[:2000],

@@ -31,31 +31,25 @@ log = logging.getLogger(__name__)
 ACCEPTED_CODES = frozenset({"", "0", "00"})
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # the 3xx comes back as an HTTPError: a rejection
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
+_opener = channels.no_redirect_opener
 
 
 def classify(status: int, raw: bytes) -> Outcome:
+    """A 2xx whose ``error_code`` is empty or 0 is accepted, any other 2xx a
+    refusal; 401/403 are our token (technical, retried once fixed); the
+    retryable statuses are the channels' one rule."""
+    if not 200 <= status < 300:
+        return channels.http_failure(status, raw, our_credentials=True)
     text = raw.decode("utf-8", "replace")
-    response = f"HTTP {status} {text[:500]}"
-    if 200 <= status < 300:
-        try:
-            data = json.loads(text) if text.strip() else {}
-        except ValueError:
-            data = {}
-        data = data if isinstance(data, dict) else {}
-        code = str(data.get("error_code", "")).strip()
-        if code in ACCEPTED_CODES:
-            return Outcome(channels.DELIVERED, response, str(data.get("id") or ""))
-        return Outcome(channels.PERMANENT, response)
-    if status in (401, 403):
-        return Outcome(channels.TECHNICAL, response)
-    if status in (408, 425, 429) or status >= 500:
-        return Outcome(channels.TEMPORARY, response)
+    response = channels.answer_text(status, raw)
+    try:
+        data = json.loads(text) if text.strip() else {}
+    except ValueError:
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    code = str(data.get("error_code", "")).strip()
+    if code in ACCEPTED_CODES:
+        return Outcome(channels.DELIVERED, response, str(data.get("id") or ""))
     return Outcome(channels.PERMANENT, response)
 
 
@@ -66,7 +60,7 @@ def request_key(dossier_id: int, seq: int) -> str:
 
 def post(body: dict[str, Any], key: str) -> Outcome:
     url = conf.endpoint()
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    data = channels.json_bytes(body)
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "MotCua-DVCQG/1",

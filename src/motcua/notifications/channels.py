@@ -171,27 +171,65 @@ def fill(template: Any, values: dict[str, str]) -> Any:
     return template
 
 
-def classify(status: int, raw: bytes) -> Outcome:
-    """The outcome from the HTTP status and, for a 2xx, the JSON body."""
-    text = raw.decode("utf-8", "replace")
-    response = f"HTTP {status} {text[:500]}"
-    if 200 <= status < 300:
-        data = _json(text)
-        word = str(data.get("status", "")).lower()
-        if word in REFUSED_WORDS:
-            return Outcome(PERMANENT, response)
-        if word in RETRY_WORDS:
-            return Outcome(TEMPORARY, response)
-        receipt = next(
-            (str(data[k]) for k in ("receipt", "id", "message_id") if data.get(k)),
-            "",
-        )
-        return Outcome(DELIVERED, response, receipt)
-    if status in (408, 425, 429) or status >= 500:
+# ------------------------------------------- HTTP, for every channel that posts
+#: Statuses that say "try again later" (with 5xx): the one rule for all channels.
+RETRY_STATUSES = frozenset({408, 425, 429})
+
+
+def is_retryable(status: int) -> bool:
+    """Whether an HTTP answer is a temporary failure, to be tried again."""
+    return status in RETRY_STATUSES or status >= 500
+
+
+def answer_text(status: int, raw: bytes) -> str:
+    """What the attempt log keeps of an answer: its status and first 500 chars."""
+    return f"HTTP {status} {raw.decode('utf-8', 'replace')[:500]}"
+
+
+def http_failure(status: int, raw: bytes, *, our_credentials: bool) -> Outcome:
+    """The outcome of a non-2xx answer. ``our_credentials``: a 401/403 means our
+    own configured credentials are wrong — a technical failure, retried once
+    the configuration is fixed — rather than a refusal of the message."""
+    response = answer_text(status, raw)
+    if is_retryable(status):
         return Outcome(TEMPORARY, response)
-    if status in (401, 403):  # our credentials: fix the configuration, retry
+    if our_credentials and status in (401, 403):
         return Outcome(TECHNICAL, response)
     return Outcome(PERMANENT, response)
+
+
+def json_bytes(data: Any) -> bytes:
+    """The compact UTF-8 JSON every posting channel sends (and signs)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx comes back as an HTTPError: never followed blindly
+
+
+#: An opener that never follows a redirect (a signed or personal body is never
+#: re-sent to an address the receiver names).
+no_redirect_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def classify(status: int, raw: bytes) -> Outcome:
+    """The outcome from the HTTP status and, for a 2xx, the JSON body."""
+    if not 200 <= status < 300:
+        return http_failure(status, raw, our_credentials=True)
+    text = raw.decode("utf-8", "replace")
+    response = answer_text(status, raw)
+    data = _json(text)
+    word = str(data.get("status", "")).lower()
+    if word in REFUSED_WORDS:
+        return Outcome(PERMANENT, response)
+    if word in RETRY_WORDS:
+        return Outcome(TEMPORARY, response)
+    receipt = next(
+        (str(data[k]) for k in ("receipt", "id", "message_id") if data.get(k)),
+        "",
+    )
+    return Outcome(DELIVERED, response, receipt)
 
 
 def _json(text: str) -> dict[str, Any]:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import urllib.error
 import urllib.request
-from typing import Any
 
 from motcua.core import clock
 from motcua.notifications import channels, conf
@@ -31,25 +29,16 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def encode(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # the 3xx comes back as an HTTPError: permanent
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
+encode = channels.json_bytes
+_opener = channels.no_redirect_opener
 
 
 def classify(status: int, raw: bytes) -> Outcome:
-    response = f"HTTP {status} {raw.decode('utf-8', 'replace')[:500]}"
+    """2xx delivered; a refusal by the receiver (its 401/403 included) is
+    permanent; the retryable statuses are the channels' one rule."""
     if 200 <= status < 300:
-        return Outcome(channels.DELIVERED, response)
-    if status in (408, 425, 429) or status >= 500:
-        return Outcome(channels.TEMPORARY, response)
-    return Outcome(channels.PERMANENT, response)
+        return Outcome(channels.DELIVERED, channels.answer_text(status, raw))
+    return channels.http_failure(status, raw, our_credentials=False)
 
 
 class WebhookChannel:
