@@ -288,7 +288,7 @@ def test_sigterm_stops_a_looping_scheduler_cleanly(tmp_path):
         running.send_signal(signal.SIGTERM)
     out, err = running.communicate(timeout=20)
     assert running.returncode == 0, err
-    assert "notifications.job deadline_watch messages=2" in out
+    assert "notifications.job deadline_watch count=2" in out
     keys = sorted(written())
     assert keys[0].startswith(f"job:deadline_watch:overdue:dossier:{dossier.pk}:")
     assert keys[1].startswith("job:deadline_watch:overdue:step:")

@@ -84,4 +84,4 @@ class Command(BaseCommand):
 
     def _report(self, done: dict[str, int]) -> None:
         for name, written in done.items():
-            self.stdout.write(f"notifications.job {name} messages={written}")
+            self.stdout.write(f"notifications.job {name} count={written}")
