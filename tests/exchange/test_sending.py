@@ -135,6 +135,14 @@ def test_the_peer_reports_its_status_then_its_result_which_finishes_the_step(
     transfer.refresh_from_db()
     assert transfer.remote_status == "processing"
     assert transfer.state == OutboundTransfer.State.ACCEPTED
+    # the officer sees it on the dossier's page, in our words
+    from tests.backoffice.conftest import client_for
+
+    page = client_for(world.specialist).get(f"/can-bo/ho-so/{dossier.code}/")
+    assert page.status_code == 200
+    line = page.content.decode()
+    assert 'class="exchange-transfer"' in line
+    assert "Bên kia đã tiếp nhận — bên kia: Đang xử lý" in line
 
     result = _update(
         transfer,

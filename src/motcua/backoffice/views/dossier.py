@@ -24,6 +24,7 @@ from motcua.dossiers import files as dossier_files
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.workflow import Action
+from motcua.exchange.selectors import transfers_of
 from motcua.nationalportal.selectors import sync_state_of
 from motcua.portal.qr import qr_path
 from motcua.privacy.services import record_read
@@ -125,6 +126,7 @@ def render_dossier(
             "bound_action": bound[0] if bound else "",
             "is_admin": desk_of(request).has(Role.AGENCY_ADMIN),
             "national_sync": sync_state_of(dossier.pk),
+            "transfers": transfers_of(dossier.pk),
         },
         status=status,
     )
