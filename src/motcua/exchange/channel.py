@@ -30,14 +30,6 @@ encode = channels.json_bytes
 _opener = channels.no_redirect_opener
 
 
-def classify(status: int, raw: bytes) -> Outcome:
-    """2xx delivered; a refusal (4xx) permanent — the transfer records it for
-    staff; the retryable statuses are the channels' one rule."""
-    if 200 <= status < 300:
-        return Outcome(channels.DELIVERED, channels.answer_text(status, raw))
-    return channels.http_failure(status, raw, our_credentials=False)
-
-
 def post(peer: Peer, path: str, key: str, body: bytes) -> tuple[int, bytes]:
     """Sign and POST ``body`` to ``path`` on ``peer``; the status and the
     answer's first 64 KB (raises ``OSError`` on network errors)."""
@@ -112,7 +104,7 @@ class ExchangeChannel:
             status, raw = post(peer, path, message.reference, body)
         except (urllib.error.URLError, OSError) as exc:
             return Outcome(channels.TEMPORARY, f"{type(exc).__name__}: {exc}"[:500])
-        outcome = classify(status, raw)
+        outcome = channels.classify_http(status, raw, our_credentials=False)
         if transfer is not None:
             _record_answer(transfer, status, raw)
         return outcome

@@ -198,6 +198,14 @@ def http_failure(status: int, raw: bytes, *, our_credentials: bool) -> Outcome:
     return Outcome(PERMANENT, response)
 
 
+def classify_http(status: int, raw: bytes, *, our_credentials: bool) -> Outcome:
+    """Any 2xx is delivered (its body is not read); otherwise
+    :func:`http_failure`. For channels whose receiver answers by status alone."""
+    if 200 <= status < 300:
+        return Outcome(DELIVERED, answer_text(status, raw))
+    return http_failure(status, raw, our_credentials=our_credentials)
+
+
 def json_bytes(data: Any) -> bytes:
     """The compact UTF-8 JSON every posting channel sends (and signs)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()

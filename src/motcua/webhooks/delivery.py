@@ -33,14 +33,6 @@ encode = channels.json_bytes
 _opener = channels.no_redirect_opener
 
 
-def classify(status: int, raw: bytes) -> Outcome:
-    """2xx delivered; a refusal by the receiver (its 401/403 included) is
-    permanent; the retryable statuses are the channels' one rule."""
-    if 200 <= status < 300:
-        return Outcome(channels.DELIVERED, channels.answer_text(status, raw))
-    return channels.http_failure(status, raw, our_credentials=False)
-
-
 class WebhookChannel:
     def send(self, message: Outgoing) -> Outcome:
         data = message.data
@@ -71,9 +63,13 @@ class WebhookChannel:
             with _opener.open(
                 request, timeout=conf.number("MOTCUA_NOTIFY_TIMEOUT")
             ) as answer:
-                outcome = classify(answer.status, answer.read(4096))
+                outcome = channels.classify_http(
+                    answer.status, answer.read(4096), our_credentials=False
+                )
         except urllib.error.HTTPError as exc:
-            outcome = classify(exc.code, exc.read(4096))
+            outcome = channels.classify_http(
+                exc.code, exc.read(4096), our_credentials=False
+            )
         except (urllib.error.URLError, OSError) as exc:
             outcome = Outcome(channels.TEMPORARY, f"{type(exc).__name__}: {exc}"[:500])
         if outcome.response.startswith("HTTP 410 "):
