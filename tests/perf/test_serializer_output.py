@@ -1,12 +1,15 @@
 """The dossier API's JSON is byte for byte what it was before the serializer
 work of issue 15 (labels from a map read once per language instead of DRF's
-per-row ``get_status_display`` probing), in both languages, on a fixed world."""
+per-row ``get_status_display`` probing; rows rendered through
+``output_plans`` instead of DRF's per-field loop), in both languages, on a
+fixed world."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.utils import translation
 from rest_framework import serializers
@@ -14,6 +17,8 @@ from rest_framework.renderers import JSONRenderer
 
 from motcua.core import clock
 from motcua.dossiers import serializers as s
+from motcua.dossiers import services
+from motcua.dossiers.files import dossier_file_upload
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_for
 from motcua.dossiers.workflow import Status
@@ -22,19 +27,28 @@ from tests.dossiers.builders import vn
 from .conftest import City
 
 pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 class BeforeList(s.DossierListSerializer):
     status_label = serializers.CharField(source="get_status_display")
 
+    def to_representation(self, instance: Any) -> Any:  # DRF's own loop
+        return serializers.ModelSerializer.to_representation(self, instance)
+
 
 class BeforeDetail(s.DossierDetailSerializer):
     status_label = serializers.CharField(source="get_status_display")
 
+    def to_representation(self, instance: Any) -> Any:
+        return serializers.ModelSerializer.to_representation(self, instance)
 
-def _render(serializer: type[Any], instance: Any, many: bool = False) -> bytes:
+
+def _render(
+    serializer: type[Any], instance: Any, many: bool = False, user: Any = None
+) -> bytes:
     request = RequestFactory().get("/api/v1/dossiers/")
-    request.user = None  # type: ignore[attr-defined]
+    request.user = user  # type: ignore[attr-defined]
     data = serializer(instance, many=many, context={"request": request}).data
     return JSONRenderer().render(data)
 
@@ -44,6 +58,7 @@ def test_list_and_detail_json_are_byte_identical_to_drf_display_probing(
     city: City, language: str
 ) -> None:
     city.grow(2)
+    _with_file_and_answer(city)
     city.monitor.is_superuser = True  # sees every dossier of the world
     rows = list(
         Dossier.objects.select_related(
@@ -67,6 +82,27 @@ def test_list_and_detail_json_are_byte_identical_to_drf_display_probing(
             assert _render(s.DossierDetailSerializer, loaded) == _render(
                 BeforeDetail, loaded
             )
+            for user in (city.world.specialist, city.world.leader):
+                assert _render(s.DossierDetailSerializer, loaded, user=user) == (
+                    _render(BeforeDetail, loaded, user=user)
+                )
+
+
+def _with_file_and_answer(city: City) -> None:
+    """A scan (download link, uploader) and an answered consultation."""
+    w = city.world
+    consulted = city.dossiers[1]
+    upload = SimpleUploadedFile("scan.pdf", PDF, "application/pdf")
+    with w.at(vn(2025, 6, 3)):
+        dossier_file_upload(w.reception, consulted, upload=upload)
+        consultation = consulted.consultations.get()
+        services.dossier_answer_consult(
+            w.district_specialist,
+            consulted,
+            consultation_id=consultation.pk,
+            answer="Đồng ý",
+        )
+    assert consulted.files.count() == 1
 
 
 def test_a_label_follows_the_language_of_the_request(city: City) -> None:

@@ -18,7 +18,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Component, Procedure
 from motcua.core import clock
 
-from . import timing
+from . import output_plans, timing
 from .applicants import NOTIFY_CHANNELS, REPRESENTATIVE_FIELDS
 from .models import (
     Applicant,
@@ -433,6 +433,10 @@ class DossierListSerializer(serializers.ModelSerializer):
             "timing",
             "lock_version",
         ]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # DRF's output, from fields read once per class (issue 15).
+        return output_plans.render(self, instance)
 
     @extend_schema_field(DvcqgSerializer)
     def get_dvcqg_status(self, dossier: Dossier) -> dict[str, Any]:
