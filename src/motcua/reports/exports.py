@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import io
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from motcua.agencies.models import Agency
 from motcua.core.spreadsheets import SafeBook
@@ -248,17 +247,25 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-class _FontsOnly(URLFetcher):
-    """The PDF reads the DejaVu files and nothing else (no network)."""
+@cache
+def _fonts_only() -> type[Any]:
+    """The fetcher class, built on first use: WeasyPrint is imported when a PDF
+    is made, not when a worker starts (most requests never make one)."""
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+    class FontsOnly(URLFetcher):
+        """The PDF reads the DejaVu files and nothing else (no network)."""
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        path = Path(unquote(urlsplit(url).path))
-        if path.parent != FONT_DIR or path.name not in FONTS.values():
-            raise ValueError(f"report PDF may not read {url}")
-        return super().fetch(url, headers)
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = Path(unquote(urlsplit(url).path))
+            if path.parent != FONT_DIR or path.name not in FONTS.values():
+                raise ValueError(f"report PDF may not read {url}")
+            return super().fetch(url, headers)
+
+    return FontsOnly
 
 
 def bieu06_pdf(report: dict[str, Any], context: dict[str, Any]) -> bytes:
@@ -266,8 +273,10 @@ def bieu06_pdf(report: dict[str, Any], context: dict[str, Any]) -> bytes:
         "reports/bieu06_pdf.html",
         {**context, "report": report, "font_faces": font_face_css()},
     )
+    from weasyprint import HTML
+
     pdf = HTML(
-        string=html, base_url="about:blank", url_fetcher=_FontsOnly()
+        string=html, base_url="about:blank", url_fetcher=_fonts_only()()
     ).write_pdf()
     assert pdf is not None
     return bytes(pdf)

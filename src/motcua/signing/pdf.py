@@ -16,22 +16,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from django.views.decorators.debug import sensitive_variables
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
-from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import PdfSignatureStatus
-from pyhanko_certvalidator import ValidationContext
 
 from motcua.core import clock
 from motcua.core.errors import DomainError
@@ -39,15 +28,33 @@ from motcua.core.errors import DomainError
 from . import crypto
 from .models import LeaderCertificate, TrustedRoot
 
+# pyHanko (with aiohttp, asn1crypto and the certificate validator, some 40 MB of
+# a worker's memory) is imported by the functions that sign or verify, not at
+# start-up: most requests never touch a signature.
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+
 log = logging.getLogger(__name__)
 
 FIELD_NAME = "Chữ ký lãnh đạo"
-# Changes allowed after a signature: none, validation data, more signatures.
-_HARMLESS = (
-    ModificationLevel.NONE,
-    ModificationLevel.LTA_UPDATES,
-    ModificationLevel.FORM_FILLING,
-)
+
+
+@cache
+def _harmless() -> tuple[Any, ...]:
+    """Changes allowed after a signature: none, validation data, more signatures."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    return (
+        ModificationLevel.NONE,
+        ModificationLevel.LTA_UPDATES,
+        ModificationLevel.FORM_FILLING,
+    )
+
+
 _TRUST_PROBLEMS = {
     "NO_CERTIFICATE_CHAIN_FOUND": "Chứng thư của người ký không thuộc một tổ chức "
     "cung cấp dịch vụ chứng thực được hệ thống tin cậy (không có chứng thư gốc "
@@ -86,15 +93,22 @@ class SignatureReport:
 
 
 # ------------------------------------------------------------------ signing
-class _ClockedSigner(signers.PdfSigner):
-    """pyHanko takes the signing time from the system clock; ours is injected."""
+@cache
+def _clocked_signer() -> type[Any]:
+    from pyhanko.sign import signers
 
-    def init_signing_session(
-        self, pdf_out: Any, existing_fields_only: bool = False
-    ) -> Any:
-        session = super().init_signing_session(pdf_out, existing_fields_only)
-        session.system_time = clock.now()
-        return session
+    class ClockedSigner(signers.PdfSigner):
+        """pyHanko takes the signing time from the system clock; ours is
+        injected."""
+
+        def init_signing_session(
+            self, pdf_out: Any, existing_fields_only: bool = False
+        ) -> Any:
+            session = super().init_signing_session(pdf_out, existing_fields_only)
+            session.system_time = clock.now()
+            return session
+
+    return ClockedSigner
 
 
 @sensitive_variables("password", "passphrase")
@@ -103,6 +117,8 @@ def load_signer(
 ) -> signers.SimpleSigner:
     """The key material of ``certificate``, opened with ``password`` (or the
     stored one)."""
+    from pyhanko.sign import signers
+
     stored = bytes(certificate.password_sealed or b"")
     if password is not None:
         passphrase = password.encode()
@@ -145,6 +161,10 @@ def sign_pdf(
     """``pdf_bytes`` with a PAdES signature of ``certificate`` appended
     (Decree 130/2018/NĐ-CP, Law on E-Transactions 2023: a digital signature
     under a valid certificate)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
     _check_usable(certificate)
     signer = load_signer(certificate, password)
     try:
@@ -161,7 +181,7 @@ def sign_pdf(
             location=location,
             name=certificate.subject_cn,
         )
-        output = _ClockedSigner(meta, signer=signer).sign_pdf(writer)
+        output = _clocked_signer()(meta, signer=signer).sign_pdf(writer)
     except DomainError:
         raise
     except Exception as exc:  # pyHanko raises many kinds on a bad file
@@ -180,6 +200,8 @@ def sign_pdf(
 
 def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
     """ "Chữ ký lãnh đạo", or "Chữ ký lãnh đạo 2", … when already signed."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
     taken = {name for name, _, _ in enumerate_sig_fields(writer.prev)}
     number = 1
     name = FIELD_NAME
@@ -192,6 +214,8 @@ def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
 # ------------------------------------------------------------- verification
 def trust_roots() -> list[asn1_x509.Certificate]:
     """The roots uploaded by administrators, ready for pyHanko."""
+    from asn1crypto import x509 as asn1_x509
+
     roots = []
     for pem in TrustedRoot.objects.values_list("pem", flat=True):
         try:
@@ -202,6 +226,9 @@ def trust_roots() -> list[asn1_x509.Certificate]:
 
 
 def pem_to_der(pem: str) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     return x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)
 
 
@@ -210,6 +237,8 @@ def verify_pdf(
 ) -> SignatureReport:
     """Check every signature of a PDF against the trusted roots (from the
     database unless ``roots`` is given). Never raises."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     if b"%PDF-" not in pdf_bytes[:1024]:
         return SignatureReport(False, False, False, problems=["Tệp không phải PDF."])
     try:
@@ -236,6 +265,9 @@ def _check_one(
     roots: list[asn1_x509.Certificate],
     report: SignatureReport,
 ) -> None:
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
     context = ValidationContext(
         trust_roots=roots,
         allow_fetching=False,
@@ -271,7 +303,7 @@ def _check_one(
 
 def _unchanged_after(status: PdfSignatureStatus) -> bool:
     level = status.modification_level
-    return level is None or (level in _HARMLESS and status.docmdp_ok is not False)
+    return level is None or (level in _harmless() and status.docmdp_ok is not False)
 
 
 def _trust_problem(status: PdfSignatureStatus) -> str:

@@ -16,8 +16,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import segno
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+
+# WeasyPrint (with Pango, fontTools and their kin, some 40 MB of a worker's
+# memory) is imported by the functions that make a PDF, not at start-up: most
+# requests never print one.
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation2"),
@@ -83,17 +85,25 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-class _SlipFetcher(URLFetcher):
-    """Only inline ``data:`` URIs and the known font files: a slip never reaches
-    the network or reads other files, whatever text a dossier holds."""
+@cache
+def _slip_fetcher() -> type[Any]:
+    """The fetcher class (built on first use, with WeasyPrint's import)."""
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+    class SlipFetcher(URLFetcher):
+        """Only inline ``data:`` URIs and the known font files: a slip never
+        reaches the network or reads other files, whatever text a dossier holds."""
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file:") and unquote(urlsplit(url).path) not in font_paths():
-            raise ValueError(f"slip may not read {url}")
-        return super().fetch(url, headers)
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = unquote(urlsplit(url).path)
+            if url.startswith("file:") and path not in font_paths():
+                raise ValueError(f"slip may not read {url}")
+            return super().fetch(url, headers)
+
+    return SlipFetcher
 
 
 def tracking_url(base_url: str) -> str:
@@ -108,8 +118,10 @@ def qr_data_uri(url: str) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
     pdf = HTML(
-        string=html, base_url="about:blank", url_fetcher=_SlipFetcher()
+        string=html, base_url="about:blank", url_fetcher=_slip_fetcher()()
     ).write_pdf()
     assert pdf is not None
     return bytes(pdf)
