@@ -78,7 +78,9 @@ $(PY):
 
 # Reinstall only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[dev]'
+	@tools/timed.sh "install: pip install -e '.[dev]'" "gói" \
+		"ls -d $(VENV)/lib/python*/site-packages/*.dist-info | wc -l" -- \
+		$(PY) -m pip install --disable-pip-version-check -q -e '.[dev]'
 	touch $(STAMP)
 
 ifneq ($(MO_FILES),)
@@ -88,15 +90,16 @@ $(MO_FILES) &: $(PO_FILES) $(STAMP)
 endif
 
 # The demo always uses the SQLite database in var/, whatever DATABASE_URL says.
+# demo_prepare: migrations, cache table, static files (compressed quickly, only
+# what changed) and the demo data, in one process, each step timed. The web
+# server starts first; the helpers once its first page has answered.
 demo: install
-	env -u DATABASE_URL $(MOTCUA) migrate --noinput
-	env -u DATABASE_URL $(MOTCUA) createcachetable
-	env -u DATABASE_URL $(MOTCUA) collectstatic --noinput -v0
-	env -u DATABASE_URL $(MOTCUA) load_demo
+	env -u DATABASE_URL $(MOTCUA) demo_prepare
 	@echo "MotCua demo on http://$(DEMO_HOST)/ (Ctrl-C to stop)"
 	@mkdir -p var/mail
 	@pids=""; \
 	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	export MOTCUA_SMS_URL='$(DEMO_GATEWAY)/sms' MOTCUA_ZALO_URL='$(DEMO_GATEWAY)/zalo' \
 		MOTCUA_SMS_QUIET_HOURS='$(DEMO_SMS_QUIET_HOURS)' MOTCUA_PUBLIC_URL='http://$(DEMO_HOST)' \
 		MOTCUA_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
@@ -108,6 +111,9 @@ demo: install
 		MOTCUA_VNPAY_HASH_SECRET="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 		MOTCUA_VNPAY_PAYMENT_URL='$(DEMO_PAY)/paymentv2/vpcpay.html' \
 		MOTCUA_VNPAY_API_URL='$(DEMO_PAY)/merchant_webapi/api/transaction'; \
+	env -u DATABASE_URL $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py \
+		--workers 2 --bind $(DEMO_HOST) motcua.config.wsgi & web=$$!; pids="$$pids $$web"; \
+	$(PY) tools/wait-http.py 'http://$(DEMO_HOST)/' --timeout 120 || true; \
 	env -u DATABASE_URL $(MOTCUA) demo_gateway --port $(DEMO_GATEWAY_PORT) \
 		--receipts-url 'http://$(DEMO_HOST)/api/v1/notifications/receipts/' & pids="$$pids $$!"; \
 	echo "demo: fake SMS/Zalo gateway on $(DEMO_GATEWAY)/ (pid $$!)"; \
@@ -125,8 +131,7 @@ demo: install
 		env -u DATABASE_URL $(DEMO_WORKER) & pids="$$pids $$!"; \
 		echo "demo: $(DEMO_WORKER) (pid $$!)"; \
 	fi; \
-	env -u DATABASE_URL $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py \
-		--workers 2 --bind $(DEMO_HOST) motcua.config.wsgi
+	wait $$web
 
 # The API schema committed in docs/openapi.json (tests/test_openapi_schema.py
 # compares it with the generated one): regenerate after changing an API.

@@ -23,6 +23,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -41,7 +42,7 @@ from motcua.evaluation.demo import add_demo_ratings
 
 from .citizens import load_demo_citizens
 from .generator import Consultee, Merger, at_successor, generate
-from .staff import WardStaff, other_staff, ward_staff
+from .staff import WardStaff, hashed_password, other_staff, ward_staff
 
 DEMO_ADMIN = "admin"
 DEFAULT_DEMO_PASSWORD = "motcua-demo-2026"
@@ -155,7 +156,12 @@ def _load_city() -> tuple[int, DemoAccount]:
     password = demo_password()
     admin_created = False
     if not user_model.objects.filter(username=DEMO_ADMIN).exists():
-        user_model.objects.create_superuser(DEMO_ADMIN, "", password)
+        user_model.objects.create(
+            username=DEMO_ADMIN,
+            password=hashed_password(password),
+            is_staff=True,
+            is_superuser=True,
+        )
         admin_created = True
     return created, DemoAccount(DEMO_ADMIN, password, admin_created)
 
@@ -222,6 +228,10 @@ def demo_start(today: date, days: int | None) -> date:
     return min(DEMO_SINCE, today - timedelta(days=365))
 
 
+def _since(started: float) -> str:
+    return f"{monotonic() - started:.1f} giây"
+
+
 def load_demo(
     *,
     with_dossiers: bool = True,
@@ -233,12 +243,18 @@ def load_demo(
     no dossiers yet — the dossiers from :func:`demo_start` to now, across the
     merger of 01/07/2025."""
     report = progress or (lambda _: None)
+    started = monotonic()
     created, admin = _load_city()
     password = demo_password()
     offering = Agency.objects.filter(
         code__in=[a.code for a in DEMO_AGENCIES if a.level in (L.WARD, L.COMMUNE)]
     )
     catalogue = load_reference_catalogue(offering)
+    report(
+        f"thành phố và danh mục: {len(DEMO_AGENCIES)} cơ quan, "
+        f"{len(catalogue.procedure_codes)} thủ tục ({_since(started)})"
+    )
+    started = monotonic()
     teams = {
         former: ward_staff(_agency(former), slug, password)
         for slug, former in TEAMS.values()
@@ -247,6 +263,7 @@ def load_demo(
     others = other_staff(
         _agency(CITY_CODE), districts, _agency(DEPARTMENT_CODE), password
     )
+    report(f"cán bộ: {6 * len(teams) + len(others)} tài khoản ({_since(started)})")
     dossiers = actions = 0
     skipped: list[str] = []
     if with_dossiers and not Dossier.objects.exists():
@@ -278,6 +295,7 @@ def load_demo(
                 progress=report,
                 line=figures.line,
             )
+            started = monotonic()
             add_demo_ratings(
                 random.Random(2015),
                 Dossier.objects.filter(status=Status.RETURNED).order_by("id"),
@@ -286,6 +304,9 @@ def load_demo(
                 load_demo_citizens(
                     _agency(HOA_CUONG), teams[HOA_CUONG_NAM].reception[0], report
                 )
+            report(f"đánh giá và công dân mẫu ({_since(started)})")
+            started = monotonic()
+        report(f"ghi các số liệu và lưu ({_since(started)})")
         dossiers, actions, skipped = result.dossiers, result.actions, result.skipped
     _merge_wards(report)  # without dossiers, or already done: nothing to move
     return DemoSummary(

@@ -5,9 +5,11 @@ Idempotent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from motcua.agencies.models import Agency, Membership, Role
 from motcua.agencies.selectors import former_on
@@ -78,13 +80,23 @@ def _accounts(ward: Agency, slug: str) -> list[Account]:
     ]
 
 
+@cache
+def hashed_password(password: str) -> str:
+    """The demo password, hashed once for all the demo accounts: they share the
+    password anyway, and each Argon2 hash takes a good part of a second."""
+    return make_password(password)
+
+
 def _ensure(account: Account, password: str) -> Any:
     user_model = get_user_model()
     user = user_model.objects.filter(username=account.username).first()
     if user is None:
         last, _, first = account.full_name.rpartition(" ")
-        user = user_model.objects.create_user(
-            account.username, password=password, first_name=first, last_name=last
+        user = user_model.objects.create(
+            username=account.username,
+            password=hashed_password(password),
+            first_name=first,
+            last_name=last,
         )
     membership, _ = Membership.objects.get_or_create(
         user=user,
