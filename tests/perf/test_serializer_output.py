@@ -20,7 +20,12 @@ from motcua.dossiers import serializers as s
 from motcua.dossiers import services
 from motcua.dossiers.files import dossier_file_upload
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import dossier_for
+from motcua.dossiers.selectors import (
+    dossier_for,
+    dossier_page,
+    dossier_row_page,
+    parse_filters,
+)
 from motcua.dossiers.workflow import Status
 from tests.dossiers.builders import vn
 
@@ -86,6 +91,33 @@ def test_list_and_detail_json_are_byte_identical_to_drf_display_probing(
                 assert _render(s.DossierDetailSerializer, loaded, user=user) == (
                     _render(BeforeDetail, loaded, user=user)
                 )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("ordering", ["-id", "due_at"])
+def test_list_rows_read_as_values_give_the_json_of_model_rows(
+    city: City, language: str, ordering: str
+) -> None:
+    city.grow(3)
+    w = city.world
+    for user in (w.specialist, w.leader, w.district_specialist, city.monitor):
+        filters = parse_filters({"limit": "7", "ordering": ordering})
+        for _ in range(4):  # a few pages, through the cursor
+            models = dossier_page(user, filters)
+            rows = dossier_row_page(user, filters)
+            assert rows.next_cursor == models.next_cursor
+            assert [r.agency_id for r in rows.items] == [
+                d.agency_id for d in models.items
+            ]
+            with translation.override(language), clock.frozen_at(vn(2025, 6, 20)):
+                assert _render(s.DossierListSerializer, rows.items, many=True) == (
+                    _render(BeforeList, models.items, many=True)
+                )
+            if models.next_cursor is None:
+                break
+            filters = parse_filters(
+                {"limit": "7", "ordering": ordering, "cursor": models.next_cursor}
+            )
 
 
 def _with_file_and_answer(city: City) -> None:

@@ -47,7 +47,7 @@ from .selectors import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     dossier_for,
-    dossier_page,
+    dossier_row_page,
     dossiers_visible_to,
     is_code,
     parse_filters,
@@ -218,7 +218,7 @@ class DossierListView(APIView):
         """Hồ sơ của các cơ quan mà người gọi được xem, lọc và phân trang
         theo con trỏ (keyset)."""
         filters = parse_filters(request.query_params)
-        page = dossier_page(request.user, filters)
+        page = dossier_row_page(request.user, filters)
         record_reads(request.user, page.items, what="api_list")
         next_url = None
         if page.next_cursor is not None:
