@@ -248,3 +248,30 @@ def test_a_batch_whose_writing_fails_is_imported_again_through_the_plain_path(
     assert Dossier.objects.count() == 3
     assert verify_all() == (3, [])
     assert recompute.verify()[1] == []
+
+
+@pytest.mark.django_db
+def test_a_line_without_savepoint_writes_nothing_and_leaves_no_mark():
+    """SQLite's lines of the unit take no savepoint: a statement that would
+    write is sent to the plain path before it runs, and a failed line takes
+    back the rollback mark and the on-commit callbacks its blocks left."""
+    world = build_world()
+    with transaction.atomic(), unit.unit_of_work() as held:
+        with pytest.raises(unit.Miss), held.line(without_savepoint=True):
+            DailyCounter.objects.create(agency=world.ward, day=MON.date(), last=7)
+        assert not DailyCounter.objects.exists()
+        callbacks = len(connection.run_on_commit)
+        with (
+            pytest.raises(ValueError),
+            held.line(without_savepoint=True),
+            unit.one_savepoint(),
+            transaction.atomic(),
+        ):
+            transaction.on_commit(lambda: None)
+            held.add(Applicant(agency=world.ward, name="A", fingerprint_salt="0"))
+            raise ValueError("the line fails")
+        assert held.pending == 0
+        assert not connection.needs_rollback
+        assert len(connection.run_on_commit) == callbacks
+        assert Dossier.objects.count() == 0  # queries run: no broken transaction
+        transaction.set_rollback(True)

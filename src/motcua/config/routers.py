@@ -13,6 +13,8 @@ from django.db import DEFAULT_DB_ALIAS
 
 from motcua.core.replica import REPLICA, replica_app, replica_wanted
 
+_SAME = frozenset((DEFAULT_DB_ALIAS, REPLICA))
+
 
 class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
@@ -26,8 +28,7 @@ class ReplicaRouter:
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
         # The replica is a copy of the primary: rows read from either may be
         # linked (a report row read from the replica names a primary's agency).
-        same = {DEFAULT_DB_ALIAS, REPLICA}
-        if obj1._state.db in same and obj2._state.db in same:
+        if obj1._state.db in _SAME and obj2._state.db in _SAME:
             return True
         return None
 

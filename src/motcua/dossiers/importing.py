@@ -32,7 +32,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, ProcedureVersion
@@ -747,7 +747,17 @@ class _Run:
 
     @contextmanager
     def _line(self) -> Iterator[None]:
-        """One line in its savepoint; through the unit of work, if any."""
+        """One line in its savepoint; through the unit of work, if any. On
+        SQLite a line of the unit needs none: it writes nothing to the tables
+        (``UnitOfWork.line(without_savepoint=True)``)."""
+        if self.unit is not None and connection.vendor == "sqlite":
+            with (
+                self.batch.line(),
+                self.unit.line(without_savepoint=True),
+                unit.one_savepoint(),
+            ):
+                yield
+            return
         with self.batch.line(), transaction.atomic():
             if self.unit is None:
                 yield

@@ -28,6 +28,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Model
 
@@ -76,17 +77,18 @@ _AS_IS: dict[type[models.Field[Any, Any]], type] = {
 def _column_value(field: models.Field[Any, Any]) -> Callable[[Model], Any]:
     """How one column's value is read from a held object for the INSERT: as
     ``bulk_create`` does (``pre_save``, then ``get_db_prep_save``)."""
+    # The connection itself, not the ``connection`` proxy (which looks the
+    # alias up on every attribute): the INSERT is made on this one.
+    db = connections[DEFAULT_DB_ALIAS]
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
 
         def stamped(obj: Model) -> Any:
-            return field.get_db_prep_save(field.pre_save(obj, True), connection)
+            return field.get_db_prep_save(field.pre_save(obj, True), db)
 
         return stamped
-    target = field.target_field if isinstance(field, models.ForeignKey) else field
-    as_is = _AS_IS.get(type(target))
     attname, prepare = field.attname, field.get_db_prep_save
-    if type(target) is models.DateTimeField:
-        adapt = connection.ops.adapt_datetimefield_value
+    if type(_target(field)) is models.DateTimeField:
+        adapt = _instant_adapter(db)
 
         def instant(obj: Model) -> Any:
             # An aware datetime needs no preparing (Django's would return it
@@ -94,17 +96,66 @@ def _column_value(field: models.Field[Any, Any]) -> Callable[[Model], Any]:
             found = getattr(obj, attname)
             if type(found) is datetime and found.tzinfo is not None:
                 return adapt(found)
-            return prepare(found, connection)
+            return prepare(found, db)
 
         return instant
 
     def value(obj: Model) -> Any:
-        found = getattr(obj, attname)
-        if (found is None and as_is is not None) or type(found) is as_is:
-            return found
-        return prepare(found, connection)
+        return prepare(getattr(obj, attname), db)
 
     return value
+
+
+def _instant_adapter(db: Any) -> Callable[[datetime], Any]:
+    """The backend's ``adapt_datetimefield_value`` for an aware datetime. On
+    SQLite (with ``USE_TZ``) that is the text of the naive instant in the
+    connection's zone, made here without the per-call checks."""
+    if db.vendor != "sqlite" or not settings.USE_TZ:
+        return db.ops.adapt_datetimefield_value
+    zone = db.timezone
+
+    def adapt(value: datetime) -> str:
+        return str(value.astimezone(zone).replace(tzinfo=None))
+
+    return adapt
+
+
+def _target(field: models.Field[Any, Any]) -> models.Field[Any, Any]:
+    return field.target_field if isinstance(field, models.ForeignKey) else field
+
+
+def _row_reader(model: type[Model]) -> Callable[[Model], list[Any]]:
+    """The INSERT's values of one held object, as :func:`_column_value` gives
+    them, in the order of ``concrete_fields``. A column whose field leaves a
+    value of its exact type as it is (``_AS_IS``) is read straight from the
+    object's attributes and prepared only when it holds something else; the
+    other columns go through their field's own conversion."""
+    fields = list(model._meta.concrete_fields)
+    attnames = [f.attname for f in fields]
+    checked: list[tuple[int, type, Callable[[Model], Any]]] = []
+    converted: list[tuple[int, Callable[[Model], Any]]] = []
+    for i, field in enumerate(fields):
+        as_is = _AS_IS.get(type(_target(field)))
+        stamped = getattr(field, "auto_now", False) or getattr(
+            field, "auto_now_add", False
+        )
+        if as_is is None or stamped:
+            converted.append((i, _column_value(field)))
+        else:
+            checked.append((i, as_is, _column_value(field)))
+
+    def row(obj: Model) -> list[Any]:
+        attributes = obj.__dict__
+        values = [attributes[name] for name in attnames]
+        for i, as_is, read in checked:
+            found = values[i]
+            if found is not None and type(found) is not as_is:
+                values[i] = read(obj)
+        for i, read in converted:
+            values[i] = read(obj)
+        return values
+
+    return row
 
 
 def _insert(model: type[Model], rows: Sequence[Model]) -> None:
@@ -118,9 +169,9 @@ def _insert(model: type[Model], rows: Sequence[Model]) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    readers = [_column_value(f) for f in fields]
+    read = _row_reader(model)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [[read(obj) for read in readers] for obj in rows])
+        cursor.executemany(sql, [read(obj) for obj in rows])
 
 
 class Miss(Exception):
@@ -141,6 +192,7 @@ class UnitOfWork:
         self._looked_up: set[str] = set()
         self._bypass = 0
         self._locked = False
+        self._writes_refused = False
 
     # ------------------------------------------------------------ rows
     @property
@@ -231,14 +283,26 @@ class UnitOfWork:
 
     # ------------------------------------------------------------ lines
     @contextmanager
-    def line(self) -> Iterator[None]:
+    def line(self, *, without_savepoint: bool = False) -> Iterator[None]:
         """One imported line: if it fails, the rows it added are forgotten. Their
         ids are given again where the plain path's savepoint would give them
         again (SQLite's counter rolls back, PostgreSQL's sequences do not), and
         always when the line goes to the plain path (:class:`Miss`), which then
-        numbers its rows itself."""
+        numbers its rows itself.
+
+        ``without_savepoint`` (SQLite, where a failed statement undoes only
+        itself): the line runs in no savepoint of its own, so it must write
+        nothing — the guard sends any statement other than a read to the plain
+        path (:class:`Miss`) before it runs. A failed line then has nothing to
+        undo in the tables; the services' blocks, which took no savepoint
+        (:func:`one_savepoint`), marked the transaction for a rollback it does
+        not need, and that mark, and what they asked to run at commit, are
+        taken back as the line's savepoint would have taken them."""
         counts = {model: len(rows) for model, rows in self._rows.items()}
         allocated = dict(self._next)
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        callbacks = len(wrapper.run_on_commit)
+        self._writes_refused = without_savepoint
         try:
             yield
         except BaseException as exc:
@@ -247,7 +311,12 @@ class UnitOfWork:
             if isinstance(exc, Miss) or connection.vendor != "postgresql":
                 self._next = allocated
             self._reindex()
+            if without_savepoint:
+                wrapper.needs_rollback = False
+                del wrapper.run_on_commit[callbacks:]
             raise
+        finally:
+            self._writes_refused = False
 
     def _reindex(self) -> None:
         self._steps, self._events, self._codes = {}, {}, {}
@@ -295,9 +364,16 @@ class UnitOfWork:
     def guard(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any
     ) -> Any:
-        if not self._bypass and any(t in sql for t in _QUOTED) and self.pending:
-            raise Miss(sql[:300])
+        if not self._bypass:
+            if self._writes_refused and not _reads(sql):
+                raise Miss(sql[:300])
+            if self.pending and any(t in sql for t in _QUOTED):
+                raise Miss(sql[:300])
         return execute(sql, params, many, ctx)
+
+
+def _reads(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
 
 
 _unit: ContextVar[UnitOfWork | None] = ContextVar("motcua_replay_unit", default=None)

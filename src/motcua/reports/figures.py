@@ -92,6 +92,19 @@ class Timeline:
     due_day: date | None = None
     intervals: list[Interval] = field(default_factory=list)
 
+    def copy(self) -> Timeline:
+        """An independent copy (what ``copy.deepcopy`` gives: dates and
+        strings are immutable, the intervals are new objects)."""
+        return Timeline(
+            self.channel,
+            self.received_day,
+            self.end_day,
+            self.end_kind,
+            self.timing,
+            self.due_day,
+            [Interval(i.start, i.end, i.paused, i.due_day) for i in self.intervals],
+        )
+
 
 def _close(intervals: list[Interval], day: date) -> None:
     if intervals and intervals[-1].end is None:

@@ -9,7 +9,6 @@ figures never disagree with the history.
 
 from __future__ import annotations
 
-import copy
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -178,7 +177,9 @@ def step(
         parts.append(bucket_changes(ident, difference(Counter(), made)))
     day = local_day(event.at)
     assert day is not None
-    after = advance(copy.deepcopy(before), state, day, dossier.channel)
+    after = advance(
+        None if before is None else before.copy(), state, day, dossier.channel
+    )
     if after is None or after == before:
         if known is None or not moved:
             return None
