@@ -11,7 +11,9 @@ prefix test.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -54,20 +56,96 @@ def ancestor_ids(agency: Agency) -> list[int]:
     return ids or [agency.pk]
 
 
-def _held_in(agency: Agency) -> Q:
-    # Roles held in the agency itself, or a monitor role covering it from above.
-    return Q(agency=agency) | Q(
-        role=Role.MONITOR, covers_subtree=True, agency_id__in=ancestor_ids(agency)
+class HeldRoles:
+    """The active memberships of one user, read in one query: the roles held in
+    an agency are those of a membership in it, or a monitor's covering it from
+    above (its ``path``); a specialist limited to some fields holds the role
+    only for dossiers of those fields."""
+
+    def __init__(self, rows: Iterable[tuple[int, int, str, bool, int | None]]) -> None:
+        # membership id → (agency id, role, covers subtree, its fields)
+        self.memberships: dict[int, tuple[int, str, bool, set[int]]] = {}
+        for pk, agency_id, role, covers, field_id in rows:
+            held = self.memberships.setdefault(pk, (agency_id, role, covers, set()))
+            if field_id is not None:
+                held[3].add(field_id)
+
+    def _in(self, agency: Agency) -> list[tuple[int, str, bool, set[int]]]:
+        above: list[int] | None = None
+        found = []
+        for held in self.memberships.values():
+            agency_id, role, covers, _ = held
+            if agency_id == agency.pk:
+                found.append(held)
+            elif role == Role.MONITOR and covers:
+                above = ancestor_ids(agency) if above is None else above
+                if agency_id in above:
+                    found.append(held)
+        return found
+
+    def roles_in(self, agency: Agency) -> set[str]:
+        return {role for _, role, _, _ in self._in(agency)}
+
+    def has(
+        self, agency: Agency, roles: Iterable[str], field_id: int | None = None
+    ) -> bool:
+        wanted = set(roles)
+        return any(
+            role in wanted
+            and (
+                field_id is None
+                or role != Role.SPECIALIST
+                or not fields
+                or field_id in fields
+            )
+            for _, role, _, fields in self._in(agency)
+        )
+
+    def anywhere(self, roles: Iterable[str]) -> bool:
+        wanted = set(roles)
+        return any(role in wanted for _, role, _, _ in self.memberships.values())
+
+
+# Set by ``roles_read_once``: the roles read during one request, by user id.
+_READ_ONCE: ContextVar[dict[Any, HeldRoles] | None] = ContextVar(
+    "motcua_roles_read_once", default=None
+)
+
+
+@contextmanager
+def roles_read_once() -> Iterator[None]:
+    """Within this block (one request that changes no membership — the dossier
+    API, public tracking) each user's memberships are read once; outside it,
+    at every ``held_roles``."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
+def held_roles(user: Any) -> HeldRoles:
+    """The memberships of an active, logged-in ``user`` (none otherwise)."""
+    if not _is_active_user(user):
+        return HeldRoles(())
+    cache = _READ_ONCE.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    held = HeldRoles(
+        memberships(user).values_list(
+            "pk", "agency_id", "role", "covers_subtree", "fields"
+        )
     )
+    if cache is not None:
+        cache[user.pk] = held
+    return held
 
 
 def user_roles(user: Any, agency: Agency) -> set[str]:
     """The roles ``user`` holds in ``agency`` (a system admin holds them all)."""
     if _is_system_admin(user):
         return {r.value for r in Role}
-    return set(
-        memberships(user).filter(_held_in(agency)).values_list("role", flat=True)
-    )
+    return held_roles(user).roles_in(agency)
 
 
 def has_role(
@@ -77,13 +155,7 @@ def has_role(
     to some fields holds the role only for dossiers of those fields."""
     if _is_system_admin(user):
         return True
-    rows = memberships(user).filter(_held_in(agency), role__in=list(roles))
-    if field_id is None:
-        return rows.exists()
-    field_links = Membership.fields.through.objects.filter(membership_id=OuterRef("pk"))
-    unrestricted = ~Q(role=Role.SPECIALIST) | ~Exists(field_links)
-    in_field = Exists(field_links.filter(field_id=field_id))
-    return rows.filter(unrestricted | in_field).exists()
+    return held_roles(user).has(agency, roles, field_id)
 
 
 def visible_agencies(user: Any) -> QuerySet[Agency]:

@@ -31,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from motcua.agencies.selectors import roles_read_once
 from motcua.core.api import ErrorSerializer
 from motcua.core.downloads import protected_file_response
 from motcua.core.errors import DomainError
@@ -73,6 +74,15 @@ ERRORS = {
         "(hệ thống tích hợp vượt giới hạn mỗi phút); chờ theo Retry-After.",
     ),
 }
+
+
+class DossierAPIView(APIView):
+    """A dossier API request: the caller's roles are read once for all its
+    permission checks (``roles_read_once``; these requests change no role)."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with roles_read_once():
+            return super().dispatch(request, *args, **kwargs)
 
 
 def _not_found() -> DomainError:
@@ -204,7 +214,7 @@ def _create(actor: Any, data: dict[str, Any]) -> Dossier:
     return services.dossier_receive(actor, data=dossier_input)
 
 
-class DossierListView(APIView):
+class DossierListView(DossierAPIView):
     parser_classes = [SafeJSONParser]
 
     @extend_schema(
@@ -297,7 +307,7 @@ class DossierListView(APIView):
         return _create(request.user, body.validated_data)
 
 
-class DossierDetailView(APIView):
+class DossierDetailView(DossierAPIView):
     @extend_schema(
         tags=["dossiers"],
         operation_id="dossiers_retrieve",
@@ -373,7 +383,7 @@ def expected_version(request: Request, body: dict[str, Any]) -> int | None:
     return version
 
 
-class DossierActionView(APIView):
+class DossierActionView(DossierAPIView):
     """Base of the per-action views (one URL and schema operation per action)."""
 
     action_name: str = ""
@@ -454,7 +464,7 @@ class DownloadRenderer(BaseRenderer):
         return json.dumps(data, ensure_ascii=False).encode() if data else b""
 
 
-class DossierFileUploadView(APIView):
+class DossierFileUploadView(DossierAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -483,7 +493,7 @@ class DossierFileUploadView(APIView):
         return Response(data, status=201)
 
 
-class DossierFileDownloadView(APIView):
+class DossierFileDownloadView(DossierAPIView):
     renderer_classes = [JSONRenderer, DownloadRenderer]
 
     @extend_schema(

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import WRITING_ROLES, Agency, Role
-from motcua.agencies.selectors import has_role, memberships
+from motcua.agencies.selectors import has_role, held_roles
 from motcua.core.errors import Conflict, DomainError
 
 from . import steps as step_ops
@@ -54,7 +54,7 @@ def writes_anywhere(actor: Any) -> bool:
     administrator does); a pure monitor does not."""
     if getattr(actor, "is_superuser", False) and actor.is_active:
         return True
-    return memberships(actor).filter(role__in=list(WRITING_ROLES)).exists()
+    return held_roles(actor).anywhere(WRITING_ROLES)
 
 
 def _read_only() -> DomainError:
