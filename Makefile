@@ -1,7 +1,8 @@
 # MotCua developer commands. Everything runs from the virtualenv in .venv.
 #
 #   make install   create .venv, install the project + dev deps, compile translations
-#   make demo      migrate, collect static files, load demo data, serve on :8000
+#   make demo      install what it needs, migrate, collect static files, load
+#                  demo data, serve on :8000 (each step timed)
 #   make test      the whole test suite on SQLite, then on a throwaway PostgreSQL
 #   make lint      ruff (lint + format check), mypy and import rules (lint-imports)
 #   make bench     deadline engine benchmark, then the HTTP benchmark (recorded)
@@ -25,6 +26,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MOTCUA := $(VENV)/bin/motcua
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
 PYTEST_ARGS ?=
 MYPY_PACKAGES := $(addprefix src/motcua/,core deadlines agencies catalog dossiers \
@@ -76,15 +78,24 @@ test-system-deps:
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when pyproject.toml changed since the last install.
+# Reinstall only when pyproject.toml changed since the last install. The demo
+# needs the project's own dependencies only (RUNTIME_STAMP); the other targets
+# the dev tools too (STAMP, which implies it). --no-compile: Python compiles a
+# module when it is first imported, not all 100-odd packages at install.
+PIP_INSTALL := tools/timed.sh "install: pip install" "gói" \
+	"ls -d $(VENV)/lib/python*/site-packages/*.dist-info | wc -l" -- \
+	$(PY) -m pip install --disable-pip-version-check -q --no-compile
+
 $(STAMP): pyproject.toml | $(PY)
-	@tools/timed.sh "install: pip install -e '.[dev]'" "gói" \
-		"ls -d $(VENV)/lib/python*/site-packages/*.dist-info | wc -l" -- \
-		$(PY) -m pip install --disable-pip-version-check -q -e '.[dev]'
-	touch $(STAMP)
+	@$(PIP_INSTALL) -e '.[dev]'
+	touch $(STAMP) $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): pyproject.toml | $(PY)
+	@if [ $(STAMP) -nt pyproject.toml ]; then true; else $(PIP_INSTALL) -e .; fi
+	touch $(RUNTIME_STAMP)
 
 ifneq ($(MO_FILES),)
-$(MO_FILES) &: $(PO_FILES) $(STAMP)
+$(MO_FILES) &: $(PO_FILES) $(RUNTIME_STAMP)
 	MOTCUA_SECRET_KEY=build-only $(MOTCUA) compiletranslations
 	touch $(MO_FILES)
 endif
@@ -93,7 +104,7 @@ endif
 # demo_prepare: migrations, cache table, static files (compressed quickly, only
 # what changed) and the demo data, in one process, each step timed. The web
 # server starts first; the helpers once its first page has answered.
-demo: install
+demo: system-deps $(RUNTIME_STAMP) $(MO_FILES) vendor-js
 	env -u DATABASE_URL $(MOTCUA) demo_prepare
 	@echo "MotCua demo on http://$(DEMO_HOST)/ (Ctrl-C to stop)"
 	@mkdir -p var/mail

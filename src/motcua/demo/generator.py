@@ -127,6 +127,7 @@ class _World:
     procedures: dict[str, list[Procedure]]
     merger: Merger | None = None
     report: Report = field(default_factory=Report)
+    online: dict[int, bool] = field(default_factory=dict)
 
     def person(self) -> ApplicantInput:
         rng = self.rng
@@ -148,6 +149,16 @@ class _World:
         fields = [f for f in FIELD_WEIGHTS if self.procedures.get(f)]
         chosen = self.rng.choices(fields, weights=[FIELD_WEIGHTS[f] for f in fields])[0]
         return self.rng.choice(self.procedures[chosen])
+
+    def offers_online(self, procedure: Procedure) -> bool:
+        """Whether the procedure's first version is offered online (read once a
+        procedure: the catalogue does not change while the demo is made)."""
+        if procedure.pk not in self.online:
+            first = procedure.versions.first()
+            self.online[procedure.pk] = (
+                first is not None and first.online_level != "none"
+            )
+        return self.online[procedure.pk]
 
     def consultee(self, ward: Agency, when: datetime) -> Consultee:
         """Whom ``ward`` asks at ``when``: after a merger, whom its successor asks
@@ -176,9 +187,8 @@ def _legal_hours(life: _Life) -> float:
 def _reception(life: _Life, officer: Any) -> Plan:
     """Desk refusal, desk supplement then reception, or an online submission."""
     w, rng = life.world, life.world.rng
-    online = life.procedure.versions.first()
     channel = "direct"
-    if online is not None and online.online_level != "none" and rng.random() < 0.25:
+    if w.offers_online(life.procedure) and rng.random() < 0.25:
         channel = "online"
     data = DossierInput(
         agency=life.staff.agency,
