@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from motcua.agencies.models import Membership, Role
+from motcua.agencies.selectors import roles_read_once
 from motcua.agencies.services import agency_create
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier, Step
@@ -120,3 +121,9 @@ def test_each_officer_sees_its_reasons_and_nothing_else():
             assert set(walk(user, {})) == expected[who], who
             visible = selectors.dossiers_visible_to(user).values_list("pk", flat=True)
             assert set(visible) == expected[who], who
+            now = selectors.dossiers_visible_now(user).values_list("pk", flat=True)
+            assert set(now) == expected[who], who
+            with roles_read_once():  # twice in one request: the same answer
+                for _ in range(2):
+                    now = selectors.dossiers_visible_now(user)
+                    assert set(now.values_list("pk", flat=True)) == expected[who]

@@ -11,7 +11,7 @@ prefix test.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -106,8 +106,9 @@ class HeldRoles:
         return any(role in wanted for _, role, _, _ in self.memberships.values())
 
 
-# Set by ``roles_read_once``: the roles read during one request, by user id.
-_READ_ONCE: ContextVar[dict[Any, HeldRoles] | None] = ContextVar(
+# Set by ``roles_read_once``: what was read of each user during one request,
+# by (what, user id).
+_READ_ONCE: ContextVar[dict[tuple[str, Any], Any] | None] = ContextVar(
     "motcua_roles_read_once", default=None
 )
 
@@ -115,8 +116,8 @@ _READ_ONCE: ContextVar[dict[Any, HeldRoles] | None] = ContextVar(
 @contextmanager
 def roles_read_once() -> Iterator[None]:
     """Within this block (one request that changes no membership — the dossier
-    API, public tracking) each user's memberships are read once; outside it,
-    at every ``held_roles``."""
+    API) each user's memberships (``held_roles``) and visible agencies
+    (``visible_agency_ids``) are read once; outside it, at every call."""
     token = _READ_ONCE.set({})
     try:
         yield
@@ -128,17 +129,25 @@ def held_roles(user: Any) -> HeldRoles:
     """The memberships of an active, logged-in ``user`` (none otherwise)."""
     if not _is_active_user(user):
         return HeldRoles(())
-    cache = _READ_ONCE.get()
-    if cache is not None and user.pk in cache:
-        return cache[user.pk]
-    held = HeldRoles(
-        memberships(user).values_list(
-            "pk", "agency_id", "role", "covers_subtree", "fields"
-        )
+    return _read_once(
+        "roles",
+        user,
+        lambda: HeldRoles(
+            memberships(user).values_list(
+                "pk", "agency_id", "role", "covers_subtree", "fields"
+            )
+        ),
     )
-    if cache is not None:
-        cache[user.pk] = held
-    return held
+
+
+def _read_once(what: str, user: Any, read: Callable[[], Any]) -> Any:
+    cache = _READ_ONCE.get()
+    if cache is None:
+        return read()
+    key = (what, user.pk)
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
 
 
 def user_roles(user: Any, agency: Agency) -> set[str]:
@@ -177,6 +186,18 @@ def visible_agencies(user: Any) -> QuerySet[Agency]:
         .filter(StartsWith(OuterRef("path"), F("agency__path")))
     )
     return Agency.objects.filter(direct | covering)
+
+
+def visible_agency_ids(user: Any) -> list[int]:
+    """The ids of ``visible_agencies(user)`` (one query, once per request
+    within ``roles_read_once``)."""
+    if not _is_active_user(user):
+        return []
+    return _read_once(
+        "visible",
+        user,
+        lambda: list(visible_agencies(user).values_list("pk", flat=True)),
+    )
 
 
 def subtree(agency: Agency) -> QuerySet[Agency]:

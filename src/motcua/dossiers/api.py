@@ -1,7 +1,8 @@
 """Dossier API (thin): staff and integration clients receive, list, read and act
 on the dossiers of their agencies.
 
-Every view reads through ``selectors.dossiers_visible_to`` (a dossier the caller
+Every view reads through ``selectors.dossiers_visible_now`` (the rows of
+``dossiers_visible_to``, the caller's agencies read once; a dossier the caller
 may not see is 404, its existence not revealed) and writes through one service;
 errors are ``{"code", "message"}`` (``motcua.core.api``), never a 500.
 """
@@ -49,7 +50,7 @@ from .selectors import (
     MAX_LIMIT,
     dossier_for,
     dossier_row_page,
-    dossiers_visible_to,
+    dossiers_visible_now,
     is_code,
     parse_filters,
 )
@@ -106,7 +107,7 @@ def _visible(request: Request, code: str) -> Dossier:
     if not is_code(code):
         raise _not_found()
     dossier = (
-        dossiers_visible_to(request.user)
+        dossiers_visible_now(request.user)
         .select_related("agency")
         .filter(code=code)
         .first()

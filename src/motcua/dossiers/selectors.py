@@ -21,6 +21,7 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
+from motcua.agencies import selectors as agency_selectors
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import visible_agencies
 from motcua.core import clock
@@ -76,17 +77,18 @@ def visibility_branches(
     read (``visible_agency_ids``)."""
     if _is_system_admin(user):
         return None
-    agencies: Any = visible_agencies(user).values("pk")
-    if agency_ids is not None:
-        agencies = agency_ids
+    agencies: Any = agency_ids
+    if agencies is None:
+        agencies = visible_agencies(user).values("pk")
     own, linked = _reasons(agencies)
     naming = [Exists(rows.filter(dossier=OuterRef("pk"))) for rows in linked]
     return [*own, *naming]
 
 
 def visible_agency_ids(user: Any) -> list[int]:
-    """The ids of the agencies ``user`` sees (one query)."""
-    return list(visible_agencies(user).values_list("pk", flat=True))
+    """The ids of the agencies ``user`` sees (one query; once per request
+    within ``agencies.selectors.roles_read_once``)."""
+    return agency_selectors.visible_agency_ids(user)
 
 
 def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
@@ -95,6 +97,21 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     branches = visibility_branches(user)
     if branches is None:
         return Dossier.objects.all()
+    return Dossier.objects.filter(reduce(or_, branches))
+
+
+def dossiers_visible_now(user: Any) -> QuerySet[Dossier]:
+    """``dossiers_visible_to`` with the user's agencies read first (one query,
+    once per request within ``roles_read_once``): the same rows, from a
+    statement with the agency ids written in, which costs far less to compile
+    than the agencies' sub-query four times over (issue 15: a third of a
+    dossier's answer)."""
+    if _is_system_admin(user):
+        return Dossier.objects.all()
+    agency_ids = visible_agency_ids(user)
+    branches = visibility_branches(user, agency_ids)
+    if not agency_ids or branches is None:
+        return Dossier.objects.none()
     return Dossier.objects.filter(reduce(or_, branches))
 
 
@@ -114,7 +131,7 @@ def dossier_for(user: Any, code: str) -> Dossier | None:
         return None
     files = DossierFile.objects.select_related("uploaded_by").order_by("id")
     return (
-        dossiers_visible_to(user)
+        dossiers_visible_now(user)
         .filter(code=code)
         .select_related(
             "agency",
