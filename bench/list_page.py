@@ -10,6 +10,9 @@ One ward (W0) also handles a step of, is consulted on and received for the
 district some dossiers of other wards. Then times, for W0's specialist and a
 province monitor, the first page and a deep one (the SQL by EXPLAIN ANALYZE,
 the whole API view through Django's test client): median of ``--repeat``.
+Three codes: *before* (the ``OR`` page), *after* (the union page, model rows,
+DRF's serialiser loop) and *lean* (the union page read with ``values_list``
+into ``DossierRow``, rendered by ``output_plans``).
 
     tools/pg-test-cluster.sh .venv/bin/python bench/list_page.py --record
 
@@ -191,6 +194,7 @@ def _old_page(user: Any, filters: Any) -> Any:
 
 SHOW_PLANS = False
 PROFILE = False
+_LEAN_RENDER: Any = None
 
 
 def _sql_ms(page: Callable[[], Any]) -> float:
@@ -226,25 +230,35 @@ def median_ms(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
+def _drf_loop(serializer: Any, instance: Any) -> Any:
+    """DRF's own ``to_representation`` (before ``output_plans``)."""
+    from rest_framework import serializers
+
+    return serializers.ModelSerializer.to_representation(serializer, instance)
+
+
 def _time_page(
     page_fn: Callable[..., Any],
     user: Any,
     client: Any,
     params: dict[str, str],
     repeat: int,
+    lean: bool = False,
 ) -> tuple[str, str, str]:
-    """Rows, SQL ms and view ms of one page with ``page_fn`` as the page."""
-    from motcua.dossiers import api, selectors
+    """Rows, SQL ms and view ms of one page with ``page_fn`` as the page;
+    ``lean``: rendered through ``output_plans`` (else DRF's loop)."""
+    from motcua.dossiers import api, output_plans, selectors
 
     selectors.dossier_page = page_fn
-    api.dossier_page = page_fn  # the API view reads it here
+    api.dossier_row_page = page_fn  # the API view reads it here
+    output_plans.render = _LEAN_RENDER if lean else _drf_loop
     filters = selectors.parse_filters(params)
     items = page_fn(user, filters).items
     sql = statistics.median(
         [_sql_ms(lambda: page_fn(user, filters)) for _ in range(repeat)]
     )
     view = median_ms(lambda: client.get("/api/v1/dossiers/", params), repeat)
-    if PROFILE and page_fn is not _old_page:
+    if PROFILE and lean:
         import cProfile
         import pstats
 
@@ -259,8 +273,19 @@ def measure(users: dict[str, Any], repeat: int) -> list[tuple[str, ...]]:
 
     from motcua.dossiers import api, selectors
 
+    global _LEAN_RENDER
+    from motcua.dossiers import output_plans
+
+    _LEAN_RENDER = output_plans.render
     rows: list[tuple[str, ...]] = []
-    new_page = selectors.dossier_page
+    new_page, row_page = selectors.dossier_page, selectors.dossier_row_page
+    # before: the OR page; after: the union page (model rows, DRF's loop);
+    # lean: the union page read as values, rendered by output_plans.
+    variants = (
+        ("before", _old_page, False),
+        ("after", new_page, False),
+        ("lean", row_page, True),
+    )
     for who, user in users.items():
         client = Client()
         client.force_login(user)
@@ -272,14 +297,16 @@ def measure(users: dict[str, Any], repeat: int) -> list[tuple[str, ...]]:
         for page, extra in pages.items():
             params = {"limit": str(PAGE), **extra}
             filters = selectors.parse_filters(params)
-            for label, page_fn in (("before", _old_page), ("after", new_page)):
-                timed = _time_page(page_fn, user, client, params, repeat)
+            for label, page_fn, lean in variants:
+                timed = _time_page(page_fn, user, client, params, repeat, lean)
                 rows.append((who, page, label, *timed))
                 print(
                     f"  {who:<17} {page:<5} {label:<6} rows {timed[0]:>3}  "
                     f"SQL {timed[1]:>7} ms  view {timed[2]:>7} ms"
                 )
-            selectors.dossier_page = api.dossier_page = new_page
+            selectors.dossier_page = new_page
+            api.dossier_row_page = row_page
+            output_plans.render = _LEAN_RENDER
             assert [d.pk for d in _old_page(user, filters).items] == [
                 d.pk for d in new_page(user, filters).items
             ], f"{who} {page}: the pages differ"
