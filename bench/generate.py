@@ -638,13 +638,64 @@ def hashed_text(event: Any, code: str) -> str:
     """The text ``history.event_hash(event, code)`` hashes."""
     from motcua.dossiers import history
 
+    return _captured(history.event_hash, event, code)
+
+
+def fingerprinted_text(dossier: Any) -> str:
+    """The text ``history.applicant_fingerprint(dossier)`` hashes."""
+    from motcua.dossiers import history
+
+    return _captured(history.applicant_fingerprint, dossier)
+
+
+def _captured(function: Any, *args: Any) -> str:
+    from motcua.dossiers import history
+
     recorder = _Recorder()
     history.hashlib = recorder  # type: ignore[attr-defined]
     try:
-        history.event_hash(event, code)
+        function(*args)
     finally:
         history.hashlib = hashlib  # type: ignore[attr-defined]
     return recorder.data.decode()
+
+
+def fingerprint_patterns(
+    t: Template, used: list[str], json_names: set[str]
+) -> list[tuple[str, str]]:
+    """(slot, pattern of the text its fingerprint hashes) for ``fp0`` (as
+    received) and ``fp1`` (after the return) as the template's events use them:
+    the copy's applicant, and who collected the result when it was them."""
+    from types import SimpleNamespace
+
+    applicant = {
+        **t.applicant,
+        "agency_id": _slot("ward"),
+        "name": _slot("name"),
+        "id_number": _slot("idn"),
+        "phone": _slot("phone") if t.applicant["phone"] else "",
+        "fingerprint_salt": _slot("salt"),
+    }
+    swap = t.dossier["returned_to_name"] == t.applicant["name"]
+    receiver = (
+        (_slot("name"), _slot("idn"))
+        if swap
+        else (t.dossier["returned_to_name"], t.dossier["returned_to_id_number"])
+    )
+    salt = _slot("salt")
+    out = []
+    for name in used:
+        after = name == "fp1"
+        holder = SimpleNamespace(
+            applicant=SimpleNamespace(**applicant),
+            returned_to_name=receiver[0] if after else "",
+            returned_to_id_number=receiver[1] if after else "",
+        )
+        text = fingerprinted_text(holder)
+        if not text.startswith(salt):
+            raise ValueError("the fingerprint no longer starts with the salt")
+        out.append((name, "{salt}" + _pattern(text[len(salt) :], json_names)))
+    return out
 
 
 @dataclass
@@ -655,7 +706,7 @@ class Pattern:
     bodies: list[str]  # per event, the text its hash covers
     times: list[str]  # instants as written; slot t<k> is times[k] moved
     json_names: list[tuple[str, str]]  # (slot, slot as JSON) but instants
-    prints: list[tuple[str, bool]]  # (slot, after the return) fingerprints
+    prints: list[tuple[str, str]]  # (slot, the text its fingerprint hashes)
     ids: list[tuple[str, list[str]]]  # (table, the slots of its ids)
 
 
@@ -800,13 +851,16 @@ def make_pattern(
     maker.dossier(t, rows)
     step_ids = maker.steps(t, rows)
     bodies = maker.events(t, step_ids, rows)
+    used = [n for n in ("fp0", "fp1") if n in maker.json_names]
+    prints = fingerprint_patterns(t, used, maker.json_names)
     given = {f"h{j}" for j in range(len(t.events))} | set(maker.times.values())
+    given |= {"fp0", "fp1"}
     return Pattern(
         rows={name: "".join(lines) for name, lines in rows.items()},
         bodies=bodies,
         times=list(maker.times),
         json_names=[(n, f"{n}__j") for n in sorted(maker.json_names - given)],
-        prints=[(n, n == "fp1") for n in ("fp0", "fp1") if n in maker.json_names],
+        prints=prints,
         ids=[
             ("component", [f"c{j}" for j in range(len(t.components))]),
             ("step", [f"s{j}" for j in range(len(t.steps))]),
@@ -916,7 +970,6 @@ class Copier:
         """Every slot of copy ``index``, its hashes last (each covers the one
         before)."""
         from motcua.dossiers.codes import format_code
-        from motcua.dossiers.history import applicant_fingerprint
 
         plan = self.plan
         t, p = plan.templates[pick], self.patterns[pick]
@@ -943,14 +996,12 @@ class Copier:
         for name, names in p.ids:
             first = plan.first_id[name] + index * plan.per_dossier[name]
             v.update(zip(names, range(first, first + len(names)), strict=True))
-        if p.prints:
-            holder = _Holder(person, t, ward_id)
-            for name, after in p.prints:
-                holder.after = after
-                v[name] = applicant_fingerprint(holder)  # type: ignore[arg-type]
         for name, as_json in p.json_names:
             v[as_json] = _json(v[name])
         sha256 = hashlib.sha256
+        for name, text in p.prints:
+            v[name] = digest = sha256(text.format_map(v).encode()).hexdigest()
+            v[f"{name}__j"] = f'"{digest}"'
         for j, body in enumerate(p.bodies):
             digest = sha256(body.format_map(v).encode()).hexdigest()
             v[f"h{j}"] = digest
@@ -1098,36 +1149,6 @@ def figure_timeline(t: Template, weeks: int, days: dict[tuple[str, int], str]) -
 
 def _all_names() -> Iterator[tuple[str, str, str]]:
     return itertools.product(FAMILY, MIDDLE, GIVEN)
-
-
-class _Holder:
-    """What ``applicant_fingerprint`` reads of a copy: its applicant and, after
-    the return, who collected the result."""
-
-    def __init__(self, person: Person, t: Template, ward_id: int) -> None:
-        from types import SimpleNamespace
-
-        applicant = {
-            **t.applicant,
-            "agency_id": ward_id,
-            "name": person.name,
-            "id_number": person.id_number,
-        }
-        applicant["phone"] = person.phone if t.applicant["phone"] else ""
-        applicant["fingerprint_salt"] = person.salt
-        self.applicant = SimpleNamespace(**applicant)
-        swap = t.dossier["returned_to_name"] == t.applicant["name"]
-        self._name = person.name if swap else t.dossier["returned_to_name"]
-        self._id = person.id_number if swap else t.dossier["returned_to_id_number"]
-        self.after = False
-
-    @property
-    def returned_to_name(self) -> str:
-        return self._name if self.after else ""
-
-    @property
-    def returned_to_id_number(self) -> str:
-        return self._id if self.after else ""
 
 
 _copier: Copier | None = None
@@ -1300,40 +1321,114 @@ def write_rows(texts: dict[str, str]) -> None:
         model.objects.bulk_create(objects, batch_size=500)
 
 
-def write_copies(plan: Plan, total: int, jobs: int, chunk: int) -> tuple[float, float]:
+def write_copies(
+    plan: Plan, total: int, jobs: int, chunk: int, drop_indexes: bool = True
+) -> dict[str, float]:
     """The copies and their figures, made by ``jobs`` processes and written by
-    this one in one transaction; returns the seconds taken, and of them those
-    of the buckets."""
+    this one in one transaction; returns the seconds taken: in all, in COPY,
+    rebuilding the indexes, writing the buckets."""
     import multiprocessing
 
     from django.db import connection, transaction
 
     numbers: dict[tuple[int, date], int] = defaultdict(int)
     dated: dict[tuple[int, int, int], Counter] = defaultdict(Counter)
+    seconds = dict.fromkeys(("all", "copy", "indexes", "buckets"), 0.0)
     progress = Progress(total, "dossiers")
     connection.close()  # not shared with the forked workers
     context = multiprocessing.get_context("fork")
+    cpu = (time.process_time(), _children_cpu())
     with context.Pool(jobs, _init_worker, (plan,)) as pool, transaction.atomic():
+        dropped: list[str] = []
+        backend = _backend_cpu()
         if plan.postgres:  # rows made consistent here: no foreign-key triggers
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            if drop_indexes:
+                dropped = drop_plain_indexes()
         for count, (texts, changes) in pool.imap(
             _work, picks(plan, total, chunk, numbers)
         ):
+            t0 = time.perf_counter()
             if plan.postgres:
                 write_postgres(texts)
             else:
                 write_rows(texts)
+            seconds["copy"] += time.perf_counter() - t0
             for ident, counter in changes.items():
                 dated[ident].update(counter)
             progress.add(count)
-        seconds = progress.close()
+        progress.close()
+        pool.close()
+        pool.join()
+        seconds["cpu_workers"] = _children_cpu() - cpu[1]
+        t0 = time.perf_counter()
+        create_indexes(dropped)
+        seconds["indexes"] = time.perf_counter() - t0
         save_counters(numbers)
         t0 = time.perf_counter()
         save_buckets(dated, [w for w, _ in plan.wards], plan.postgres)
-        buckets = time.perf_counter() - t0
+        seconds["buckets"] = time.perf_counter() - t0
         reset_sequences()
-    return seconds + buckets, buckets
+        seconds["cpu_postgres"] = _backend_cpu() - backend
+    seconds["all"] = time.perf_counter() - progress.started
+    seconds["cpu_main"] = time.process_time() - cpu[0]
+    return seconds
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL server process (on this
+    machine, from /proc); 0 elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drop_plain_indexes() -> list[str]:
+    """Drop the indexes of the tables the copies go to that enforce nothing
+    (not primary, not unique), returning their definitions: built once after
+    the load (:func:`create_indexes`) they hold the same entries, under the
+    same names, as kept up row by row."""
+    from django.db import connection
+
+    tables = [m._meta.db_table for m in _models().values()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary "
+            "ORDER BY 1",
+            [tables],
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f"DROP INDEX {name}")
+    return [definition for _, definition in found]
+
+
+def create_indexes(definitions: list[str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for definition in definitions:
+            cursor.execute(definition)
 
 
 def save_buckets(
@@ -1424,6 +1519,12 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--drop-indexes",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="PostgreSQL: plain indexes of the copied tables rebuilt after the load",
+    )
+    parser.add_argument(
         "--replay-figures",
         action="store_true",
         help="then rebuild every figure with recompute_figures' replay (slow)",
@@ -1451,7 +1552,10 @@ def main() -> None:
     )
     plan = make_plan(province, templates, args.seed)
     copies = max(args.dossiers - made, 0)
-    write_s, figures_s = write_copies(plan, copies, args.jobs, args.chunk)
+    seconds = write_copies(
+        plan, copies, args.jobs, args.chunk, drop_indexes=args.drop_indexes
+    )
+    write_s, figures_s = seconds["all"], seconds["buckets"]
     if args.replay_figures:
         from motcua.reports.recompute import rebuild
 
@@ -1472,6 +1576,12 @@ def main() -> None:
         "write_per_s": round(copies / write_s) if write_s else 0,
         "figures_s": round(figures_s, 1),
         "figures": "replay" if args.replay_figures else "with the copies",
+        "copy_s": round(seconds["copy"], 1),
+        "cpu_workers_s": round(seconds["cpu_workers"], 1),
+        "cpu_postgres_s": round(seconds["cpu_postgres"], 1),
+        "cpu_main_s": round(seconds["cpu_main"], 1),
+        "load": os.getloadavg(),
+        "indexes_s": round(seconds["indexes"], 1),
         "total_s": round(total_s, 1),
         "officer": province.officers[1].username,
         "ward": province.wards[1].code,
@@ -1481,7 +1591,8 @@ def main() -> None:
     print(
         f"{summary['dossiers']:,} dossiers on {summary['database']}: copies and "
         f"their figures written at {summary['write_per_s']:,}/s ({write_s:.1f} s, "
-        f"of which buckets {figures_s:.1f} s); {total_s:.0f} s in all",
+        f"of which COPY {seconds['copy']:.1f} s, indexes {seconds['indexes']:.1f} s,"
+        f" buckets {seconds['buckets']:.1f} s); {total_s:.0f} s in all",
         file=sys.stderr,
     )
     if args.check if args.check is not None else args.dossiers <= 20_000:

@@ -127,3 +127,25 @@ def test_copies_and_their_figures_pass_both_proofs(plan: Any) -> None:
     assert totals.dossiers == before + total
     assert DossierFact.objects.count() == totals.facts
     assert ProgressInterval.objects.exists() and FigureBucket.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_indexes_dropped_for_the_load_come_back_the_same(plan: Any) -> None:
+    tables = [m._meta.db_table for m in generate._models().values()]
+
+    def indexes() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
+                [tables],
+            )
+            return set(cursor.fetchall())
+
+    with connection.cursor() as cursor:  # the templates' checks, before the DDL
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    before = indexes()
+    dropped = generate.drop_plain_indexes()
+    assert dropped and len(indexes()) == len(before) - len(dropped)
+    assert any("gin_trgm_ops" in d for d in dropped)
+    generate.create_indexes(dropped)
+    assert indexes() == before
