@@ -170,3 +170,25 @@ def test_a_page_over_several_agencies_costs_the_same_as_over_one(city):
     w.receive(MON, actor=w.other_reception, agency=w.other_ward)
     two = queries(monitor(city), "/api/v1/dossiers/")
     assert len(one) == len(two), _repeated(two)
+
+
+# The dossier API's own answers, pinned (issue 15 item 3): a list page reads its
+# rows in one statement (on PostgreSQL the agency ids and the union of
+# per-reason first ids before it), one dossier reads the caller's agencies and
+# roles once each (``roles_read_once``). Around them: the session, the user, the
+# two-factor and signing checks of the middleware, and the read log's INSERT.
+PINNED = {
+    "api list": {"sqlite": 6, "postgresql": 8},
+    "api list monitor": {"sqlite": 6, "postgresql": 8},
+    "api detail": {"sqlite": 15, "postgresql": 15},
+}
+
+
+@pytest.mark.parametrize("name", list(PINNED))
+def test_the_dossier_api_costs_its_pinned_number_of_queries(city, name):
+    client, url = PAGES[name]
+    city.grow(2)
+    sqls = queries(client(city), url(city))
+    assert len(sqls) == PINNED[name][connection.vendor], "\n".join(
+        sql[:120] for sql in sqls
+    )
