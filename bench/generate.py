@@ -20,28 +20,59 @@ unset), migrated first:
 * the N dossiers: copies of those templates spread over the wards and over the
   weeks of 2023 → now (only settled, withdrawn or refused templates are moved
   into the past, so older dossiers are closed), written in bulk (PostgreSQL
-  ``COPY`` from ``--jobs`` processes; SQLite ``bulk_create``): applicant,
-  dossier, components, steps and events. A copy
-  keeps the template's shape (every field, payload key and snapshot key) and
-  changes the ward, the officer, the applicant (name, ID, phone, salt), the
-  code (the ward's own per-day numbering, ``codes.format_code``), and moves
-  every instant by whole weeks (weekday and hour kept; holidays are not
-  re-checked). Each snapshot is the template's with those changes and the
-  applicant's fingerprint from ``history.applicant_fingerprint``; each event's
-  hash is computed with ``history.event_hash`` — the one definition
-  (``verify_history`` then proves chain and snapshots against the rows);
-* the figures: ``motcua recompute_figures`` (its ``rebuild``, which replays the
-  events through the live observer's own functions); the daily counters set
-  at the last numbers used, so live receptions go on from there;
+  ``COPY`` from ``--jobs`` processes; SQLite: the same text read back by each
+  field, ``bulk_create``): applicant, dossier, components, steps and events.
+  A copy keeps the template's shape (every field, payload key and snapshot
+  key) and changes the ward, the officer, the applicant (name, ID, phone,
+  salt), the code (the ward's own per-day numbering, ``codes.format_code``),
+  and moves every instant by whole weeks (weekday and hour kept; holidays are
+  not re-checked);
+* the figures of the copies (fact, intervals, buckets), written with them.
+
+How a copy is made fast (issue 15) and why it is the same:
+
+* **Patterns.** Each template is rendered once — COPY lines of its five tables
+  — with a *slot* wherever a copy differs (ids, ward, officer, applicant, code,
+  each instant, fingerprints, hashes); a copy is a few ``str.format_map``.
+  The text each event's hash covers is **captured from** ``history.event_hash``
+  (called once on the template's event with slots, ``hashlib`` stood in for),
+  and so is the text of ``history.applicant_fingerprint``: the one definition
+  gives the bytes, a copy only fills values in (ints and strings that JSON
+  writes as they are — tested) and hashes them with SHA-256. The plain way
+  (:class:`Reference`: rows as dicts, ``event_hash`` and
+  ``applicant_fingerprint`` called for every event) is kept: every template's
+  first copy in each process and one copy in ``check_every`` (1,000) are also
+  made that way and must be equal character for character, or the run stops;
+  the tests compare every template at several shifts (SQLite, PostgreSQL).
+* **Figures.** The template's timeline is folded once by the functions
+  ``recompute_figures`` replays with (``state_after``, ``local_day``,
+  ``advance``; rows by ``fact_row``, ``interval_rows``; changes by
+  ``contributions``), with a slot for every day. A copy's are those moved by
+  its whole weeks: the fold only compares days and adds whole days
+  (``day_timing``, ``first_overdue_day``) and reads no calendar, and a copy's
+  events are its template's moved by whole weeks (UTC has no summer time).
+  Not taken on trust: the sampled copies above are also folded from their own
+  moved events and compared (rows and dated changes), and ``--check`` runs
+  ``recompute_figures --verify`` (the one definition, over every dossier).
+  The buckets are ``bucket_changes`` of the summed changes, written with
+  ``add_to_buckets``, or (PostgreSQL, no bucket of the copies' wards yet) one
+  COPY of the same rows. ``--replay-figures`` rebuilds them all the old way.
+* **Load.** PostgreSQL: one transaction, no foreign-key triggers (rows made
+  consistent here), the plain indexes (not primary, not unique) of the seven
+  tables dropped and rebuilt from their own definitions after the load
+  (``--no-drop-indexes`` keeps them);
+* the daily counters set at the last numbers used, so live receptions go on
+  from there;
 * checks (``--check``, default for N ≤ 20,000): ``motcua verify_history`` and
   ``motcua recompute_figures --verify`` must pass.
 
 Templates with a consultation, a file, a payment or a transfer between agencies
 are not copied (they name another agency's rows); they stay as made.
 
-It prints the rates (dossiers/s of the bulk write, of the figures, overall) on
-standard error with a progress bar, and on standard output one line of JSON
-(counts, seconds, the accounts) that ``bench/http.py`` reads.
+It prints the rate (dossiers/s, copies with their figures) on standard error
+with a progress bar, and on standard output one line of JSON (counts, seconds,
+the CPU seconds of the workers, of this process and of its PostgreSQL server
+process, the load, the accounts) that ``bench/http.py`` reads.
 """
 
 from __future__ import annotations
@@ -1160,8 +1191,11 @@ def _init_worker(plan: Plan) -> None:
 
 
 def _work(job: tuple[int, list]) -> tuple[int, Any]:
+    """One chunk in a worker; its text as UTF-8 (what COPY sends), so the
+    main process passes bytes on instead of encoding them."""
     assert _copier is not None
-    return len(job[1]), _copier.chunk(*job)
+    texts, changes = _copier.chunk(*job)
+    return len(job[1]), ({n: t.encode() for n, t in texts.items()}, changes)
 
 
 def code_day(t: Template) -> date:
@@ -1269,7 +1303,7 @@ def make_plan(province: Province, templates: list[Template], seed: int) -> Plan:
     )
 
 
-def write_postgres(texts: dict[str, str]) -> None:
+def write_postgres(texts: dict[str, str] | dict[str, bytes]) -> None:
     from django.db import connection
 
     models = _models()
@@ -1296,7 +1330,7 @@ def _from_copy(text: str) -> str | None:
     return re.sub(r"\\[\\tnr]", lambda m: _UNESCAPE[m[0]], text)
 
 
-def write_rows(texts: dict[str, str]) -> None:
+def write_rows(texts: dict[str, str] | dict[str, bytes]) -> None:
     """The same COPY text into a database without COPY (SQLite): each cell read
     back by its field, the rows by ``bulk_create``."""
     models = _models()
@@ -1304,6 +1338,8 @@ def write_rows(texts: dict[str, str]) -> None:
         model = models[name]
         fields = model._meta.concrete_fields
         objects = []
+        if isinstance(text, bytes):
+            text = text.decode()
         for line in text.splitlines():
             values = {}
             for f, cell in zip(fields, line.split("\t"), strict=True):
@@ -1563,9 +1599,12 @@ def main() -> None:
         t0 = time.perf_counter()
         rebuild()
         figures_s = time.perf_counter() - t0
+    size_mb = 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+            cursor.execute("SELECT pg_database_size(current_database())")
+            size_mb = round(cursor.fetchone()[0] / 2**20)
     total_s = time.perf_counter() - started
     summary = {
         "database": connection.vendor,
@@ -1576,6 +1615,12 @@ def main() -> None:
         "write_per_s": round(copies / write_s) if write_s else 0,
         "figures_s": round(figures_s, 1),
         "figures": "replay" if args.replay_figures else "with the copies",
+        # bench/http.py reads it: the figures are written in the same pass
+        "figures_per_s": round(
+            ((made + copies) / figures_s if args.replay_figures else copies / write_s)
+            if figures_s and write_s
+            else 0
+        ),
         "copy_s": round(seconds["copy"], 1),
         "cpu_workers_s": round(seconds["cpu_workers"], 1),
         "cpu_postgres_s": round(seconds["cpu_postgres"], 1),
@@ -1583,6 +1628,7 @@ def main() -> None:
         "load": os.getloadavg(),
         "indexes_s": round(seconds["indexes"], 1),
         "total_s": round(total_s, 1),
+        "database_mb": size_mb,
         "officer": province.officers[1].username,
         "ward": province.wards[1].code,
         "monitor": MONITOR,
