@@ -546,12 +546,32 @@ class DossierRow:
     __slots__ = (*ROW_COLUMNS, *_ROW_PARTS)
 
     def __init__(self, values: tuple[Any, ...]) -> None:
-        n = len(ROW_COLUMNS)
-        for name, value in zip(ROW_COLUMNS, values[:n], strict=True):
-            setattr(self, name, value)
-        a_code, a_name, p_code, v_name, v_number, f_code, f_name, name, kind = values[
-            n:
-        ]
+        (
+            self.pk,
+            self.agency_id,
+            self.code,
+            self.channel,
+            self.status,
+            self.submitted_at,
+            self.received_at,
+            self.due_at,
+            self.original_due_at,
+            self.extended,
+            self.finished_at,
+            self.returned_at,
+            self.outcome,
+            self.timing,
+            self.lock_version,
+            a_code,
+            a_name,
+            p_code,
+            v_name,
+            v_number,
+            f_code,
+            f_name,
+            name,
+            kind,
+        ) = values  # in the order of ROW_COLUMNS, then _ROW_JOINED
         self.agency = Ref(a_code, a_name)
         self.procedure = CodeRef(p_code)
         self.procedure_version = VersionRef(v_name, v_number)
