@@ -683,11 +683,11 @@ def _captured(function: Any, *args: Any) -> str:
     from motcua.dossiers import history
 
     recorder = _Recorder()
-    history.hashlib = recorder  # type: ignore[attr-defined]
+    history.hashlib = recorder  # type: ignore[assignment]
     try:
         function(*args)
     finally:
-        history.hashlib = hashlib  # type: ignore[attr-defined]
+        history.hashlib = hashlib
     return recorder.data.decode()
 
 
@@ -1343,7 +1343,7 @@ def write_rows(texts: dict[str, str] | dict[str, bytes]) -> None:
         for line in text.splitlines():
             values = {}
             for f, cell in zip(fields, line.split("\t"), strict=True):
-                value = _from_copy(cell)
+                value: Any = _from_copy(cell)
                 if value is not None:
                     kind = f.get_internal_type()
                     if kind == "JSONField":
