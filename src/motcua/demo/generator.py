@@ -39,6 +39,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import ApplicantInput, DossierInput
 
+from .rates import per_second
 from .staff import WardStaff
 
 # Share of the year's volume by month (Tết usually falls in late January or February).
@@ -419,7 +420,7 @@ def generate(
         if progress is not None and (day.day == 1 or day == last_day):
             before = day - timedelta(days=1)
             month, seconds = month + 1, time_counter() - started
-            rate = f"{received / seconds:,.0f}".replace(",", ".") if seconds else "–"
+            rate = per_second(received, seconds)
             progress(
                 f"{before:%m/%Y}: {received} hồ sơ mới "
                 f"({rate} hồ sơ/giây, tháng {month}/{months})"

@@ -28,6 +28,8 @@ from django.core.management import call_command
 from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedStaticFilesStorage
 
+from .rates import per_second
+
 BROTLI_QUALITY = 5
 GZIP_LEVEL = 6
 
@@ -88,7 +90,7 @@ def collect_static(report: Callable[[str], None]) -> int:
         1 for p in root.rglob("*") if p.is_file() and p.suffix not in (".br", ".gz")
     )
     compressed = storage.changed
-    rate = f"{files / seconds:,.0f}".replace(",", ".") if seconds else "–"
+    rate = per_second(files, seconds)
     report(
         f"tệp tĩnh: {files} tệp, {compressed} tệp nén lại, {storage.skipped} tệp "
         f"đã nén từ trước ({seconds:.1f} giây, {rate} tệp/giây)"

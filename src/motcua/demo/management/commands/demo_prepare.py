@@ -13,12 +13,12 @@ from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from motcua.demo.rates import per_second
 from motcua.demo.static import collect_static
 
 
 def _rate(count: int, seconds: float, unit: str) -> str:
-    rate = f"{count / seconds:,.0f}".replace(",", ".") if seconds > 0 else "–"
-    return f"{seconds:.1f} giây, {rate} {unit}/giây"
+    return f"{seconds:.1f} giây, {per_second(count, seconds)} {unit}/giây"
 
 
 class Command(BaseCommand):
