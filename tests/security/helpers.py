@@ -26,16 +26,27 @@ def totp_secret(user: Any) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    """The code the authenticator app shows now."""
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
+def totp_code(secret: str, *, steps_ago: int = 0) -> str:
+    """The code the authenticator app shows now (or ``steps_ago`` periods of
+    30 seconds earlier, as a phone whose code was typed late)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
+    return format_hotp_value(hotp_value(secret, totp_step() - steps_ago))
+
+
+def totp_step(*, margin: float = 1.0) -> int:
+    """The current TOTP period (allauth reads ``time.time``). When fewer than
+    ``margin`` seconds are left in it, waits for the next one, so that a code
+    computed here is checked by the server in the same period."""
+    import time
+
+    from allauth.mfa import app_settings
+
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < margin:
+        time.sleep(left + 0.01)
+    return int(time.time()) // period
 
 
 def forget_used_codes(user: Any, code: str) -> None:

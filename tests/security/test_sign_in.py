@@ -218,3 +218,38 @@ def test_guessing_the_code_at_the_reauthentication_prompt_is_throttled(root):
     forget_used_codes(root, code)
     assert TOO_MANY in client.post(prompt, {"code": code}).content.decode()
     assert client.get("/admin/").status_code == 302
+
+
+def code_prompt(user: Any) -> tuple[Client, str]:
+    client = Client()
+    response = password_sign_in(client, user, PASSWORD)
+    assert response["Location"].startswith(MFA)
+    return client, response["Location"]
+
+
+def test_a_code_typed_in_the_last_seconds_of_its_period_is_accepted(root):
+    """RFC 6238 §5.2: one period of transmission delay is allowed."""
+    client, prompt = code_prompt(root)
+    code = totp_code(totp_secret(root), steps_ago=1)
+    forget_used_codes(root, code)
+    assert client.post(prompt, {"code": code}).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_code_two_periods_old_is_refused(root):
+    client, prompt = code_prompt(root)
+    code = totp_code(totp_secret(root), steps_ago=2)
+    forget_used_codes(root, code)
+    response = client.post(prompt, {"code": code})
+    assert response.status_code == 200  # the prompt again, with its error
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_code_opens_one_session_only(root):
+    first, prompt = code_prompt(root)
+    code = totp_code(totp_secret(root))
+    forget_used_codes(root, code)
+    assert first.post(prompt, {"code": code}).status_code == 302
+    second, prompt = code_prompt(root)
+    assert second.post(prompt, {"code": code}).status_code == 200
+    assert second.get("/admin/").status_code == 302

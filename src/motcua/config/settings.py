@@ -258,6 +258,11 @@ LOGIN_REDIRECT_URL = "/can-bo/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MotCua"
+# A code typed in the last seconds of its 30-second period reaches the server
+# in the next one: accept the code of one period before, as RFC 6238 §5.2
+# recommends for transmission delay (never more). A code is still accepted
+# once only (allauth keeps it as used for the whole window).
+MFA_TOTP_TOLERANCE = 1
 # --- issue 12 (citizens): the VNeID-style OpenID Connect sign-in -----------
 # Citizens only (motcua.core.accounts.CitizenSocialAccountAdapter): a provider
 # account never signs in to, connects to or creates a staff account; no e-mail
