@@ -130,7 +130,9 @@ def dossier_for(user: Any, code: str) -> Dossier | None:
     if not is_code(code):
         return None
     files = DossierFile.objects.select_related("uploaded_by").order_by("id")
-    return (
+    # The code is unique: a slice, not ``first()``, whose ORDER BY made Django
+    # compare the ordering with each of the ~200 selected columns (issue 15).
+    found = list(
         dossiers_visible_now(user)
         .filter(code=code)
         .select_related(
@@ -150,9 +152,9 @@ def dossier_for(user: Any, code: str) -> Dossier | None:
             Prefetch("steps", queryset=steps),
             Prefetch("consultations", queryset=consultations),
             Prefetch("events", queryset=Event.objects.order_by("seq")),
-        )
-        .first()
+        )[:1]
     )
+    return found[0] if found else None
 
 
 def actions_for(user: Any, dossier: Dossier) -> list[str]:
