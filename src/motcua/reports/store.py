@@ -191,13 +191,17 @@ def step(
 
 
 def _write(dossier_id: int, before: Known | None, after: Known) -> None:
-    fact_row(dossier_id, after.ident, after.timeline).save()
+    """``before`` is what ``_read`` found (None: no fact row and no interval
+    yet, so the row is inserted and nothing is deleted)."""
+    fact = fact_row(dossier_id, after.ident, after.timeline)
+    fact.save(force_insert=before is None, force_update=before is not None)
     if (
         before is None
         or before.ident != after.ident
         or before.timeline.intervals != after.timeline.intervals
     ):
-        ProgressInterval.objects.filter(dossier_id=dossier_id).delete()
+        if before is not None:
+            ProgressInterval.objects.filter(dossier_id=dossier_id).delete()
         ProgressInterval.objects.bulk_create(
             interval_rows(dossier_id, after.ident, after.timeline)
         )

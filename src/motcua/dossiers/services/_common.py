@@ -6,12 +6,15 @@ more than one topic (settling a result, resuming after a pause).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
+
+from django.db import transaction
 
 from motcua.agencies.models import Agency, Counter
 from motcua.agencies.selectors import has_role
@@ -58,6 +61,22 @@ def bulk_work() -> Iterator[None]:
 
 
 T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def service_action(run: Callable[P, T]) -> Callable[P, T]:
+    """A dossier action: one transaction, in which each agency's calendar and
+    each procedure's workflow are read once (a reception checked the calendar
+    overrides three times; issue 15). Nothing in one action changes them."""
+
+    @functools.wraps(run)
+    def action(*args: P.args, **kwargs: P.kwargs) -> T:
+        with transaction.atomic(), bulk_work():
+            return run(*args, **kwargs)
+
+    return action
+
+
 _replay_cache: ContextVar[dict[Any, Any] | None] = ContextVar(
     "motcua_replay_cache", default=None
 )

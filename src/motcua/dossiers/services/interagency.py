@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from motcua.agencies.models import Agency
 from motcua.deadlines.services import calendar_for
 
 from .. import unit
 from ..models import Consultation, Dossier
-from ._common import A, _begin, _check, _invalid, _require_text
+from ._common import A, _begin, _check, _invalid, _require_text, service_action
 
 
 # ------------------------------------------------------------ consultation
-@transaction.atomic
+@service_action
 def dossier_consult(
     actor: Any,
     dossier: Dossier,
@@ -60,7 +58,7 @@ def dossier_consult(
     )
 
 
-@transaction.atomic
+@service_action
 def dossier_answer_consult(
     actor: Any,
     dossier: Dossier,

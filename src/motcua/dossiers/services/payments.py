@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
-
 from motcua.core.errors import Conflict
 from motcua.deadlines.services import calendar_for
 
 from .. import permissions
 from .. import steps as step_ops
 from ..models import Dossier
-from ._common import A, S, _Act, _begin, _invalid, _status_before_pause
+from ._common import A, S, _Act, _begin, _invalid, _status_before_pause, service_action
 
 
 # ------------------------------------------------------------ fees
-@transaction.atomic
+@service_action
 def dossier_request_payment(
     actor: Any,
     dossier: Dossier,
@@ -40,7 +38,7 @@ def dossier_request_payment(
     return act.commit(payload={"amount": amount})
 
 
-@transaction.atomic
+@service_action
 def dossier_record_payment(
     actor: Any, dossier: Dossier, *, expected_version: int | None = None
 ) -> Dossier:
@@ -53,7 +51,7 @@ def dossier_record_payment(
     )
 
 
-@transaction.atomic
+@service_action
 def dossier_record_online_payment(
     dossier: Dossier,
     *,

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-
 from motcua.agencies.models import Role
 from motcua.agencies.selectors import has_role
 from motcua.core.dates import vn_time_date
@@ -29,6 +27,7 @@ from ._common import (
     _require_role,
     _require_text,
     _trusted,
+    service_action,
 )
 
 
@@ -64,7 +63,7 @@ def _check_assignee(assignee: Any, step: Step, dossier: Dossier) -> None:
         )
 
 
-@transaction.atomic
+@service_action
 def dossier_assign(
     actor: Any,
     dossier: Dossier,
@@ -121,7 +120,7 @@ def _opened(opened: list[Step], assignee: Any) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@service_action
 def dossier_forward(
     actor: Any,
     dossier: Dossier,
@@ -141,7 +140,7 @@ def dossier_forward(
     )
 
 
-@transaction.atomic
+@service_action
 def dossier_submit(
     actor: Any,
     dossier: Dossier,
@@ -161,7 +160,7 @@ def dossier_submit(
     )
 
 
-@transaction.atomic
+@service_action
 def dossier_approve(
     actor: Any,
     dossier: Dossier,
@@ -182,7 +181,7 @@ def dossier_approve(
     )
 
 
-@transaction.atomic
+@service_action
 def dossier_send_back(
     actor: Any,
     dossier: Dossier,
@@ -222,7 +221,7 @@ def dossier_send_back(
 
 
 # ------------------------------------------------------------ extension
-@transaction.atomic
+@service_action
 def dossier_extend(
     actor: Any,
     dossier: Dossier,
@@ -266,7 +265,7 @@ def dossier_extend(
     )
 
 
-@transaction.atomic
+@service_action
 def dossier_remind(
     actor: Any,
     dossier: Dossier,
@@ -301,7 +300,7 @@ def dossier_remind(
     return act.commit(step=step, reason=note, payload=payload)
 
 
-@transaction.atomic
+@service_action
 def dossier_remind_automatically(dossier: Dossier, step: Step, *, percent: int) -> bool:
     """The agency's standing reminder (``Agency.auto_remind_percent``): ``step``
     has used ``percent`` % of its budget, so whoever holds it is reminded, once

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
-
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import name_on, same_province, successor_on
 from motcua.catalog.models import ProcedureVersion
@@ -46,6 +44,7 @@ from ._common import (
     _status_before_pause,
     _trusted,
     replay_cached,
+    service_action,
 )
 
 
@@ -274,14 +273,14 @@ def _receive_now(act: _Act, due_at: datetime | None = None) -> None:
         step_ops.open_position(dossier, specs, first, now)
 
 
-@transaction.atomic
+@service_action
 def dossier_submit_online(actor: Any, data: DossierInput) -> Dossier:
     """An online (or postal) submission waiting for the desk (Decree 61 Art. 14)."""
     act = _start_new(A.SUBMIT_ONLINE, actor, data, S.SUBMITTED)
     return act.commit()
 
 
-@transaction.atomic
+@service_action
 def dossier_receive(
     actor: Any,
     dossier: Dossier | None = None,
@@ -307,7 +306,7 @@ def _receive_payload(dossier: Dossier) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------ supplement
-@transaction.atomic
+@service_action
 def dossier_request_supplement(
     actor: Any,
     dossier: Dossier | None = None,
@@ -340,7 +339,7 @@ def dossier_request_supplement(
     return act.commit(reason=reason, payload=payload | {"stage": "processing"})
 
 
-@transaction.atomic
+@service_action
 def dossier_resubmit(
     actor: Any, dossier: Dossier, *, note: str = "", expected_version: int | None = None
 ) -> Dossier:
@@ -386,7 +385,7 @@ def dossier_resubmit(
 
 
 # ------------------------------------------------------------ refusal
-@transaction.atomic
+@service_action
 def dossier_refuse(
     actor: Any,
     dossier: Dossier | None = None,

@@ -8,17 +8,15 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-
 from motcua.core.text import fold
 
 from ..applicants import ANONYMOUS_NAME, REPRESENTATIVE_FIELDS
 from ..models import Dossier
-from ._common import A, _begin, _require_text
+from ._common import A, _begin, _require_text, service_action
 
 
 # ------------------------------------------------------------ files
-@transaction.atomic
+@service_action
 def dossier_record_file(actor: Any, dossier: Dossier, *, dossier_file: Any) -> Dossier:
     """Record in the history that a file was attached (its name, kind and
     SHA-256), in the transaction that stores it: a later swap of the bytes shows
@@ -36,7 +34,7 @@ def dossier_record_file(actor: Any, dossier: Dossier, *, dossier_file: Any) -> D
 
 
 # ------------------------------------------------------------ privacy
-@transaction.atomic
+@service_action
 def dossier_anonymise_applicant(
     dossier: Dossier,
     *,

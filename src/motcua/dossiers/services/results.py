@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import File
-from django.db import transaction
 
 from motcua.core import clock
 from motcua.core.dates import local, vn_date
@@ -21,10 +20,10 @@ from motcua.law.procedure import stop_at_request
 from .. import steps as step_ops
 from .. import uploads
 from ..models import Dossier, DossierFile, HomeVisit, Step
-from ._common import A, _begin, _invalid, _require_text, _settle
+from ._common import A, _begin, _invalid, _require_text, _settle, service_action
 
 
-@transaction.atomic
+@service_action
 def dossier_finish(
     actor: Any,
     dossier: Dossier,
@@ -53,7 +52,7 @@ class HomeVisitInput:
     receipt: Any = None  # the uploaded scan of the signed receipt
 
 
-@transaction.atomic
+@service_action
 def dossier_return_result(
     actor: Any,
     dossier: Dossier,
@@ -237,7 +236,7 @@ def _write_home_visit(
     }
 
 
-@transaction.atomic
+@service_action
 def dossier_withdraw(
     actor: Any,
     dossier: Dossier,
@@ -253,7 +252,7 @@ def dossier_withdraw(
     return act.commit(reason=(reason or "").strip())
 
 
-@transaction.atomic
+@service_action
 def dossier_stop(
     actor: Any, dossier: Dossier, *, reason: str, expected_version: int | None = None
 ) -> Dossier:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from motcua.agencies.models import Agency
@@ -20,14 +19,14 @@ from motcua.core.dates import vn_date
 
 from ..models import Consultation, Dossier, Step
 from ..workflow import TRANSITIONS
-from ._common import A, _begin
+from ._common import A, _begin, service_action
 
 # The states a transfer starts from (the transition table's): every dossier not
 # yet ended (submitted, working, paused). Ended ones stay with the former agency.
 UNFINISHED = TRANSITIONS[A.TRANSFER].sources
 
 
-@transaction.atomic
+@service_action
 def dossier_transfer(
     actor: Any,
     dossier: Dossier,
@@ -98,7 +97,7 @@ def _touching(former_ids: list[int]) -> Q:
     return at_former | with_step | asked
 
 
-@transaction.atomic
+@service_action
 def agencies_merge(
     actor: Any, formers: Sequence[Agency], successor: Agency, *, on: date
 ) -> MergerSummary:
