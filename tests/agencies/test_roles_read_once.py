@@ -66,3 +66,41 @@ def test_a_covering_monitor_holds_its_role_below_and_nothing_else():
         assert has_role(monitor, w.ward, {Role.MONITOR})
         assert not has_role(monitor, w.ward, {Role.SPECIALIST})
         assert user_roles(monitor, w.ward) == {Role.MONITOR}
+
+
+def _counting_view(w, calls):
+    def view(request):
+        with CaptureQueriesContext(connection) as ctx:
+            has_role(w.specialist, w.ward, {Role.SPECIALIST})
+            has_role(w.specialist, w.ward, {Role.LEADER})
+        calls.append(len(ctx.captured_queries))
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    return view
+
+
+@pytest.mark.parametrize(("method", "reads"), [("get", 1), ("head", 1), ("post", 2)])
+def test_a_reading_request_reads_the_roles_once_a_writing_one_at_every_check(
+    method, reads
+):
+    from django.test import RequestFactory
+
+    from motcua.agencies.middleware import RolesReadOnceMiddleware
+
+    w = build_world()
+    calls: list[int] = []
+    middleware = RolesReadOnceMiddleware(_counting_view(w, calls))
+    middleware(getattr(RequestFactory(), method)("/can-bo/"))
+    assert calls == [reads]
+    # nothing is kept after the request
+    with CaptureQueriesContext(connection) as ctx:
+        has_role(w.specialist, w.ward, {Role.SPECIALIST})
+    assert len(ctx.captured_queries) == 1
+
+
+def test_the_middleware_is_installed():
+    from django.conf import settings
+
+    assert "motcua.agencies.middleware.RolesReadOnceMiddleware" in settings.MIDDLEWARE

@@ -115,8 +115,9 @@ _READ_ONCE: ContextVar[dict[tuple[str, Any], Any] | None] = ContextVar(
 
 @contextmanager
 def roles_read_once() -> Iterator[None]:
-    """Within this block (one request that changes no membership — the dossier
-    API) each user's memberships (``held_roles``) and visible agencies
+    """Within this block (one request that changes no membership: any GET,
+    HEAD or OPTIONS by ``agencies.middleware``, and the dossier API) each
+    user's memberships (``held_roles``) and visible agencies
     (``visible_agency_ids``) are read once; outside it, at every call."""
     token = _READ_ONCE.set({})
     try:

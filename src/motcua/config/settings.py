@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # issue 14: the integration clients' request log (no path, no query string)
     "motcua.integrations.middleware.ClientRequestLogMiddleware",
+    # issue 15: roles and visible agencies read once in a request that only reads
+    "motcua.agencies.middleware.RolesReadOnceMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.config.urls"
