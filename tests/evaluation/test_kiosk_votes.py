@@ -232,3 +232,19 @@ def test_the_questions_are_data_with_a_period():
         )
     assert june.attitude_points == 1  # "Bình thường" in the 2018 set
     assert july.attitude_points == 0  # "Không" in the new set
+
+
+def test_an_unsatisfied_kiosk_vote_on_a_dossier_opens_a_follow_up():
+    from motcua.evaluation.models import FollowUp
+
+    v = voice_world()
+    with clock.frozen_at(vn(2025, 6, 20, 9)):  # a Friday
+        unhappy, _ = kiosk_vote(
+            v.kiosk, Vote(cid(1), "unsatisfied", token=token_for(v.e.early))
+        )
+        kiosk_vote(v.kiosk, Vote(cid(2), "satisfied", token=token_for(v.e.late)))
+        kiosk_vote(v.kiosk, Vote(cid(3), "unsatisfied"))  # anonymous: no one to answer
+    follow_up = FollowUp.objects.get()
+    assert follow_up.rating == unhappy and follow_up.agency == v.world.ward
+    assert not follow_up.may_contact and follow_up.contact_phone == ""
+    assert follow_up.due_at == vn(2025, 6, 27, 9)  # 5 working days later

@@ -295,3 +295,16 @@ def test_setting_a_kiosk_up_may_also_take_the_duty_at_its_counter(client, v):
         client.post(url, {"name": "Quầy 2", "duty": "1"})
     assert kiosks.on_duty(v.other_counter, NOW) == v.world.reception
     assert kiosks.on_duty(v.counter, NOW) is None  # her duty at counter 1 ended
+
+
+def test_a_kiosk_follow_up_says_the_kiosk_did_not_ask_about_contact(client, v):
+    with clock.frozen_at(NOW):
+        rating, _ = kiosk_vote(
+            v.kiosk, Vote(cid(9), "unsatisfied", token=token_for(v.e.late))
+        )
+    client.force_login(v.world.leader)
+    detail = client.get(f"/danh-gia/theo-doi/{rating.follow_up.pk}/")
+    page = detail.content.decode()
+    assert detail.status_code == 200 and v.e.late.code in page
+    assert "Phiếu tại quầy: không hỏi việc liên hệ" in page
+    assert "Không đồng ý được liên hệ" not in page

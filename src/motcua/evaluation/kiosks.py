@@ -38,6 +38,7 @@ from motcua.core.names import display_name
 from motcua.dossiers.links import dossier_for_token, token_for
 from motcua.dossiers.models import Dossier
 
+from .followups import followup_open
 from .models import CounterDuty, Kiosk, KioskPrompt, Rating
 from .questions import points_from_answers, questions_on
 from .services import RATEABLE, Origin, rating_record
@@ -384,5 +385,9 @@ def kiosk_vote(kiosk: Kiosk, vote: Vote) -> tuple[Rating, bool]:
         KioskPrompt.objects.filter(dossier=dossier, closed_at__isnull=True).update(
             closed_at=now
         )
+        if vote.level == Rating.Level.UNSATISFIED:
+            # as online: the leader follows up an unsatisfied applicant's dossier
+            # (an anonymous vote names no dossier and no one to answer)
+            followup_open(rating)
     kiosk_seen(locked)
     return rating, True
