@@ -118,8 +118,10 @@ def roles_read_once() -> Iterator[None]:
     """Within this block (one request that changes no membership: any GET,
     HEAD or OPTIONS by ``agencies.middleware``, and the dossier API) each
     user's memberships (``held_roles``) and visible agencies
-    (``visible_agency_ids``) are read once; outside it, at every call."""
-    token = _READ_ONCE.set({})
+    (``visible_agency_ids``) are read once; outside it, at every call. A
+    nested block shares the outer one's reads (the same request)."""
+    outer = _READ_ONCE.get()
+    token = _READ_ONCE.set({} if outer is None else outer)
     try:
         yield
     finally:

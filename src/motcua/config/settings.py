@@ -122,14 +122,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # issue 15: roles and visible agencies read once in a request that only
+    # reads (the two-factor gate below reads them too)
+    "motcua.agencies.middleware.RolesReadOnceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # security: no page but sign-in until the second factor where required
     "motcua.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # issue 14: the integration clients' request log (no path, no query string)
     "motcua.integrations.middleware.ClientRequestLogMiddleware",
-    # issue 15: roles and visible agencies read once in a request that only reads
-    "motcua.agencies.middleware.RolesReadOnceMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.config.urls"

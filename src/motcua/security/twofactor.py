@@ -36,16 +36,17 @@ CODE_MESSAGE = (
 def required_for(user: Any) -> bool:
     """Superusers, agency administrators and leaders holding an active signing
     certificate must use two factors."""
-    from motcua.agencies.models import Membership, Role
+    from motcua.agencies.models import Role
+    from motcua.agencies.selectors import held_roles
     from motcua.signing.models import LeaderCertificate
 
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return bool(
         user.is_superuser
-        or Membership.objects.filter(
-            user=user, is_active=True, role=Role.AGENCY_ADMIN
-        ).exists()
+        # the memberships every later check of the request reads too
+        # (read once within ``roles_read_once``)
+        or held_roles(user).anywhere((Role.AGENCY_ADMIN,))
         or LeaderCertificate.objects.filter(user=user, is_active=True).exists()
     )
 
