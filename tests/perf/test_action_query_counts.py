@@ -41,26 +41,15 @@ NEW: dict[str, Callable[[City], Any]] = {
 }
 
 
-def _where_offered(city: City, action: str) -> tuple[str, str]:
-    """A state and a person to whom the rule offers ``action``."""
-    people = _people_once(city)
+def _where_offered(city: City, people: dict[str, Any], action: str) -> tuple[str, Any]:
+    """A state, and a person to whom the rule offers ``action`` in it."""
     for state, build in STATES.items():
         dossier = _loaded(build(city.world))
         with city.world.at(LATER):
-            for who, user in people.items():
+            for user in people.values():
                 if action in permissions.allowed_actions(user, dossier):
-                    return state, who
+                    return state, user
     raise AssertionError(f"no state offers {action}")
-
-
-_PEOPLE: dict[int, dict[str, Any]] = {}
-
-
-def _people_once(city: City) -> dict[str, Any]:
-    if id(city) not in _PEOPLE:
-        _PEOPLE.clear()
-        _PEOPLE[id(city)] = _people(city.world)
-    return _PEOPLE[id(city)]
 
 
 def _count(run: Callable[[], Any]) -> list[str]:
@@ -69,8 +58,8 @@ def _count(run: Callable[[], Any]) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries]
 
 
-def _action_queries(city: City, action: str, state: str, who: str) -> list[str]:
-    w, user = city.world, _people_once(city)[who]
+def _action_queries(city: City, action: str, state: str, user: Any) -> list[str]:
+    w = city.world
     dossier = Dossier.objects.get(pk=STATES[state](w).pk)
     with w.at(LATER):
         return _count(lambda: RUN[action](w, user, dossier))
@@ -90,11 +79,11 @@ def _assert_constant(name: str, city: City, counted: Callable[[], list[str]]) ->
 
 @pytest.mark.parametrize("action", BUTTONS)
 def test_every_action_costs_the_same_queries_however_many_dossiers(city, action):
-    state, who = _where_offered(city, action)
+    state, user = _where_offered(city, _people(city.world), action)
     _assert_constant(
-        f"{action} ({state}, {who})",
+        f"{action} ({state}, {user.get_username()})",
         city,
-        lambda: _action_queries(city, action, state, who),
+        lambda: _action_queries(city, action, state, user),
     )
 
 

@@ -165,11 +165,12 @@ DATABASES = {
 # connection. A pooler in transaction mode (PgBouncer < 1.21) cannot keep them:
 # set MOTCUA_PG_PREPARED=0 there. ADR 0029.
 MOTCUA_PG_PREPARED = os.environ.get("MOTCUA_PG_PREPARED", "1") != "0"
+PG_PREPARED_OPTIONS = {
+    "server_side_binding": MOTCUA_PG_PREPARED,
+    "prepare_threshold": 1 if MOTCUA_PG_PREPARED else None,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=MOTCUA_PG_PREPARED,
-        prepare_threshold=1 if MOTCUA_PG_PREPARED else None,
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(PG_PREPARED_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue instead of failing mid-transaction.
@@ -190,10 +191,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     # a dead replica must not hold a request for long: the reads fall back
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
-    DATABASES["replica"]["OPTIONS"].update(
-        server_side_binding=MOTCUA_PG_PREPARED,
-        prepare_threshold=1 if MOTCUA_PG_PREPARED else None,
-    )
+    DATABASES["replica"]["OPTIONS"].update(PG_PREPARED_OPTIONS)
 MOTCUA_REPLICA_MAX_LAG_SECONDS = float(
     os.environ.get("MOTCUA_REPLICA_MAX_LAG_SECONDS", 30)
 )

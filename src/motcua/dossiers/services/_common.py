@@ -55,7 +55,8 @@ def trusted_replay() -> Iterator[None]:
 
 @contextmanager
 def bulk_work() -> Iterator[None]:
-    """Many actions in a row (import, demo): reuse calendars and workflows."""
+    """Calendars and workflows read once in the block: for one action
+    (``service_action``) and for many in a row (import, demo)."""
     with pinned_calendars(), step_ops.cached_workflows():
         yield
 
