@@ -10,13 +10,17 @@
                        (one laptop over http://127.0.0.1). See docs/deployment.md.
 ``DATABASE_REPLICA_URL`` a PostgreSQL streaming replica for reports (docs/deploy.md)
 ``MOTCUA_X_ACCEL_REDIRECT_PREFIX`` behind nginx: protected files sent by nginx
+``MOTCUA_S3_BUCKET`` (and ``MOTCUA_S3_*``) uploaded files in S3-compatible storage
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -373,6 +377,43 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files live under MEDIA_ROOT (one volume shared by every web machine),
+# or, when MOTCUA_S3_BUCKET is set, in a private bucket of S3-compatible object
+# storage through django-storages (docs/deploy.md, ADR 0030). Names are random
+# (uuid) under the dossier's agency and id: no personal data in a key or a URL.
+MOTCUA_S3_BUCKET = os.environ.get("MOTCUA_S3_BUCKET", "")
+# 0: Django streams a protected file from the bucket after the permission check;
+# N > 0: it answers with a redirect to a URL signed for N seconds instead.
+MOTCUA_S3_SIGNED_URL_SECONDS = int(os.environ.get("MOTCUA_S3_SIGNED_URL_SECONDS", 0))
+
+
+def s3_storage(env: Mapping[str, str]) -> dict[str, Any]:
+    """The default storage for a bucket named by ``env`` (``MOTCUA_S3_*``)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env["MOTCUA_S3_BUCKET"],
+            "endpoint_url": env.get("MOTCUA_S3_ENDPOINT_URL") or None,
+            "region_name": env.get("MOTCUA_S3_REGION") or None,
+            # unset: boto3's own chain (instance role, ~/.aws, AWS_* variables)
+            "access_key": env.get("MOTCUA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env.get("MOTCUA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env.get("MOTCUA_S3_PREFIX", "media"),
+            "addressing_style": env.get("MOTCUA_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own policy: private
+            "file_overwrite": False,  # never replace a stored file
+            "querystring_auth": True,
+        },
+    }
+
+
+if MOTCUA_S3_BUCKET:
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "MOTCUA_S3_BUCKET needs django-storages: pip install 'motcua[s3]'."
+        )
+    STORAGES["default"] = s3_storage(os.environ)
 # Behind nginx, protected files (dossier scans, results, feedback attachments)
 # are sent by nginx after Django's permission check: the view answers with
 # X-Accel-Redirect: <prefix>/<stored name> (motcua.core.downloads). Empty: Django

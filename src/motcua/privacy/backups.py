@@ -3,8 +3,11 @@
 SQLite: SQLite's online backup API (``sqlite3.Connection.backup``) copies a
 consistent snapshot while the site keeps running, and copies it back on
 restore. PostgreSQL: ``pg_dump -Fc`` and ``pg_restore --clean --if-exists``
-(found on PATH or in /usr/lib/postgresql/*/bin). The media folder goes into a
-``.media.tar.gz`` beside the database file. Every file is created 0600 in a
+(found on PATH or in /usr/lib/postgresql/*/bin). The uploaded files go into a
+``.media.tar.gz`` beside the database file: the media folder, or, when files
+are kept in an S3-compatible bucket, every object under the storage's prefix,
+read and written back through the storage (the same archive layout either
+way). Every file is created 0600 in a
 0700 folder: a backup holds all the personal data of the deployment.
 
 A small manifest (``.json``) lists the rows of every table in the backup, so
@@ -29,9 +32,12 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connections
 
 from motcua.core import clock
+from motcua.core.downloads import is_folder
 from motcua.core.errors import DomainError
 
 log = logging.getLogger("motcua.privacy")
@@ -189,9 +195,7 @@ def backup(output: Path | None = None) -> BackupFiles:
     else:  # pragma: no cover - only the two supported databases
         raise BackupError("backup.unsupported", f"Chưa hỗ trợ CSDL {vendor()}.")
     with tarfile.open(files.media, "w:gz") as archive:
-        media = Path(settings.MEDIA_ROOT)
-        if media.is_dir():
-            archive.add(media, arcname="media")
+        _archive_media(archive)
     manifest = {
         "created_at": clock.now().isoformat(),
         "database": vendor(),
@@ -238,6 +242,7 @@ def restore(path: Path) -> dict[str, tuple[int, int]]:
     files = BackupFiles.beside(Path(path))
     if not files.database.is_file():
         raise BackupError("restore.missing", f"Không có tệp sao lưu {files.database}.")
+    media_names = _media_names(files.media) if files.media.is_file() else []
     if vendor() == "sqlite":
         _check_sqlite_file(files.database)
         with _closed_connections():
@@ -258,16 +263,58 @@ def restore(path: Path) -> dict[str, tuple[int, int]]:
             )
     else:  # pragma: no cover
         raise BackupError("backup.unsupported", f"Chưa hỗ trợ CSDL {vendor()}.")
-    if files.media.is_file():
+    if media_names:
         _extract_media(files.media)
     log.info("privacy.restore database=%s file=%s", vendor(), files.database.name)
     return _differences(files)
 
 
+def _archive_media(archive: tarfile.TarFile) -> None:
+    if is_folder(default_storage):
+        media = Path(settings.MEDIA_ROOT)
+        if media.is_dir():
+            archive.add(media, arcname="media")
+        return
+    for name in _stored_names(default_storage):
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = default_storage.size(name)
+        info.mtime = int(default_storage.get_modified_time(name).timestamp())
+        info.mode = 0o600
+        with default_storage.open(name, "rb") as stored:
+            archive.addfile(info, stored)
+
+
+def _stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file of ``storage`` under ``folder``, depth first."""
+    folders, names = storage.listdir(folder)
+    for name in sorted(names):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def _media_names(archive_path: Path) -> list[str]:
+    """The stored names of the files in a media archive, every one checked
+    before anything is restored: a name that is absolute or climbs out
+    (``..``) refuses the whole restore, the database untouched."""
+    names = []
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member in archive.getmembers():
+            if not member.name.startswith("media/") or not member.isfile():
+                continue
+            name = member.name[len("media/") :]
+            if not name or name.startswith("/") or ".." in name.split("/"):
+                raise BackupError(
+                    "restore.bad_name",
+                    f"Tên tệp trong bản sao lưu không hợp lệ: {member.name}",
+                )
+            names.append(name)
+    return names
+
+
 def _extract_media(archive_path: Path) -> None:
-    """Put the backed-up files back under MEDIA_ROOT (files added since the
-    backup stay: they are orphans, not lost records)."""
-    media = Path(settings.MEDIA_ROOT)
+    """Put the backed-up files back (files added since the backup stay: they
+    are orphans, not lost records)."""
     with tarfile.open(archive_path, "r:gz") as archive:
         members = [
             m
@@ -276,7 +323,28 @@ def _extract_media(archive_path: Path) -> None:
         ]
         for member in members:
             member.name = member.name[len("media") :].lstrip("/") or "."
-        archive.extractall(media, members=members, filter="data")
+        if is_folder(default_storage):
+            archive.extractall(
+                Path(settings.MEDIA_ROOT), members=members, filter="data"
+            )
+            return
+        for member in members:
+            _put_back(archive, member)
+
+
+def _put_back(archive: tarfile.TarFile, member: tarfile.TarInfo) -> None:
+    """One archived file back into object storage under its own name (checked
+    by :func:`_media_names`); an object already there is kept."""
+    if not member.isfile() or default_storage.exists(member.name):
+        return
+    content = archive.extractfile(member)
+    if content is None:  # pragma: no cover - isfile() above
+        return
+    saved = default_storage.save(member.name, File(content))
+    if saved != member.name:  # pragma: no cover - exists() said it was free
+        raise BackupError(
+            "restore.name_taken", f"Không trả lại được tệp {member.name}."
+        )
 
 
 def _differences(files: BackupFiles) -> dict[str, tuple[int, int]]:
