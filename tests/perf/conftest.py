@@ -12,6 +12,7 @@ from tests.citizens.factories import link_dossier, make_citizen
 from tests.dossiers.builders import World, build_world, make_user, vn
 
 MON = vn(2025, 6, 2)
+RATED = vn(2025, 6, 2, 16)
 
 
 class City:
@@ -46,6 +47,7 @@ class City:
             for dossier in (received, other, finished, returned):
                 link_dossier(self.citizen, dossier)
             self._feedback()
+            self._rate(returned)
             self.dossiers += [received, consulted, waiting, other, finished, returned]
 
     def _finished(self, *, returned: bool = False) -> Any:
@@ -58,6 +60,21 @@ class City:
             if returned:
                 dossier = services.dossier_return_result(w.reception, dossier)
         return dossier
+
+    def _rate(self, returned: Any) -> None:
+        """Every other returned dossier is rated unsatisfied (a follow-up)."""
+        from motcua.core import clock
+        from motcua.evaluation.online import OnlineAnswer, online_rate
+        from motcua.portal.qr import token_for
+
+        unhappy = len(self.dossiers) % 12 == 0
+        answer = (
+            OnlineAnswer("unsatisfied", reasons=("late",))
+            if unhappy
+            else OnlineAnswer("satisfied", {"contacts": 0, "attitude": 1})
+        )
+        with clock.frozen_at(RATED):
+            online_rate(token_for(returned), answer)
 
     def _feedback(self) -> None:
         from tests.feedback.builders import submit

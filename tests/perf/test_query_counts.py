@@ -83,6 +83,14 @@ def citizen(city: City) -> Client:
     return citizen_client(city.citizen)
 
 
+def admin(city: City) -> Client:
+    return client_for(city.world.admin)
+
+
+def ward_period(city: City, period: str) -> str:
+    return f"co-quan={city.world.ward.code}&ky={period}"
+
+
 def first(city: City) -> str:
     return city.dossiers[1].code  # assigned and consulted: steps, consultations
 
@@ -128,6 +136,42 @@ PAGES: dict[str, tuple[Callable[[City], Client], Callable[[City], str]]] = {
             "&from=2025-06-01&to=2025-06-30"
         ),
     ),
+    "register xlsx": (
+        reception,
+        lambda c: (
+            f"/can-bo/phieu/so-theo-doi/?agency={c.world.ward.code}"
+            "&from=2025-06-01&to=2025-06-30&format=xlsx"
+        ),
+    ),
+    "desk": (reception, lambda c: "/can-bo/quay/"),
+    "read log": (admin, lambda c: "/can-bo/nhat-ky-truy-cap/"),
+    "bieu06 dossiers page": (
+        leader,
+        lambda c: (
+            f"/bao-cao/bieu-06/ho-so?agency={c.world.ward.code}"
+            "&from=2025-06-01&to=2025-06-30&cell=received.total"
+        ),
+    ),
+    # evaluation (ratings of the returned dossiers, some with a follow-up)
+    "evaluation board": (leader, lambda c: f"/danh-gia/?{ward_period(c, '')}"),
+    "circular 01": (
+        leader,
+        lambda c: f"/danh-gia/thong-tu-01/?{ward_period(c, '2025-Q2')}",
+    ),
+    "index 766": (
+        leader,
+        lambda c: f"/danh-gia/chi-so-766/?{ward_period(c, '2025-06')}",
+    ),
+    "staff figures": (
+        leader,
+        lambda c: f"/danh-gia/can-bo/?{ward_period(c, '2025-06')}",
+    ),
+    "bottlenecks": (
+        leader,
+        lambda c: f"/danh-gia/khau-cham/?{ward_period(c, '2025-06')}",
+    ),
+    "follow-ups": (leader, lambda c: "/danh-gia/theo-doi/"),
+    "public evaluation": (anonymous, lambda c: "/danh-gia/cong-khai/"),
     # portal and citizens
     "portal tracking": (anonymous, lambda c: f"/tra-cuu/{first(c)}"),
     "catalogue": (anonymous, lambda c: "/thu-tuc/"),
@@ -135,6 +179,11 @@ PAGES: dict[str, tuple[Callable[[City], Client], Callable[[City], str]]] = {
     "transparency": (anonymous, lambda c: f"/cong-khai/{c.world.ward.code}/"),
     "feedback answered": (anonymous, lambda c: "/phan-anh/da-tra-loi/"),
     "my dossiers": (citizen, lambda c: "/cong-dan/ho-so/"),
+    "citizen drafts": (citizen, lambda c: "/nop-ho-so/ban-nhap/"),
+    "transparency index": (anonymous, lambda c: "/cong-khai/"),
+    "api agencies": (officer, lambda c: "/api/v1/agencies/"),
+    "api public procedures": (anonymous, lambda c: "/api/v1/public/procedures/"),
+    "api citizen drafts": (citizen, lambda c: "/api/v1/citizen/online/drafts/"),
 }
 QUEUE_SLUGS = [
     "cua-toi",
