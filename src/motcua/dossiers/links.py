@@ -61,11 +61,12 @@ def dossier_for_token(token: str) -> Dossier | None:
     revoked, or the dossier is gone) — always one query, whatever the token."""
     match = TOKEN_RE.match(token or "")
     dossier_id = int(match["id"]) if match else 0
-    dossier = (
-        Dossier.objects.filter(pk=dossier_id)
-        .select_related("agency", "applicant", "procedure_version")
-        .first()
-    )
+    # a slice, not first(): the key is unique, and first()'s ORDER BY makes
+    # Django compare the ordering with every selected column (issue 15)
+    found = Dossier.objects.filter(pk=dossier_id).select_related(
+        "agency", "applicant", "procedure_version"
+    )[:1]
+    dossier = next(iter(found), None)
     if match is None or dossier is None:
         return None
     signed = f"{_signed_value(dossier.pk, dossier.code)}:{match['sig']}"
