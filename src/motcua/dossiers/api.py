@@ -506,6 +506,12 @@ class DossierFileDownloadView(DossierAPIView):
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "image/jpeg"): OpenApiTypes.BINARY,
             (200, "image/png"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(
+                description="Tệp nằm ở kho lưu trữ đối tượng (S3) và máy chủ bật "
+                "URL ký (MOTCUA_S3_SIGNED_URL_SECONDS): Location là URL tải tệp, "
+                "có chữ ký, hết hạn sau vài giây; tải ngay, không gửi kèm "
+                "Authorization, không lưu lại URL."
+            ),
             401: ERRORS[401],
             403: ERRORS[403],
             404: ERRORS[404],
