@@ -6,7 +6,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from motcua.agencies.models import Agency, Role
-from motcua.agencies.selectors import has_role, user_roles, visible_agencies
+from motcua.agencies.selectors import (
+    has_role,
+    roles_read_once,
+    user_roles,
+    visible_agencies,
+    visible_agency_ids,
+)
 from motcua.catalog.models import Field
 from motcua.core.auth import require_roles
 from motcua.core.errors import DomainError
@@ -182,3 +188,63 @@ def test_require_roles_refuses_with_403_and_a_vietnamese_message(city: City, mak
         require_roles(officer, city.ward_1b, [Role.RECEPTION])
     assert (error.value.code, error.value.status) == ("auth.forbidden", 403)
     assert "không có quyền" in error.value.message
+
+
+def _people(city: City, make_user) -> list:
+    """Every kind of person the tests above set up, and some mixed ones."""
+    officer = make_user("p-officer")
+    grant(officer, city.ward_1a, Role.RECEPTION)
+    two = make_user("p-two")
+    grant(two, city.ward_1a, Role.SPECIALIST, fields=list(Field.objects.all()[:2]))
+    grant(two, city.ward_2, Role.LEADER)
+    grant(two, city.ward_2, Role.RECEPTION)
+    covering = make_user("p-covering")
+    grant(covering, city.district_1, Role.MONITOR, covers_subtree=True)
+    grant(covering, city.ward_2, Role.RECEPTION)
+    plain_monitor = make_user("p-monitor")
+    grant(plain_monitor, city.district_1, Role.MONITOR)
+    flag = make_user("p-flag")
+    grant(flag, city.district_1, Role.LEADER, covers_subtree=True)
+    former = make_user("p-former")
+    grant(former, city.ward_1a, Role.RECEPTION, is_active=False)
+    grant(former, city.ward_2, Role.SPECIALIST)
+    legacy = Agency.objects.create(code="000.77.77.H97", name="Cũ", level="district")
+    old = make_user("p-legacy")
+    grant(old, legacy, Role.MONITOR, covers_subtree=True)
+    locked = make_user("p-locked", is_active=False)
+    grant(locked, city.ward_1a, Role.RECEPTION)
+    root = make_user("p-root", is_superuser=True)
+    nobody = make_user("p-nobody")
+    return [officer, two, covering, plain_monitor, flag, former, old, locked, root,
+            nobody, AnonymousUser(), None]  # fmt: skip
+
+
+def test_the_visible_ids_are_the_visible_agencies_for_every_kind_of_person(
+    city: City, make_user
+):
+    """``visible_agency_ids`` takes the memberships already read when no
+    monitor covers a subtree: the same agencies as the query, in and out of
+    ``roles_read_once``."""
+    for person in _people(city, make_user):
+        expected = sorted(visible_agencies(person).values_list("pk", flat=True))
+        assert sorted(visible_agency_ids(person)) == expected, person
+        with roles_read_once():
+            assert sorted(visible_agency_ids(person)) == expected, person
+
+
+def test_without_a_covered_subtree_the_visible_ids_cost_no_query_of_their_own(
+    city: City, make_user, django_assert_num_queries
+):
+    officer = make_user("p-officer")
+    grant(officer, city.ward_1a, Role.RECEPTION)
+    grant(officer, city.ward_2, Role.SPECIALIST)
+    monitor = make_user("p-monitor")
+    grant(monitor, city.district_1, Role.MONITOR, covers_subtree=True)
+    with roles_read_once():
+        with django_assert_num_queries(1):  # the memberships
+            assert visible_agency_ids(officer) == sorted(
+                [city.ward_1a.pk, city.ward_2.pk]
+            )
+            assert visible_agency_ids(officer) == visible_agency_ids(officer)
+        with django_assert_num_queries(2):  # the memberships, the subtree
+            assert len(visible_agency_ids(monitor)) == 3

@@ -83,3 +83,27 @@ def test_every_kind_of_staff_account_is_not_a_citizen(flag):
 def test_the_portal_root_leads_to_my_dossiers():
     response = Client().get("/cong-dan/")
     assert response["Location"] == "/cong-dan/ho-so/"
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_the_dossier_rules_and_the_citizen_pages_agree_on_who_is_a_citizen(active):
+    """One rule (``dossiers.permissions.is_citizen``): an officer whose account
+    also carries a citizen row still acts as the officer, not as an applicant;
+    a suspended officer is no citizen either."""
+    from motcua.citizens.access import citizen_of
+    from motcua.citizens.models import Citizen
+    from motcua.core import clock
+    from motcua.dossiers.permissions import is_citizen
+
+    world = build_world()
+    officer = world.reception
+    Citizen.objects.create(user=officer, verified_by="vneid", identity_number="0" * 12)
+    if not active:
+        officer.memberships.update(is_active=False)
+    officer.refresh_from_db()
+    assert not is_citizen(officer) and citizen_of(officer) is None
+    if active:
+        dossier = world.receive(clock.now())  # as the desk, not refused as applicant
+        assert dossier.received_by_id == officer.pk
+    citizen = make_citizen()
+    assert is_citizen(citizen.user) and citizen_of(citizen.user) == citizen

@@ -44,6 +44,25 @@ def memberships(user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, is_active=True)
 
 
+def is_staff_account(user: Any) -> bool:
+    """A staff account: ``is_staff``, a superuser, or holding any agency role,
+    active or not (a suspended officer is still not a citizen's account). The
+    active roles come from ``held_roles`` (read once per request); only an
+    account without one costs a query."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if user.is_active and held_roles(user).memberships:
+        return True
+    # a role only inactive ones: kept on the user object (a role granted later
+    # is active, and seen above)
+    any_role = getattr(user, "_motcua_any_role", None)  # through a lazy user too
+    if any_role is None:
+        any_role = user._motcua_any_role = user.memberships.exists()
+    return bool(any_role)
+
+
 def is_staff_member(user: Any) -> bool:
     """Whether ``user`` is a staff account: a system admin or someone holding at
     least one active role."""
@@ -104,6 +123,17 @@ class HeldRoles:
     def anywhere(self, roles: Iterable[str]) -> bool:
         wanted = set(roles)
         return any(role in wanted for _, role, _, _ in self.memberships.values())
+
+    def covers_a_subtree(self) -> bool:
+        """Whether one of these is a monitor's covering the agencies below."""
+        return any(
+            role == Role.MONITOR and covers
+            for _, role, covers, _ in self.memberships.values()
+        )
+
+    def agency_ids(self) -> list[int]:
+        """The agencies of these memberships (each once, in id order)."""
+        return sorted({agency_id for agency_id, _, _, _ in self.memberships.values()})
 
 
 # Set by ``roles_read_once``: what was read of each user during one request,
@@ -192,15 +222,22 @@ def visible_agencies(user: Any) -> QuerySet[Agency]:
 
 
 def visible_agency_ids(user: Any) -> list[int]:
-    """The ids of ``visible_agencies(user)`` (one query, once per request
-    within ``roles_read_once``)."""
+    """The ids of ``visible_agencies(user)`` (at most one query, once per
+    request within ``roles_read_once``)."""
     if not _is_active_user(user):
         return []
-    return _read_once(
-        "visible",
-        user,
-        lambda: list(visible_agencies(user).values_list("pk", flat=True)),
-    )
+    return _read_once("visible", user, lambda: _visible_ids(user))
+
+
+def _visible_ids(user: Any) -> list[int]:
+    """Without a monitor's subtree, the agencies ``visible_agencies`` finds are
+    those of the memberships ``held_roles`` has read already (no query within
+    ``roles_read_once``); with one, the paths must be compared in SQL."""
+    if not _is_system_admin(user):
+        held = held_roles(user)
+        if not held.covers_a_subtree():
+            return held.agency_ids()
+    return list(visible_agencies(user).values_list("pk", flat=True))
 
 
 def subtree(agency: Agency) -> QuerySet[Agency]:

@@ -1,11 +1,13 @@
 """Who is a citizen, and the gate of the citizen pages.
 
-One home for the citizen/staff separation (ARCHITECTURE principle 7): a
-citizen is a signed-in user with a :class:`~motcua.citizens.models.Citizen`
-row who holds no staff role and is neither ``is_staff`` nor a superuser. A
-staff account is never a citizen, whatever rows exist — the citizen sign-in
-paths (:mod:`motcua.citizens.identity`, :mod:`motcua.citizens.codes`) refuse it
-and every citizen page and API treats it as "not a citizen".
+The citizen/staff separation (ARCHITECTURE principle 7) has one rule,
+``dossiers.permissions.is_citizen``: a citizen is an active, signed-in user
+with a :class:`~motcua.citizens.models.Citizen` row that is no staff account
+(``agencies.selectors.is_staff_account``: ``is_staff``, a superuser, or any
+agency role, active or not). A staff account is never a citizen, whatever rows
+exist — the citizen sign-in paths (:mod:`motcua.citizens.identity`,
+:mod:`motcua.citizens.codes`) refuse it, and every citizen page, API and
+dossier permission treats it as "not a citizen".
 """
 
 from __future__ import annotations
@@ -19,24 +21,18 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
+from motcua.agencies.selectors import is_staff_account
+from motcua.dossiers.permissions import is_citizen
+
 from .models import Citizen
 
-
-def is_staff_account(user: Any) -> bool:
-    """A staff account: ``is_staff``, a superuser, or any agency role (active
-    or not — a suspended officer is still not a citizen account)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return bool(user.memberships.exists())
+__all__ = ["citizen_of", "citizen_required", "current_citizen", "is_staff_account"]
 
 
 def citizen_of(user: Any) -> Citizen | None:
-    """The citizen row of an active, non-staff ``user``; ``None`` otherwise."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    if not user.is_active or is_staff_account(user):
+    """The citizen row of ``user`` when it is a citizen's account
+    (``dossiers.permissions.is_citizen``, the one rule); ``None`` otherwise."""
+    if not is_citizen(user):
         return None
     return Citizen.objects.filter(user=user).first()
 

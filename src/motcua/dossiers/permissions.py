@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import WRITING_ROLES, Agency, Role
-from motcua.agencies.selectors import has_role, held_roles
+from motcua.agencies.selectors import has_role, held_roles, is_staff_account
 from motcua.core.errors import Conflict, DomainError
 
 from . import steps as step_ops
@@ -80,11 +80,15 @@ def require_writer(actor: Any) -> None:
 
 # ------------------------------------------------------------- the applicant
 def is_citizen(actor: Any) -> bool:
-    """Whether ``actor`` is a citizen's account (a user with a ``citizen`` row,
-    :mod:`motcua.citizens`), never a staff account."""
+    """Whether ``actor`` is a citizen's account: an active, signed-in user with
+    a ``citizen`` row (:mod:`motcua.citizens`) that is no staff account
+    (``is_staff_account``: a staff flag or any agency role, active or not). The
+    one rule; ``citizens.access`` asks it too. A staff member's answer costs no
+    query (their roles are read once per request); a citizen's, two, once per
+    user object."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
-    if actor.is_staff or actor.is_superuser or not actor.is_active:
+    if not actor.is_active or is_staff_account(actor):
         return False
     try:
         return actor.citizen is not None
