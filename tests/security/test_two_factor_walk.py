@@ -103,6 +103,21 @@ def test_who_must_use_two_factors(world, signing_leader):
     assert not twofactor.required_for(leader_without_certificate)
 
 
+def test_a_certificate_counts_while_its_holder_is_a_leader(
+    world, signing_leader, django_assert_num_queries
+):
+    """Only a leader signs (``signing.services``): a leader's certificate asks
+    for two factors; once the leader role is gone, the certificate gives no
+    power and asks for nothing. Officers cost no certificate look-up."""
+    with django_assert_num_queries(1):  # the memberships only
+        assert not twofactor.required_for(world.specialist)
+    signing_leader.memberships.filter(role=Role.LEADER).update(is_active=False)
+    signing_leader.memberships.create(agency=world.ward, role=Role.SPECIALIST)
+    assert not twofactor.required_for(signing_leader)
+    signing_leader.memberships.filter(role=Role.LEADER).update(is_active=True)
+    assert twofactor.required_for(signing_leader)
+
+
 @ALL
 def test_without_an_app_every_page_sends_them_to_set_it_up(who):
     client = password_only_client(who)

@@ -42,12 +42,17 @@ def required_for(user: Any) -> bool:
 
     if user is None or not user.is_authenticated or not user.is_active:
         return False
+    # the memberships every later check of the request reads too (read once
+    # within ``roles_read_once``); only a leader can sign with a certificate,
+    # so only a leader's certificates are looked up
+    held = held_roles(user)
     return bool(
         user.is_superuser
-        # the memberships every later check of the request reads too
-        # (read once within ``roles_read_once``)
-        or held_roles(user).anywhere((Role.AGENCY_ADMIN,))
-        or LeaderCertificate.objects.filter(user=user, is_active=True).exists()
+        or held.anywhere((Role.AGENCY_ADMIN,))
+        or (
+            held.anywhere((Role.LEADER,))
+            and LeaderCertificate.objects.filter(user=user, is_active=True).exists()
+        )
     )
 
 
