@@ -335,3 +335,40 @@ def test_the_due_date_page_explains_the_cutoff_of_the_day_or_its_absence():
     set_2025(RuleKey.SAME_DAY_CUTOFF, "")
     assert notes(vn(2025, 7, 1, 15, 30))[0].startswith("Nhận trong ngày làm việc")
     assert "Nhận sau 15 giờ" in notes(vn(2025, 6, 30, 15, 30))[0]
+
+
+def _rule_reads(sqls: list[dict]) -> list[str]:
+    return [q["sql"] for q in sqls if "law_legalrule" in q["sql"]]
+
+
+def test_pinned_rules_read_each_day_once_and_each_stretch_once():
+    """One action asks for one day: the rules only, no boundaries. Further
+    days of the same stretch (no rule starts or ends between them) reuse them;
+    a day of another stretch reads its own; every answer is the plain read's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.law.selectors import pinned_rules
+
+    days = [LAST_2018, LAST_2018, LAST_2018 - timedelta(days=3), FIRST_118,
+            FIRST_118 + timedelta(days=1), FORMS_2025, LAST_2018]  # fmt: skip
+    plain = {day: rules_on(day) for day in days}
+    with pinned_rules(), CaptureQueriesContext(connection) as ctx:
+        first = rules_on(days[0])
+        assert len(_rule_reads(ctx.captured_queries)) == 1
+        pinned = [first, *(rules_on(day) for day in days[1:])]
+    # the bounds, then one read for 01/07/2025 and one for 16/09/2025
+    assert len(_rule_reads(ctx.captured_queries)) == 4
+    for day, rules in zip(days, pinned, strict=True):
+        assert rules.day == day
+        assert rules.rows == plain[day].rows, day
+
+
+def test_a_reception_reads_the_law_once():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = build_world()
+    with CaptureQueriesContext(connection) as ctx:
+        world.receive(vn(2025, 7, 1, 9))
+    assert len(_rule_reads(ctx.captured_queries)) == 1

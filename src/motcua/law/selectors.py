@@ -80,19 +80,30 @@ def law_day(dossier: HasLawDates) -> date:
 
 
 class _Pinned:
-    """Rules already read, by stretch of days: the rules in force change only on
-    a row's ``valid_from`` or the day after its ``valid_to``, so every day
-    between two such boundaries has the rules of any one of them."""
+    """Rules already read, by day and by stretch of days: the rules in force
+    change only on a row's ``valid_from`` or the day after its ``valid_to``, so
+    every day between two such boundaries has the rules of any one of them. The
+    boundaries are read only when a second day is asked for (one action asks
+    for one day: one query)."""
 
     def __init__(self) -> None:
-        bounds: set[date] = set()
-        for start, end in LegalRule.objects.values_list("valid_from", "valid_to"):
-            if start is not None:
-                bounds.add(start)
-            if end is not None and end < date.max:
-                bounds.add(end + timedelta(days=1))
-        self.bounds = sorted(bounds)
+        self._bounds: list[date] | None = None
         self.rules: dict[int, Rules] = {}
+        self.days: dict[date, Rules] = {}
+
+    @property
+    def bounds(self) -> list[date]:
+        if self._bounds is None:
+            bounds: set[date] = set()
+            for start, end in LegalRule.objects.values_list("valid_from", "valid_to"):
+                if start is not None:
+                    bounds.add(start)
+                if end is not None and end < date.max:
+                    bounds.add(end + timedelta(days=1))
+            self._bounds = sorted(bounds)
+            for day, rules in self.days.items():
+                self.rules.setdefault(bisect_right(self._bounds, day), rules)
+        return self._bounds
 
 
 _pinned: ContextVar[_Pinned | None] = ContextVar("motcua_pinned_rules", default=None)
@@ -101,8 +112,8 @@ _pinned: ContextVar[_Pinned | None] = ContextVar("motcua_pinned_rules", default=
 @contextmanager
 def pinned_rules() -> Iterator[None]:
     """Within the block the rules are read once for each stretch of days (bulk
-    work that changes no rule: the historical import). Nested blocks share the
-    outer one's."""
+    work that changes no rule: one dossier action, the historical import).
+    Nested blocks share the outer one's."""
     outer = _pinned.get()
     token = _pinned.set(_Pinned() if outer is None else outer)
     try:
@@ -117,10 +128,16 @@ def rules_on(day: date) -> Rules:
     pinned = _pinned.get()
     if pinned is None:
         return _read_rules(day)
+    if day in pinned.days:
+        return pinned.days[day]
+    if not pinned.days:  # the first day asked for: no boundary needed yet
+        rules = pinned.days[day] = _read_rules(day)
+        return rules
     stretch = bisect_right(pinned.bounds, day)
     if stretch not in pinned.rules:
         pinned.rules[stretch] = _read_rules(day)
-    return Rules(day, pinned.rules[stretch].rows)
+    rules = pinned.days[day] = Rules(day, pinned.rules[stretch].rows)
+    return rules
 
 
 def _read_rules(day: date) -> Rules:

@@ -66,13 +66,14 @@ P = ParamSpec("P")
 
 
 def service_action(run: Callable[P, T]) -> Callable[P, T]:
-    """A dossier action: one transaction, in which each agency's calendar and
-    each procedure's workflow are read once (a reception checked the calendar
-    overrides three times; issue 15). Nothing in one action changes them."""
+    """A dossier action: one transaction, in which each agency's calendar, each
+    procedure's workflow and each day's law rules are read once (a reception
+    checked the calendar overrides three times and read the rules twice; issue
+    15). Nothing in one action changes them."""
 
     @functools.wraps(run)
     def action(*args: P.args, **kwargs: P.kwargs) -> T:
-        with transaction.atomic(), bulk_work():
+        with transaction.atomic(), bulk_work(), pinned_rules():
             return run(*args, **kwargs)
 
     return action
