@@ -7,7 +7,10 @@ pgbench; gunicorn comes with the project)::
     .venv/bin/python bench/http.py --dossiers 20000 --record
 
 Without a PostgreSQL ``DATABASE_URL`` it runs itself again inside a throwaway
-cluster (``tools/pg-test-cluster.sh``). Then:
+cluster (``tools/pg-test-cluster.sh``) that commits as a production server does
+(``MOTCUA_PG_DURABLE=1``: fsync, synchronous_commit and full_page_writes on;
+``MOTCUA_PG_DURABLE=0`` gives the test suite's fast cluster, to compare); the
+recorded line says which. Then:
 
 1. ``bench/generate.py --dossiers N`` fills the database (a province of 500
    agencies, one officer per ward, a province monitor; see its docstring);
@@ -87,6 +90,9 @@ def in_postgres(argv: list[str]) -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     script = str(ROOT / "tools" / "pg-test-cluster.sh")
+    # commits as in production (fsync on); MOTCUA_PG_DURABLE=0 for the test
+    # suite's fast cluster (to compare)
+    os.environ.setdefault("MOTCUA_PG_DURABLE", "1")
     os.execv(script, [script, sys.executable, __file__, *argv])
 
 
@@ -368,12 +374,25 @@ def commit() -> str:
     return out.stdout.strip() or "unknown"
 
 
+def durability() -> str:
+    """How the cluster commits (``SHOW`` on the benchmark's own connection)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        shown = []
+        for name in ("fsync", "synchronous_commit", "full_page_writes"):
+            cursor.execute(f"SHOW {name}")
+            shown.append(f"{name} {cursor.fetchone()[0]}")
+    return "PostgreSQL " + ", ".join(shown)
+
+
 def report(info: dict, rows: list[Measure], pg: dict, load: tuple, args: Any) -> str:
     lines = [
         f"### {date.today().isoformat()} · commit {commit()} · {machine()}",
         "",
         f"{info['dossiers']:,} dossiers on PostgreSQL (generated: copies at "
         f"{info['write_per_s']:,}/s, figures rebuilt at {info['figures_per_s']:,}/s); "
+        f"{durability()}; "
         f"gunicorn {args.workers} workers (sync); wrk {args.warmup} s warm-up + "
         f"{args.seconds} s measured; load average {load[0]:.1f} before, "
         f"{load[1]:.1f} after."

@@ -106,13 +106,20 @@ PY
     exit 1
 }
 
-# A throwaway cluster: durability off for speed.
+# A throwaway cluster: durability off for speed (tests). MOTCUA_PG_DURABLE=1
+# keeps PostgreSQL's own settings (fsync, synchronous_commit, full_page_writes
+# on): the benchmarks measure commits as a production server makes them.
+if [ "${MOTCUA_PG_DURABLE:-0}" = 1 ]; then
+    durability=""
+else
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
 started=""
 for _ in 1 2 3; do
     PORT=$(free_port)
     if "${as_pg[@]}" "$PG_BIN_DIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
         -w -t 60 \
-        -o "-h 127.0.0.1 -p $PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
+        -o "-h 127.0.0.1 -p $PORT -k $PG_DIR $durability -c max_connections=50" \
         start >/dev/null; then
         started=1
         break
