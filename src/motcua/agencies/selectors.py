@@ -48,18 +48,19 @@ def is_staff_account(user: Any) -> bool:
     """A staff account: ``is_staff``, a superuser, or holding any agency role,
     active or not (a suspended officer is still not a citizen's account). The
     active roles come from ``held_roles`` (read once per request); only an
-    account without one costs a query."""
+    account without one costs a query of its own."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff or user.is_superuser:
         return True
-    if user.is_active and held_roles(user).memberships:
-        return True
-    # a role only inactive ones: kept on the user object (a role granted later
-    # is active, and seen above)
-    any_role = getattr(user, "_motcua_any_role", None)  # through a lazy user too
+    # answered once per user object, like a reverse relation Django caches on
+    # it (getattr: through a request's lazy user too)
+    any_role = getattr(user, "_motcua_any_role", None)
     if any_role is None:
-        any_role = user._motcua_any_role = user.memberships.exists()
+        any_role = bool(user.is_active and held_roles(user).memberships) or bool(
+            user.memberships.exists()
+        )
+        user._motcua_any_role = any_role
     return bool(any_role)
 
 
