@@ -83,6 +83,11 @@ def citizen(city: City) -> Client:
     return citizen_client(city.citizen)
 
 
+def june(city: City, path: str, more: str = "") -> str:
+    """``path`` for the ward's June 2025 (reports, registers)."""
+    return f"{path}?agency={city.world.ward.code}&from=2025-06-01&to=2025-06-30{more}"
+
+
 def admin(city: City) -> Client:
     return client_for(city.world.admin)
 
@@ -108,17 +113,11 @@ PAGES: dict[str, tuple[Callable[[City], Client], Callable[[City], str]]] = {
     "api procedures": (officer, lambda c: "/api/v1/procedures/"),
     "api bieu06": (
         leader,
-        lambda c: (
-            f"/api/v1/reports/bieu06?agency={c.world.ward.code}"
-            "&from=2025-06-01&to=2025-06-30"
-        ),
+        lambda c: june(c, "/api/v1/reports/bieu06"),
     ),
     "api bieu06 dossiers": (
         leader,
-        lambda c: (
-            f"/api/v1/reports/bieu06/dossiers?agency={c.world.ward.code}"
-            "&from=2025-06-01&to=2025-06-30&cell=received.total"
-        ),
+        lambda c: june(c, "/api/v1/reports/bieu06/dossiers", "&cell=received.total"),
     ),
     "api citizen dossiers": (citizen, lambda c: "/api/v1/citizen/dossiers/"),
     # back office
@@ -131,26 +130,17 @@ PAGES: dict[str, tuple[Callable[[City], Client], Callable[[City], str]]] = {
     "feedback staff list": (leader, lambda c: "/can-bo/phan-anh/"),
     "bieu06 page": (
         leader,
-        lambda c: (
-            f"/bao-cao/bieu-06/?agency={c.world.ward.code}"
-            "&from=2025-06-01&to=2025-06-30"
-        ),
+        lambda c: june(c, "/bao-cao/bieu-06/"),
     ),
     "register xlsx": (
         reception,
-        lambda c: (
-            f"/can-bo/phieu/so-theo-doi/?agency={c.world.ward.code}"
-            "&from=2025-06-01&to=2025-06-30&format=xlsx"
-        ),
+        lambda c: june(c, "/can-bo/phieu/so-theo-doi/", "&format=xlsx"),
     ),
     "desk": (reception, lambda c: "/can-bo/quay/"),
     "read log": (admin, lambda c: "/can-bo/nhat-ky-truy-cap/"),
     "bieu06 dossiers page": (
         leader,
-        lambda c: (
-            f"/bao-cao/bieu-06/ho-so?agency={c.world.ward.code}"
-            "&from=2025-06-01&to=2025-06-30&cell=received.total"
-        ),
+        lambda c: june(c, "/bao-cao/bieu-06/ho-so", "&cell=received.total"),
     ),
     # evaluation (ratings of the returned dossiers, some with a follow-up)
     "evaluation board": (leader, lambda c: f"/danh-gia/?{ward_period(c, '')}"),
