@@ -142,6 +142,7 @@ class HeldGateway(DemoGateway):
             super().report_later(reference, receipt)
 
 
+@pytest.mark.django_db(transaction=True)  # so the texts are seeded again (conftest)
 def test_the_gateway_reports_delivery_to_the_receipts_endpoint(live_server) -> None:
     """As a real gateway does, the demo's posts a delivery receipt for each new
     message to our receipts endpoint; the message records it."""
