@@ -11,8 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from motcua.core import clock
 from motcua.dossiers import services
@@ -224,3 +225,15 @@ def test_a_package_never_sent_is_not_sent_once_its_step_ended(
     assert server.seen == []
     assert Message.objects.filter(channel="exchange").count() == 1
     assert OutboundTransfer.objects.get().state == OutboundTransfer.State.CANCELLED
+
+
+def test_an_event_that_concerns_no_peer_costs_the_exchange_one_query(
+    sending: tuple[World, Peer, PeerServer],
+) -> None:
+    """Most events concern no peer: the observer asks which of its three cases
+    apply in one statement, and reads nothing more (issue 15)."""
+    world, _, _ = sending
+    with world.at(NOW), CaptureQueriesContext(connection) as ctx:
+        world.receive(NOW)
+    exchange_reads = [q["sql"] for q in ctx if "exchange_" in q["sql"]]
+    assert len(exchange_reads) == 1, exchange_reads

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from motcua.core import clock
 from motcua.dossiers.models import Dossier, Event, Step
@@ -33,26 +33,60 @@ log = logging.getLogger(__name__)
 
 TEMPLATE_KEY = "exchange"
 VERSION = 1
+OPEN_TRANSFER = (OutboundTransfer.State.SENDING, OutboundTransfer.State.ACCEPTED)
+# The package may have reached the peer: it is told the step is cancelled.
+MAYBE_SENT = (State.DELIVERED, State.SENDING)
 
 
 def on_dossier_event(dossier: Dossier, event: Event) -> None:
     if replaying():  # bulk work replays the past: no peer is told again
         return
-    _hand_over_remote_steps(dossier)
-    _cancel_ended_steps(dossier, event)
-    inbound = InboundTransfer.objects.filter(dossier=dossier).first()
-    if inbound is not None:
-        _report_back(inbound, dossier, event)
+    remote_steps, open_transfers, inbound = _cases(dossier)
+    if remote_steps:
+        _hand_over_remote_steps(dossier)
+    if open_transfers:
+        _cancel_ended_steps(dossier, event)
+    if inbound:
+        _report_back(
+            InboundTransfer.objects.select_related("peer").get(dossier=dossier),
+            dossier,
+            event,
+        )
+
+
+def _remote_steps(dossier: Any) -> QuerySet[Step]:
+    """The dossier's active steps at an agency a peer serves."""
+    return Step.objects.filter(
+        dossier=dossier, state=Step.State.ACTIVE, agency__remote__isnull=False
+    )
+
+
+def _open_transfers(dossier: Any) -> QuerySet[OutboundTransfer]:
+    """Its transfers still open whose step ended here."""
+    return OutboundTransfer.objects.filter(
+        dossier=dossier, state__in=OPEN_TRANSFER
+    ).exclude(step__state=Step.State.ACTIVE)
+
+
+def _cases(dossier: Dossier) -> tuple[bool, bool, bool]:
+    """Which of the three cases the event may concern, in one indexed query
+    (the usual answer: none of them; issue 15)."""
+    mine = OuterRef("pk")
+    return (
+        Dossier.objects.filter(pk=dossier.pk)
+        .values_list(
+            Exists(_remote_steps(mine)),
+            Exists(_open_transfers(mine)),
+            Exists(InboundTransfer.objects.filter(dossier=mine)),
+        )
+        .get()
+    )
 
 
 # ------------------------------------------------------------ our steps
 def _hand_over_remote_steps(dossier: Dossier) -> None:
-    steps = list(
-        Step.objects.filter(
-            dossier=dossier, state=Step.State.ACTIVE, agency__remote__isnull=False
-        ).select_related("agency")
-    )
-    if not steps:  # the usual case: one indexed query per event
+    steps = list(_remote_steps(dossier).select_related("agency"))
+    if not steps:
         return
     handed = set(
         OutboundTransfer.objects.filter(step__in=steps).values_list(
@@ -85,19 +119,11 @@ def _hand_over_remote_steps(dossier: Dossier) -> None:
         )
 
 
-OPEN_TRANSFER = (OutboundTransfer.State.SENDING, OutboundTransfer.State.ACCEPTED)
-# The package may have reached the peer: it is told the step is cancelled.
-MAYBE_SENT = (State.DELIVERED, State.SENDING)
-
-
 def _cancel_ended_steps(dossier: Dossier, event: Event) -> None:
     """A step handed to a peer that ended here without its result (the
     dossier withdrawn, stopped, moved): the transfer is cancelled and, if the
     package may have reached the peer, the peer is told."""
-    transfers = OutboundTransfer.objects.filter(
-        dossier=dossier, state__in=OPEN_TRANSFER
-    ).exclude(step__state=Step.State.ACTIVE)
-    for transfer in transfers.select_related("peer"):
+    for transfer in _open_transfers(dossier).select_related("peer"):
         OutboundTransfer.objects.filter(pk=transfer.pk).update(
             state=OutboundTransfer.State.CANCELLED
         )
