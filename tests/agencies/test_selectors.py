@@ -9,6 +9,7 @@ from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import (
     has_role,
     roles_read_once,
+    sees_every_agency,
     user_roles,
     visible_agencies,
     visible_agency_ids,
@@ -225,11 +226,37 @@ def test_the_visible_ids_are_the_visible_agencies_for_every_kind_of_person(
     """``visible_agency_ids`` takes the memberships already read when no
     monitor covers a subtree: the same agencies as the query, in and out of
     ``roles_read_once``."""
-    for person in _people(city, make_user):
+    people = _people(city, make_user)
+    every = sorted(Agency.objects.values_list("pk", flat=True))
+    for person in people:
         expected = sorted(visible_agencies(person).values_list("pk", flat=True))
         assert sorted(visible_agency_ids(person)) == expected, person
+        # only a shortcut: claimed for the administrator alone here (the
+        # legacy agency lies outside every monitor's tree)
+        assert sees_every_agency(person) is (person is not None and person.is_superuser)
         with roles_read_once():
             assert sorted(visible_agency_ids(person)) == expected, person
+            if sees_every_agency(person):
+                assert expected == every
+
+
+def test_a_monitor_of_the_only_tree_sees_every_agency(city: City, make_user):
+    """Read with the visible ids, in the same statement; an agency added
+    outside the tree takes it away, a role there gives it back."""
+    monitor = make_user("p-province")
+    grant(monitor, city.province, Role.MONITOR, covers_subtree=True)
+    part = make_user("p-part")
+    grant(part, city.district_1, Role.MONITOR, covers_subtree=True)
+    officer = make_user("p-officer")
+    for agency in Agency.objects.all():
+        grant(officer, agency, Role.RECEPTION)
+    assert sees_every_agency(monitor)
+    assert not sees_every_agency(part)
+    assert not sees_every_agency(officer)  # no subtree: never claimed (no query)
+    outside = Agency.objects.create(code="000.77.77.H96", name="Khác", level="district")
+    assert not sees_every_agency(monitor)
+    grant(monitor, outside, Role.MONITOR)
+    assert sees_every_agency(monitor)
 
 
 def test_without_a_covered_subtree_the_visible_ids_cost_no_query_of_their_own(
@@ -248,3 +275,4 @@ def test_without_a_covered_subtree_the_visible_ids_cost_no_query_of_their_own(
             assert visible_agency_ids(officer) == visible_agency_ids(officer)
         with django_assert_num_queries(2):  # the memberships, the subtree
             assert len(visible_agency_ids(monitor)) == 3
+            assert not sees_every_agency(monitor)  # read with them

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from motcua.agencies.models import Membership, Role
-from motcua.agencies.selectors import roles_read_once
+from motcua.agencies.models import Agency, Membership, Role
+from motcua.agencies.selectors import roles_read_once, sees_every_agency
 from motcua.agencies.services import agency_create
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier, Step
@@ -31,6 +33,10 @@ class Province:
         self.centre_officer = make_user(f"tt{w.ward.pk}", self.centre, Role.RECEPTION)
         self.monitor = make_user(f"gs{w.ward.pk}", w.district, Role.MONITOR)
         Membership.objects.filter(user=self.monitor).update(covers_subtree=True)
+        # A monitor of the whole city and of the centre outside it: every agency
+        # there is (``sees_every_agency``: the page takes no condition at all).
+        self.everything = make_user(f"all{w.ward.pk}", w.city, Role.MONITOR)
+        Membership.objects.filter(user=self.everything).update(covers_subtree=True)
         self.nobody = make_user(f"x{w.ward.pk}")
         self.root = get_user_model().objects.create_superuser(f"root{w.ward.pk}")
         self.owned = [w.receive(vn(2025, 6, d)) for d in (2, 3, 4, 5, 6)]
@@ -54,6 +60,9 @@ class Province:
         Dossier.objects.filter(pk=self.received.pk).update(
             received_by_agency=self.centre
         )
+        Membership.objects.create(
+            user=self.everything, agency=self.centre, role=Role.MONITOR
+        )
 
     def users(self) -> dict[str, Any]:
         w = self.world
@@ -63,6 +72,7 @@ class Province:
             "receiving centre": self.centre_officer,
             "other ward": w.other_reception,
             "monitor": self.monitor,
+            "monitor of every agency": self.everything,
             "administrator": self.root,
             "no agency": self.nobody,
         }
@@ -113,6 +123,7 @@ def test_each_officer_sees_its_reasons_and_nothing_else():
         "receiving centre": {p.received.pk},
         "other ward": {d.pk for d in p.others},
         "monitor": pk | {d.pk for d in p.others},  # the district's subtree
+        "monitor of every agency": set(Dossier.objects.values_list("pk", flat=True)),
         "administrator": set(Dossier.objects.values_list("pk", flat=True)),
         "no agency": set(),
     }
@@ -127,3 +138,33 @@ def test_each_officer_sees_its_reasons_and_nothing_else():
                 for _ in range(2):
                     now = selectors.dossiers_visible_now(user)
                     assert set(now.values_list("pk", flat=True)) == expected[who]
+
+
+def test_only_who_sees_every_agency_reads_the_list_without_a_condition():
+    """The shortcut is taken for the administrator and a monitor of every
+    agency, and for nobody else: a new agency outside the monitor's tree is
+    enough to bring the conditions back (and the same dossiers)."""
+    p = Province()
+    w = p.world
+    with w.at(vn(2025, 6, 20)):
+        for who, user in p.users().items():
+            every = who in ("monitor of every agency", "administrator")
+            assert sees_every_agency(user) is every, who
+        agency_create(code="000.98.01.H98", name="Xã khác", level="commune")
+        assert not sees_every_agency(p.everything)
+        assert set(walk(p.everything, {})) == set(
+            Dossier.objects.values_list("pk", flat=True)
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.dossier_page(p.everything, selectors.parse_filters({}))
+        assert all(" WHERE " in sql for sql in _dossier_statements(ctx))
+        Agency.objects.filter(code="000.98.01.H98").delete()
+        with CaptureQueriesContext(connection) as ctx:
+            page = selectors.dossier_page(p.everything, selectors.parse_filters({}))
+        assert len(page.items) == Dossier.objects.count()
+        (sql,) = _dossier_statements(ctx)
+        assert " WHERE " not in sql
+
+
+def _dossier_statements(ctx: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in ctx if 'FROM "dossiers_dossier"' in q["sql"]]

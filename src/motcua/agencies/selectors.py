@@ -14,10 +14,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.lookups import StartsWith
 
 from motcua.core import clock
@@ -225,20 +236,54 @@ def visible_agencies(user: Any) -> QuerySet[Agency]:
 def visible_agency_ids(user: Any) -> list[int]:
     """The ids of ``visible_agencies(user)`` (at most one query, once per
     request within ``roles_read_once``)."""
+    return _seen(user).ids
+
+
+def sees_every_agency(user: Any) -> bool:
+    """Whether ``visible_agencies(user)`` is every agency of the deployment (a
+    system administrator; a province's monitor covering its whole tree): then
+    every dossier is visible, whatever agency holds, received or consults on it,
+    and a list need not filter at all (issue 15: the province monitor's page
+    compiled four sub-queries of its 500 agencies). Read with the ids
+    (``visible_agency_ids``), in the same statement: no query of its own."""
+    return _is_system_admin(user) or _seen(user).every
+
+
+@dataclass(frozen=True)
+class _Seen:
+    ids: list[int]
+    every: bool  # the ids are those of every agency
+
+
+def _seen(user: Any) -> _Seen:
     if not _is_active_user(user):
-        return []
-    return _read_once("visible", user, lambda: _visible_ids(user))
+        return _Seen([], False)
+    return _read_once("visible", user, lambda: _read_seen(user))
 
 
-def _visible_ids(user: Any) -> list[int]:
+def _read_seen(user: Any) -> _Seen:
     """Without a monitor's subtree, the agencies ``visible_agencies`` finds are
     those of the memberships ``held_roles`` has read already (no query within
-    ``roles_read_once``); with one, the paths must be compared in SQL."""
+    ``roles_read_once``; such a user is not said to see every agency, which is
+    only a shortcut); with one, the paths must be compared in SQL, and the same
+    statement counts the agencies there are."""
     if not _is_system_admin(user):
         held = held_roles(user)
         if not held.covers_a_subtree():
-            return held.agency_ids()
-    return list(visible_agencies(user).values_list("pk", flat=True))
+            return _Seen(held.agency_ids(), False)
+    everyone = (
+        Agency.objects.order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
+        visible_agencies(user)
+        .order_by("pk")
+        .values_list("pk", Subquery(everyone, output_field=IntegerField()))
+    )
+    return _Seen([pk for pk, _ in rows], bool(rows) and len(rows) == rows[0][1])
 
 
 def subtree(agency: Agency) -> QuerySet[Agency]:
