@@ -180,3 +180,4 @@ def test_the_api_receives_for_the_competent_agency_too(centre_world):
     detail = api.get(f"/api/v1/dossiers/{dossier.code}/")
     assert detail.status_code == 200
     assert detail.json()["received_by_agency"]["code"] == world.other_ward.code
+    assert detail.json() == created.json()  # the 201 is built from what was written

@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from motcua.dossiers.history import verify_dossier
@@ -119,6 +121,60 @@ def test_the_desk_can_ask_for_a_supplement_refuse_or_register_an_online_one():
     assert online["due_at"] is None
     data = act(world, world.reception, online["code"], "receive").json()
     assert data["status"] == Status.RECEIVED
+
+
+CREATIONS = {
+    "receive": {},
+    "receive with components and counter": {
+        "counter": 2,
+        "components": [
+            {"name": "Tờ khai", "kind": "original", "count": 1},
+            {"name": "Bản sao CCCD", "kind": "copy", "count": 2, "received": False},
+        ],
+    },
+    "supplement": {
+        "outcome": "request_supplement",
+        "reason": "Thiếu giấy",
+        "items": ["CCCD", "Sổ hộ khẩu"],
+    },
+    "refuse": {"outcome": "refuse", "reason": "Không thuộc thẩm quyền"},
+    "online": {"outcome": "submit_online", "channel": "online"},
+}
+
+
+@pytest.mark.parametrize("key", [None, "k-1"], ids=["no key", "idempotency key"])
+@pytest.mark.parametrize("name", list(CREATIONS))
+def test_the_201_answer_is_what_a_later_get_answers(name, key):
+    """The creation's answer is built from the rows it wrote (issue 15), not
+    read back: it must be the dossier as stored, to the byte."""
+    world = build_world()
+    world.ward.counters.create(number=2, name="Quầy hộ tịch")
+    client = client_for(world.reception)
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    with world.at(MON):
+        created = post(client, URL, body(world, **CREATIONS[name]), **headers)
+        assert created.status_code == 201, created.content
+        got = client.get(f"{URL}{created.json()['code']}/")
+        assert got.status_code == 200
+        assert got.content == created.content
+        assert got["ETag"] == created["ETag"]
+        if key:  # the same key again: the first answer, read again
+            again = post(client, URL, body(world, **CREATIONS[name]), **headers)
+            assert (again.status_code, again.content) == (200, created.content)
+
+
+def test_the_201_answer_reads_none_of_the_parts_back():
+    world = build_world()
+    with world.at(MON), CaptureQueriesContext(connection) as ctx:
+        created = post(client_for(world.reception), URL, body(world))
+    assert created.status_code == 201, created.content
+    parts = ("dossiercomponent", "dossierfile", "step", "consultation", "event")
+    read_back = [
+        q["sql"]
+        for q in ctx
+        if q["sql"].startswith(tuple(f'SELECT "dossiers_{part}"' for part in parts))
+    ]
+    assert read_back == []
 
 
 def test_components_and_counter_are_recorded():

@@ -41,13 +41,14 @@ from motcua.privacy.services import record_read, record_reads
 
 from . import files as file_ops
 from . import serializers as s
-from . import services
+from . import services, unit
 from .idempotency import create_once
 from .models import Dossier
 from .permissions import require_write_on, require_writer
 from .selectors import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    created_for,
     dossier_for,
     dossier_row_page,
     dossiers_visible_now,
@@ -98,9 +99,22 @@ def _detail(request: Request, code: str, status: int = 200) -> Response:
     dossier = dossier_for(request.user, code)
     if dossier is None:  # pragma: no cover - just written or read
         raise _not_found()
+    return _answer(request, dossier, status)
+
+
+def _answer(request: Request, dossier: Dossier, status: int) -> Response:
     record_read(request.user, dossier=dossier, what="api_detail")
     body = s.DossierDetailSerializer(dossier, context={"request": request}).data
     return Response(body, status=status, headers={"ETag": f'"{dossier.lock_version}"'})
+
+
+def _created(request: Request, dossier: Dossier, written: list[Any]) -> Response:
+    """The 201 answer: ``_detail`` of a dossier just created, from the rows
+    its creation wrote (``selectors.created_for``)."""
+    found = created_for(request.user, dossier, written)
+    if found is None:  # pragma: no cover - the creator sees what they created
+        raise _not_found()
+    return _answer(request, found, 201)
 
 
 def _visible(request: Request, code: str) -> Dossier:
@@ -292,13 +306,17 @@ class DossierListView(DossierAPIView):
                 "idempotency.invalid_key",
                 "Idempotency-Key phải gồm 1–100 ký tự ASCII in được.",
             )
-        if key is None:
-            return _detail(request, self._create(request).code, 201)
-        digest = _request_hash(request.data)
-        dossier, replayed = create_once(
-            request.user, key, digest, lambda: self._create(request)
-        )
-        response = _detail(request, dossier.code, 200 if replayed else 201)
+        with unit.remembered() as written:
+            if key is None:
+                return _created(request, self._create(request), written)
+            digest = _request_hash(request.data)
+            dossier, replayed = create_once(
+                request.user, key, digest, lambda: self._create(request)
+            )
+        if replayed:  # the first answer, read again
+            response = _detail(request, dossier.code, 200)
+        else:
+            response = _created(request, dossier, written)
         response["Idempotent-Replayed"] = "true" if replayed else "false"
         return response
 

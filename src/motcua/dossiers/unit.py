@@ -428,12 +428,33 @@ def _no_savepoint() -> None:
     return None
 
 
+# ------------------------------------------------ rows written, remembered
+_written: ContextVar[list[Model] | None] = ContextVar(
+    "motcua_rows_written", default=None
+)
+
+
+@contextmanager
+def remembered() -> Iterator[list[Model]]:
+    """Within the block, the aggregate's rows written outside a unit (by
+    ``insert`` and ``insert_all``, as the services left them) are added to the
+    list it gives: the API answers a creation from them instead of reading
+    them back (``selectors.created_for``; issue 15)."""
+    written: list[Model] = []
+    token = _written.set(written)
+    try:
+        yield written
+    finally:
+        _written.reset(token)
+
+
 # ------------------------------------------------ what the services call
 def insert(obj: M) -> M:
     """A new row: ``obj.save(force_insert=True)``, or held by the unit."""
     unit = _unit.get()
     if unit is None:
         obj.save(force_insert=True)
+        _remember([obj])
     else:
         unit.add(obj)
     return obj
@@ -444,9 +465,16 @@ def insert_all(model: type[M], objs: Sequence[M]) -> None:
     unit = _unit.get()
     if unit is None:
         model._default_manager.bulk_create(objs)
+        _remember(objs)
     else:
         for obj in objs:
             unit.add(obj)
+
+
+def _remember(objs: Sequence[Model]) -> None:
+    written = _written.get()
+    if written is not None:
+        written.extend(objs)
 
 
 def save(obj: Model, fields: Sequence[str] | None = None) -> None:
