@@ -225,7 +225,8 @@ def on_dossier_event(dossier: Dossier, event: Event) -> None:
     if batch is not None:
         batch.on_event(dossier, event)
         return
-    known = _read(dossier.pk)
+    # Nothing is counted before a dossier's first event: no row to read.
+    known = None if event.seq == 1 else _read(dossier.pk)
     result = step(dossier, event, known)
     if result is None:
         return
