@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from motcua.core.errors import Conflict, DomainError
 from motcua.dossiers import services
@@ -397,6 +399,28 @@ def test_codes_count_per_agency_and_day_without_gaps():
         "250602-0001",
         "250603-0001",
     ]
+
+
+def test_the_number_is_taken_at_commit_after_the_rest_of_the_reception():
+    """The day's counter row stays locked until the reception commits: it is
+    taken after the dossier, its components and steps are written (issue 15),
+    and the code stored, hashed and told is the numbered one."""
+    world = build_world()
+    with world.at(MON), CaptureQueriesContext(connection) as ctx:
+        dossier = services.dossier_receive(world.reception, data=world.input())
+    sqls = [q["sql"] for q in ctx]
+
+    def first(prefix: str) -> int:
+        return next(i for i, sql in enumerate(sqls) if sql.startswith(prefix))
+
+    counter = first('INSERT INTO "dossiers_dailycounter"')
+    assert first('INSERT INTO "dossiers_dossier"') < counter
+    assert first('INSERT INTO "dossiers_step"') < counter
+    assert counter < first('INSERT INTO "dossiers_event"')
+    stored = Dossier.objects.get(pk=dossier.pk)
+    assert stored.code == dossier.code == f"{world.ward.code}-250602-0001"
+    assert stored.search_text.startswith(stored.code)
+    assert verify_dossier(stored) == []
 
 
 def test_a_refused_action_leaves_no_event_and_no_code_gap():

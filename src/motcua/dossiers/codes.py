@@ -111,10 +111,9 @@ def next_code(agency: Agency, day: date, procedure: Procedure | None = None) -> 
     """The next code of ``agency`` (the competent agency) for ``day``, in the
     form of the law in force that day (call inside a transaction)."""
     rules = rules_on(day)
-    number = _advance(agency, day)
-    return format_code(
-        agency_part(agency, rules), day, number, system_code(procedure, rules)
-    )
+    # Everything else first: the number's row stays locked until commit.
+    prefix, system = agency_part(agency, rules), system_code(procedure, rules)
+    return format_code(prefix, day, _advance(agency, day), system)
 
 
 def reserve_code(agency: Agency, code: str, procedure: Procedure | None = None) -> None:

@@ -161,6 +161,10 @@ class _Act:
     # The number and hash of the dossier's last event when known for certain
     # (a dossier created by this action has none); otherwise read at commit.
     tail: tuple[int, str] | None = None
+    # A dossier created by this action takes its code first thing at commit
+    # (``reception.numbered``): the day's counter row stays locked from then
+    # until the transaction ends, so it is taken as late as it can be.
+    number: Callable[[], None] | None = None
 
     def commit(
         self,
@@ -170,6 +174,8 @@ class _Act:
         reason: str = "",
         payload: dict[str, Any] | None = None,
     ) -> Dossier:
+        if self.number is not None:
+            self.number()
         new_status = target or TRANSITIONS[self.action].target
         if new_status:
             self.dossier.status = new_status

@@ -7,7 +7,7 @@ applicant.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -80,7 +80,9 @@ def _applicant(data: ApplicantInput, agency: Agency) -> Applicant:
 
 def _create(
     data: DossierInput, actor: Any, now: datetime, status: str, place: Agency
-) -> Dossier:
+) -> tuple[Dossier, Callable[[], None] | None]:
+    """The new dossier, and how it takes its number at commit (``None``: it
+    has its code already)."""
     if data.channel not in Channel.values:
         raise _invalid("dossier.invalid_channel", "Kênh nộp hồ sơ không hợp lệ.")
     procedure = data.procedure
@@ -96,13 +98,23 @@ def _create(
     local_day = now.astimezone(VN_TZ).date()
     version = data.version or version_in_force(procedure, local_day)
     applicant = _applicant(_clean_applicant(data.applicant), data.agency)
+    number: Callable[[], None] | None = None
     if data.code:
         if unit.code_taken(data.code):
             raise Conflict("dossier.code_taken", f"Mã hồ sơ {data.code} đã tồn tại.")
         reserve_code(data.agency, data.code, procedure)
         code = data.code
-    else:
+    elif unit.current() is not None:  # a replay's unit finds its dossiers by code
         code = next_code(data.agency, local_day, procedure)
+    else:
+        # Live: a code of its own until the commit numbers it (``_Act.number``),
+        # unique so that no other reception waits on it; nobody else sees it.
+        code = PROVISIONAL + secrets.token_hex(16)
+
+        def number() -> None:
+            dossier.code = next_code(data.agency, local_day, procedure)
+            dossier.search_text = _search_text(dossier.code, applicant.name)
+
     dossier = unit.insert(
         Dossier(
             agency=data.agency,
@@ -122,11 +134,18 @@ def _create(
                 if version.fee_amount
                 else Dossier.Payment.NOT_REQUIRED
             ),
-            search_text=fold(f"{code} {applicant.name}")[:600],
+            search_text=_search_text(code, applicant.name),
         )
     )
     _add_components(dossier, data.components, version)
-    return dossier
+    return dossier, number
+
+
+PROVISIONAL = "~"  # no code of any form starts so
+
+
+def _search_text(code: str, applicant_name: str) -> str:
+    return fold(f"{code} {applicant_name}")[:600]
 
 
 def _add_components(
@@ -156,12 +175,18 @@ def _add_components(
     unit.insert_all(DossierComponent, rows)
 
 
-def _created_event(dossier: Dossier, action: str, actor: Any, now: datetime) -> _Act:
+def _created_event(
+    created: tuple[Dossier, Callable[[], None] | None],
+    action: str,
+    actor: Any,
+    now: datetime,
+) -> _Act:
     """The runner for an action that creates the dossier (from state "new")."""
     transition = TRANSITIONS[action]
     if NEW not in transition.sources:  # pragma: no cover - table invariant
         raise AssertionError(action)
-    return _Act(action, actor, dossier, now, "", tail=NO_EVENTS)
+    dossier, number = created
+    return _Act(action, actor, dossier, now, "", tail=NO_EVENTS, number=number)
 
 
 def _start_new(
