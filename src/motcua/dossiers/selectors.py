@@ -128,16 +128,33 @@ def is_code(code: str) -> bool:
     return 0 < len(code) <= 64 and "\x00" not in code
 
 
+# The parts a dossier's detail shows, each with its model and its order: read by
+# ``dossier_for``, taken from what was written by ``created_for``.
+DETAIL_PARTS: tuple[tuple[str, type[Any], str], ...] = (
+    ("components", DossierComponent, "id"),
+    ("files", DossierFile, "id"),
+    ("steps", Step, "id"),
+    ("consultations", Consultation, "id"),
+    ("events", Event, "seq"),
+)
+_PART_JOINS: dict[str, tuple[str, ...]] = {
+    "files": ("uploaded_by",),
+    "steps": ("agency", "assignee", "ended_by"),
+    "consultations": ("agency", "requested_by", "answered_by"),
+}
+
+
 def dossier_for(user: Any, code: str) -> Dossier | None:
     """One visible dossier with everything its detail shows (``None`` when the
     caller may not see it: do not reveal whether it exists)."""
-    steps = Step.objects.select_related("agency", "assignee", "ended_by").order_by("id")
-    consultations = Consultation.objects.select_related(
-        "agency", "requested_by", "answered_by"
-    ).order_by("id")
     if not is_code(code):
         return None
-    files = DossierFile.objects.select_related("uploaded_by").order_by("id")
+    parts = []
+    for name, model, order in DETAIL_PARTS:
+        rows = model._default_manager.order_by(order)
+        if name in _PART_JOINS:  # (no argument would follow every key)
+            rows = rows.select_related(*_PART_JOINS[name])
+        parts.append(Prefetch(name, queryset=rows))
     # The code is unique: a slice, not ``first()``, whose ORDER BY made Django
     # compare the ordering with each of the ~200 selected columns (issue 15).
     found = list(
@@ -154,13 +171,7 @@ def dossier_for(user: Any, code: str) -> Dossier | None:
             "received_by_agency",
             "signed_by",
         )
-        .prefetch_related(
-            "components",
-            Prefetch("files", queryset=files),
-            Prefetch("steps", queryset=steps),
-            Prefetch("consultations", queryset=consultations),
-            Prefetch("events", queryset=Event.objects.order_by("seq")),
-        )[:1]
+        .prefetch_related(*parts)[:1]
     )
     return found[0] if found else None
 
@@ -169,29 +180,19 @@ def created_for(user: Any, dossier: Dossier, written: Sequence[Any]) -> Dossier 
     """``dossier_for`` of a dossier this request has just created, from the
     rows its creation wrote (``unit.remembered``) instead of reading them all
     back (issue 15: a third of a creation). Visibility is still asked of the
-    one rule, in SQL. A creation writes no file (uploads come after, on their
-    own endpoint), so the files are none; every other part of the aggregate
-    goes through ``unit.insert``. ``tests/dossiers/test_api.py`` compares the
-    answer with a later GET for each way a dossier comes in."""
+    one rule, in SQL. Every part of the aggregate is written through
+    ``unit.insert``, except files: a creation writes none (uploads come after,
+    on their own endpoint). ``tests/dossiers/test_api.py`` compares the answer
+    with a later GET for each way a dossier comes in."""
     if not dossiers_visible_now(user).filter(pk=dossier.pk).exists():
         return None
     mine = [row for row in written if getattr(row, "dossier_id", None) == dossier.pk]
-
-    def of(model: type[Any], key: str = "pk") -> list[Any]:
-        return sorted((row for row in mine if type(row) is model), key=attrgetter(key))
-
     # As ``prefetch_related`` leaves them: each part a query set already run.
     cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
-    parts: tuple[tuple[str, type[Any], list[Any]], ...] = (
-        ("components", DossierComponent, of(DossierComponent)),
-        ("files", DossierFile, []),
-        ("steps", Step, of(Step)),
-        ("consultations", Consultation, of(Consultation)),
-        ("events", Event, of(Event, "seq")),
-    )
-    for name, model, rows in parts:
+    for name, model, order in DETAIL_PARTS:
+        rows = [row for row in mine if type(row) is model]
         found = model._default_manager.none()
-        found._result_cache = rows
+        found._result_cache = sorted(rows, key=attrgetter(order))
         found._prefetch_done = True
         cache[name] = found
     return dossier
