@@ -168,3 +168,16 @@ def test_only_who_sees_every_agency_reads_the_list_without_a_condition():
 
 def _dossier_statements(ctx: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in ctx if 'FROM "dossiers_dossier"' in q["sql"]]
+
+
+def test_the_agencies_seen_are_read_once_even_outside_a_read_once_block(
+    django_assert_num_queries,
+):
+    """A writing request (no ``roles_read_once``) asks who sees every agency
+    and which agencies in one read: the memberships, then the subtree."""
+    p = Province()
+    for user in (p.monitor, p.everything):
+        with django_assert_num_queries(2):
+            selectors.dossiers_visible_now(user)
+    with django_assert_num_queries(1):  # no subtree: the memberships only
+        selectors.dossiers_visible_now(p.world.specialist)

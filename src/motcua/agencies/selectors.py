@@ -236,7 +236,7 @@ def visible_agencies(user: Any) -> QuerySet[Agency]:
 def visible_agency_ids(user: Any) -> list[int]:
     """The ids of ``visible_agencies(user)`` (at most one query, once per
     request within ``roles_read_once``)."""
-    return _seen(user).ids
+    return seen_agencies(user).ids
 
 
 def sees_every_agency(user: Any) -> bool:
@@ -246,22 +246,24 @@ def sees_every_agency(user: Any) -> bool:
     and a list need not filter at all (issue 15: the province monitor's page
     compiled four sub-queries of its 500 agencies). Read with the ids
     (``visible_agency_ids``), in the same statement: no query of its own."""
-    return _is_system_admin(user) or _seen(user).every
+    return _is_system_admin(user) or seen_agencies(user).every
 
 
 @dataclass(frozen=True)
-class _Seen:
-    ids: list[int]
-    every: bool  # the ids are those of every agency
+class SeenAgencies:
+    ids: list[int]  # ``visible_agencies``
+    every: bool  # they are every agency (``sees_every_agency``)
 
 
-def _seen(user: Any) -> _Seen:
+def seen_agencies(user: Any) -> SeenAgencies:
+    """Both answers at once (one read, where a caller needs both outside
+    ``roles_read_once``)."""
     if not _is_active_user(user):
-        return _Seen([], False)
+        return SeenAgencies([], False)
     return _read_once("visible", user, lambda: _read_seen(user))
 
 
-def _read_seen(user: Any) -> _Seen:
+def _read_seen(user: Any) -> SeenAgencies:
     """Without a monitor's subtree, the agencies ``visible_agencies`` finds are
     those of the memberships ``held_roles`` has read already (no query within
     ``roles_read_once``; such a user is not said to see every agency, which is
@@ -270,7 +272,7 @@ def _read_seen(user: Any) -> _Seen:
     if not _is_system_admin(user):
         held = held_roles(user)
         if not held.covers_a_subtree():
-            return _Seen(held.agency_ids(), False)
+            return SeenAgencies(held.agency_ids(), False)
     everyone = (
         Agency.objects.order_by()
         .annotate(one=Value(1))
@@ -283,7 +285,8 @@ def _read_seen(user: Any) -> _Seen:
         .order_by("pk")
         .values_list("pk", Subquery(everyone, output_field=IntegerField()))
     )
-    return _Seen([pk for pk, _ in rows], bool(rows) and len(rows) == rows[0][1])
+    every = _is_system_admin(user) or (bool(rows) and len(rows) == rows[0][1])
+    return SeenAgencies([pk for pk, _ in rows], every)
 
 
 def subtree(agency: Agency) -> QuerySet[Agency]:
