@@ -162,8 +162,8 @@ class _Act:
     # (a dossier created by this action has none); otherwise read at commit.
     tail: tuple[int, str] | None = None
     # A dossier created by this action takes its code first thing at commit
-    # (``reception.numbered``): the day's counter row stays locked from then
-    # until the transaction ends, so it is taken as late as it can be.
+    # (from ``reception._create``): the day's counter row stays locked from
+    # then until the transaction ends, so it is taken as late as it can be.
     number: Callable[[], None] | None = None
 
     def commit(
