@@ -119,7 +119,6 @@ def test_a_busy_port_is_a_clear_error() -> None:
             call_command("demo_gateway", "--port", str(s.getsockname()[1]))
 
 
-@pytest.mark.django_db(transaction=True)
 class HeldGateway(DemoGateway):
     """The demo gateway whose receipts wait for ``release()``. On SQLite the
     live server shares the test's in-memory connection: a receipt arriving
