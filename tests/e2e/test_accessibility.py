@@ -99,6 +99,8 @@ def test_the_main_pages_have_no_critical_accessibility_violation(world, new_page
     admin.fill("#id_login", world.admin.get_username())
     admin.fill("#id_password", "pw-" + world.admin.get_username())
     admin.click("#login-submit")
+    # the sign-in has landed before the next page is asked for
+    expect(admin).not_to_have_url(re.compile(r"/accounts/login/"))
     admin.goto("/can-bo/")  # just signed in: no second password for a first app
     admin.wait_for_url(re.compile(r"/2fa/totp/activate/"))
     check(admin, "totp-activate", "totp")

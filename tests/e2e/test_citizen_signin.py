@@ -94,6 +94,8 @@ def test_a_citizen_signs_in_with_vneid_and_sees_their_desk_dossier(
 
     page.goto("/cong-dan/ho-so/")
     page.click("#citizen-sign-out")
+    # signed out: the redirect has landed
+    expect(page.locator("h1")).to_have_text("Đăng nhập công dân")
     page.goto("/cong-dan/ho-so/")
     expect(page.locator("h1")).to_have_text("Đăng nhập công dân")
 

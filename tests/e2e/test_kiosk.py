@@ -82,6 +82,8 @@ def test_a_kiosk_vote_is_tied_to_counter_and_officer_and_survives_a_lost_connect
     kiosk.goto(f"{live_server.url}/danh-gia-hai-long/quay/{counter.pk}/cai-dat/")
     kiosk.fill("#kiosk-name", "Máy tính bảng quầy 1")
     kiosk.click("#kiosk-setup-submit")
+    # the setup redirects to the kiosk: let it land before the officer leaves
+    expect(kiosk).to_have_url(f"{live_server.url}/danh-gia-hai-long/quay/{counter.pk}/")
     kiosk.context.clear_cookies(name="sessionid")  # the officer leaves the tablet
     kiosk.reload()
     expect(kiosk.locator("#kiosk-officer")).to_contain_text("Lê Thị Hoa")
