@@ -7,6 +7,7 @@ whatever their length (ARCHITECTURE principle 5).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from datetime import date
 
@@ -14,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import former_on, province_of
-from motcua.core import clock
+from motcua.core import clock, configstamp
 from motcua.core.dates import vn_date
 from motcua.core.errors import DomainError, NotFound
 
@@ -62,8 +63,14 @@ def version_in_force(procedure: Procedure, at: date) -> ProcedureVersion:
     and ``effective_to`` empty or after ``at`` (a version ending on ``at`` is
     out); among several, ``IN_FORCE_ORDER``. Raises 400
     ``catalog.no_version_in_force`` when there is none."""
-    version = (
-        procedure.versions.filter(in_force_at(at)).order_by(*IN_FORCE_ORDER).first()
+    version = configstamp.kept(
+        _IN_FORCE,
+        (procedure.pk, at),
+        lambda: (
+            ProcedureVersion.objects.filter(in_force_at(at), procedure=procedure.pk)
+            .order_by(*IN_FORCE_ORDER)
+            .first()
+        ),
     )
     if version is None:
         raise DomainError(
@@ -71,7 +78,13 @@ def version_in_force(procedure: Procedure, at: date) -> ProcedureVersion:
             f"Thủ tục {procedure.code} không có phiên bản có hiệu lực vào ngày "
             f"{vn_date(at)}.",
         )
-    return version
+    found = copy.copy(version)
+    found.procedure = procedure  # the caller's own, as the related manager gave it
+    return found
+
+
+# kept between requests until the catalogue changes (ADR 0032): a copy each time
+_IN_FORCE = configstamp.reader("catalog.version_in_force", "catalog.ProcedureVersion")
 
 
 def procedures_offered(agency: Agency) -> QuerySet[Procedure]:

@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # issue 15: configuration kept between requests while its stamp is unchanged
+    "motcua.core.configstamp.ConfigStampMiddleware",
     # issue 15: roles and visible agencies read once in a request that only
     # reads (the two-factor gate below reads them too)
     "motcua.agencies.middleware.RolesReadOnceMiddleware",

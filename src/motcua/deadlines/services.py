@@ -4,7 +4,8 @@ overrides and the agency's own overrides and working hours, cached per process.
 A calendar is rebuilt when its inputs change: the cache key is a fingerprint
 (count and latest change of the relevant overrides, the agency's hours), read in
 one small query, so an administrator's edit is seen by the next request in every
-process without a restart.
+process without a restart. Within a request even that query is skipped while the
+configuration stamp is unchanged (ADR 0032).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Q
 
 from motcua.agencies.models import Agency
+from motcua.core import configstamp
 from motcua.core.errors import DomainError
 from motcua.law.procedure import Day, same_day_cutoff
 
@@ -104,11 +106,26 @@ def calendar_on(agency: Agency | None, when: Day) -> Calendar:
     return calendar_for(agency).with_cutoff(same_day_cutoff(when))
 
 
+_CALENDARS = configstamp.reader(
+    "deadlines.calendar", "deadlines.CalendarOverride", "agencies.Agency"
+)
+
+
 def _current_calendar(agency: Agency | None) -> Calendar:
+    """Within a request, the calendar kept under the configuration stamp (no
+    query while no override changed, ADR 0032); else found by its fingerprint."""
+    hours = agency.working_hours if agency is not None else str(DEFAULT_HOURS)
+    return configstamp.kept(
+        _CALENDARS,
+        (agency.pk if agency else None, hours),
+        lambda: _fingerprinted(agency, hours),
+    )
+
+
+def _fingerprinted(agency: Agency | None, hours: str) -> Calendar:
     stats = CalendarOverride.objects.filter(_overrides(agency)).aggregate(
         n=Count("id"), last=Max("updated_at")
     )
-    hours = agency.working_hours if agency is not None else str(DEFAULT_HOURS)
     key = (agency.pk if agency else None, stats["n"], stats["last"], hours)
     calendar = _cache.get(key)
     if calendar is not None:

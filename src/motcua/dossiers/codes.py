@@ -32,6 +32,7 @@ from django.db import connections, router
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
+from motcua.core import configstamp
 from motcua.law.keys import RuleKey
 from motcua.law.selectors import Rules, rules_on
 
@@ -66,6 +67,18 @@ def system_code(procedure: Procedure | None, rules: Rules) -> str:
     """``AA`` when the centralised form applies to ``procedure`` under ``rules``."""
     if procedure is None or not rules[RuleKey.CODE_CENTRALISED]:
         return ""
+    return configstamp.kept(
+        _SYSTEM_CODES, procedure.pk, lambda: _system_code_of(procedure)
+    )
+
+
+# kept between requests until the list changes (ADR 0032)
+_SYSTEM_CODES = configstamp.reader(
+    "dossiers.system_code", "dossiers.CentralisedProcedure"
+)
+
+
+def _system_code_of(procedure: Procedure) -> str:
     found = CentralisedProcedure.objects.filter(procedure=procedure)
     return found.values_list("system_code", flat=True).first() or ""
 

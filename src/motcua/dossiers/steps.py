@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion
+from motcua.core import configstamp
 from motcua.deadlines.services import calendar_for
 
 from . import unit
@@ -82,13 +83,25 @@ def workflow_of(version: ProcedureVersion) -> list[StepSpec]:
     return specs
 
 
+_WORKFLOWS = configstamp.reader(
+    "dossiers.workflow", "catalog.StepTemplate", "agencies.Agency"
+)
+
+
 def _read_workflow(version: ProcedureVersion) -> list[StepSpec]:
+    """Kept between requests until the catalogue changes (ADR 0032); the default
+    workflow follows the version's legal time, part of the key."""
+    key = (version.pk, version.time_unit, version.time_value)
+    return list(configstamp.kept(_WORKFLOWS, key, lambda: _workflow_rows(version)))
+
+
+def _workflow_rows(version: ProcedureVersion) -> tuple[StepSpec, ...]:
     rows = list(version.steps.select_related("unit").order_by("position", "id"))
     if not rows:
-        return _default_steps(version)
-    return [
+        return tuple(_default_steps(version))
+    return tuple(
         StepSpec(r.position, r.name, r.role, r.unit, r.budget_hours, r.pk) for r in rows
-    ]
+    )
 
 
 def positions(specs: list[StepSpec]) -> list[int]:

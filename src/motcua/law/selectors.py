@@ -20,6 +20,7 @@ from typing import Protocol
 
 from django.db.models import Q
 
+from motcua.core import configstamp
 from motcua.core.dates import local
 
 from .keys import Confidence, RuleKey
@@ -140,7 +141,16 @@ def rules_on(day: date) -> Rules:
     return rules
 
 
+_RULES = configstamp.reader("law.rules", "law.LegalRule")
+
+
 def _read_rules(day: date) -> Rules:
+    """The rules of ``day``, kept between requests until a rule changes
+    (ADR 0032)."""
+    return configstamp.kept(_RULES, day, lambda: _rules_from_rows(day))
+
+
+def _rules_from_rows(day: date) -> Rules:
     """Should two rows of one key overlap (the admin form refuses it), the one
     that starts later wins."""
     covering = LegalRule.objects.filter(

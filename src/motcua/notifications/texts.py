@@ -6,10 +6,12 @@ else in a text is interpreted (an editor cannot reach code or attributes).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from motcua.core import configstamp
 from motcua.core.errors import DomainError, NotFound
 
 from .models import MessageTemplate
@@ -82,19 +84,27 @@ def unknown_placeholders(key: str, text: str) -> list[str]:
     return sorted({name for name in PLACEHOLDER.findall(text)} - allowed)
 
 
+_CURRENT = configstamp.reader("notifications.current", "notifications.MessageTemplate")
+
+
 def current(key: str, channel: str) -> MessageTemplate:
-    """The latest version of the text for ``key`` on ``channel``."""
-    row = (
-        MessageTemplate.objects.filter(key=key, channel=channel)
-        .order_by("-version")
-        .first()
+    """The latest version of the text for ``key`` on ``channel`` (kept between
+    requests until a text changes, ADR 0032: a copy of the row)."""
+    row = configstamp.kept(
+        _CURRENT,
+        (key, channel),
+        lambda: (
+            MessageTemplate.objects.filter(key=key, channel=channel)
+            .order_by("-version")
+            .first()
+        ),
     )
     if row is None:
         raise NotFound(
             "notifications.template_missing",
             f"Chưa có mẫu tin nhắn “{key}” cho kênh “{channel}”.",
         )
-    return row
+    return copy.copy(row)
 
 
 def exact(key: str, channel: str, version: int) -> MessageTemplate:

@@ -5,11 +5,13 @@ backoff, maximum age and attempt log apply unchanged (ADR 0019)."""
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from motcua.agencies.selectors import ancestor_ids
+from motcua.core import configstamp
 from motcua.dossiers.models import Dossier, Event
 from motcua.notifications.models import ChannelName
 from motcua.notifications.outbox import enqueue, replaying
@@ -26,13 +28,20 @@ def idempotency_key(subscription_id: int, dossier_id: int, seq: int) -> str:
     return f"webhook:{subscription_id}:dossier:{dossier_id}:event:{seq}"
 
 
+# kept between requests until a subscription changes (ADR 0032)
+_SUBSCRIBERS = configstamp.reader("webhooks.subscribers", "webhooks.Subscription")
+
+
 def subscribers(dossier: Dossier, action: str) -> list[Subscription]:
     """Active subscriptions of the dossier's agency or an agency above it (the
     dossier's agency is in their subtree) that asked for ``action``."""
-    rows = Subscription.objects.filter(
-        is_active=True, agency_id__in=ancestor_ids(dossier.agency)
+    above = ancestor_ids(dossier.agency)
+    rows = configstamp.kept(
+        _SUBSCRIBERS,
+        tuple(above),
+        lambda: tuple(Subscription.objects.filter(is_active=True, agency_id__in=above)),
     )
-    return [row for row in rows if row.wants(action)]
+    return [copy.copy(row) for row in rows if row.wants(action)]
 
 
 def on_dossier_event(dossier: Dossier, event: Event) -> None:
