@@ -3,7 +3,11 @@ never one change longer, whoever makes the change and however."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -11,9 +15,12 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.core import configstamp
 from motcua.core.configstamp import kept, read_stamp, reader, stamp_scope
+from motcua.deadlines.models import CalendarOverride
 from motcua.dossiers.models import Dossier
 from motcua.law.keys import RuleKey
 from motcua.law.models import LegalRule
+from motcua.notifications.models import Message, MessageTemplate
+from motcua.webhooks.models import Subscription
 from tests.dossiers.builders import build_world
 from tests.dossiers.test_api import MON, URL, body, client_for, post
 
@@ -144,24 +151,14 @@ def test_a_reader_of_an_unwatched_table_is_refused():
         kept("tests.unknown", "k", Loads())
 
 
-CONFIGURATION = (
-    "law_legalrule",
-    "deadlines_calendaroverride",
-    "catalog_steptemplate",
-    "catalog_procedureversion",
-    "notifications_messagetemplate",
-    "webhooks_subscription",
-    "dossiers_centralisedprocedure",
-)
+FIRST_TABLE = re.compile(r'SELECT .*? FROM "(\w+)"')
 
 
 def _reads(ctx: CaptureQueriesContext) -> list[str]:
-    return [
-        table
-        for q in ctx
-        for table in CONFIGURATION
-        if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
-    ]
+    """The configuration tables the statements read (one watched, first)."""
+    tables = set(configstamp.watched_tables())
+    found = (FIRST_TABLE.match(q["sql"]) for q in ctx)
+    return [m.group(1) for m in found if m and m.group(1) in tables]
 
 
 def test_a_second_reception_reads_no_configuration_and_the_next_sees_an_edit():
@@ -172,7 +169,7 @@ def test_a_second_reception_reads_no_configuration_and_the_next_sees_an_edit():
         with CaptureQueriesContext(connection) as ctx:
             second = post(client, URL, body(world))
     assert (first.status_code, second.status_code) == (201, 201)
-    assert _reads(ctx) == []
+    assert _reads(ctx) == [], "\n".join(q["sql"] for q in ctx)
     # an administrator renames the first step and lengthens the legal time
     step = world.version.steps.order_by("position").first()
     assert step is not None
@@ -188,3 +185,112 @@ def test_a_second_reception_reads_no_configuration_and_the_next_sees_an_edit():
     assert second.json()["steps"][0]["name"] != steps[1]
     due = {r.json()["code"]: r.json()["due_at"] for r in (second, third)}
     assert len(set(due.values())) == 2  # the longer time is followed at once
+
+
+def _not_offered(world: Any) -> None:
+    world.procedure.agencies.remove(world.ward)
+
+
+def _deactivated(world: Any) -> None:
+    world.procedure.is_active = False
+    world.procedure.save()
+
+
+def _component_added(world: Any) -> None:
+    world.version.components.create(position=9, name="Giấy uỷ quyền", kind="copy")
+
+
+def _text_replaced(world: Any) -> None:
+    old = MessageTemplate.objects.filter(key="received", channel="sms").latest(
+        "version"
+    )
+    MessageTemplate.objects.create(
+        key="received", channel="sms", version=old.version + 1, body=old.body
+    )
+
+
+def _holiday(world: Any) -> None:
+    CalendarOverride.objects.create(
+        date=MON.date() + timedelta(days=1), working=False, reason="Nghỉ bù"
+    )
+
+
+def _merged(world: Any) -> None:
+    world.ward.merged_into = world.other_ward
+    world.ward.merged_on = MON.date()
+    world.ward.save()
+
+
+def _subscribed(world: Any) -> None:
+    Subscription.objects.create(
+        name="Kho dữ liệu",
+        agency=world.ward,
+        target_url="http://127.0.0.1:9/hook",
+        secret="s" * 40,
+        events=["receive"],
+    )
+
+
+def _text_versions() -> list[int]:
+    """The text version of each reception's SMS, in order."""
+    sent = Message.objects.filter(template_key="received", channel="sms")
+    return list(sent.order_by("pk").values_list("template_version", flat=True))
+
+
+def _refused(response: Any) -> tuple[int, str]:
+    """The status and error code of a refusal."""
+    return response.status_code, response.json().get("code", "")
+
+
+EDITS: dict[str, tuple[Callable[[Any], None], Callable[[Any, Any, Any], None]]] = {
+    "procedure no longer offered at the ward": (
+        _not_offered,
+        lambda w, before, after: (
+            _refused(after) == (400, "dossier.procedure_not_offered")
+        ),
+    ),
+    "procedure withdrawn": (
+        _deactivated,
+        lambda w, before, after: (
+            after.status_code == 400
+            and "procedure" in after.json().get("fields", after.json())
+        ),
+    ),
+    "component added": (
+        _component_added,
+        lambda w, before, after: (
+            len(after.json()["components"]) == len(before.json()["components"]) + 1
+        ),
+    ),
+    "message text replaced": (
+        _text_replaced,
+        lambda w, before, after: _text_versions() == [1, 1, 2],
+    ),
+    "national holiday added": (
+        _holiday,
+        lambda w, before, after: after.json()["due_at"] > before.json()["due_at"],
+    ),
+    "ward merged": (
+        _merged,
+        lambda w, before, after: _refused(after) == (409, "agency.merged"),
+    ),
+    "webhook subscribed": (
+        _subscribed,
+        lambda w, before, after: Message.objects.filter(channel="webhook").count() == 1,
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_each_kind_of_edit_is_followed_by_the_very_next_reception(edit):
+    world = build_world()
+    change, seen = EDITS[edit]
+    client = client_for(world.reception)
+    with world.at(MON):
+        before = post(client, URL, body(world))
+        assert post(client, URL, body(world)).status_code == 201  # kept now
+    assert before.status_code == 201, before.content
+    change(world)
+    with world.at(MON):
+        after = post(client, URL, body(world))
+    assert seen(world, before, after), after.content

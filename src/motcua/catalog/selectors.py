@@ -85,6 +85,12 @@ def version_in_force(procedure: Procedure, at: date) -> ProcedureVersion:
 
 # kept between requests until the catalogue changes (ADR 0032): a copy each time
 _IN_FORCE = configstamp.reader("catalog.version_in_force", "catalog.ProcedureVersion")
+_FIELDS = configstamp.reader("catalog.field", "catalog.Field")
+
+
+def field_of(pk: int) -> Field:
+    """The field ``pk`` (kept between requests until the catalogue changes)."""
+    return copy.copy(configstamp.kept(_FIELDS, pk, lambda: Field.objects.get(pk=pk)))
 
 
 def procedures_offered(agency: Agency) -> QuerySet[Procedure]:

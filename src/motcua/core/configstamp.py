@@ -48,7 +48,10 @@ T = TypeVar("T")
 # core imports no domain module). A reader may only read these.
 WATCHED: tuple[str, ...] = (
     "agencies.Agency",
+    "catalog.Component",
+    "catalog.Field",
     "catalog.Procedure",
+    "catalog.Procedure_agencies",
     "catalog.ProcedureVersion",
     "catalog.StepTemplate",
     "deadlines.CalendarOverride",

@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from motcua.agencies import selectors as agency_selectors
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import visible_agencies
+from motcua.catalog.selectors import field_of
 from motcua.core import clock
 from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
@@ -189,6 +190,8 @@ def created_for(user: Any, dossier: Dossier, written: Sequence[Any]) -> Dossier 
     with a later GET for each way a dossier comes in."""
     if not dossiers_visible_now(user).filter(pk=dossier.pk).exists():
         return None
+    if dossier.field_id is not None and not Dossier.field.is_cached(dossier):
+        dossier.field = field_of(dossier.field_id)  # as ``dossier_for`` joins it
     mine = [row for row in written if getattr(row, "dossier_id", None) == dossier.pk]
     # As ``prefetch_related`` leaves them: each part a query set already run.
     cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})

@@ -3,6 +3,7 @@ what goes out. No business rule here: services decide, serializers translate."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from rest_framework import serializers
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Component, Procedure
-from motcua.core import clock
+from motcua.core import clock, configstamp
 
 from . import output_plans, timing
 from .applicants import NOTIFY_CHANNELS, REPRESENTATIVE_FIELDS
@@ -68,15 +69,42 @@ class LookupField(serializers.SlugRelatedField):
     characters in text: that would be a 500)."""
 
     def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(self.short_text(data))
+
+    def short_text(self, data: Any) -> str:
         if not isinstance(data, str) or "\x00" in data or len(data) > 150:
             self.fail("invalid")
-        return super().to_internal_value(data.strip())
+        return data.strip()
 
 
-def _by_code(queryset: Any, what: str, **kwargs: Any) -> serializers.SlugRelatedField:
-    return LookupField(
+# an active agency or procedure by its code: configuration, kept (ADR 0032)
+_BY_CODE = configstamp.reader(
+    "dossiers.active_by_code", "agencies.Agency", "catalog.Procedure"
+)
+
+
+class ActiveByCodeField(LookupField):
+    """An active agency or procedure named by its code, read once per change of
+    the configuration within requests (ADR 0032): a copy of the row each time."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        code = self.short_text(data)
+        rows = self.get_queryset()
+        assert rows is not None  # always given (``_by_code``)
+        found = configstamp.kept(
+            _BY_CODE,
+            (rows.model._meta.label, code),
+            lambda: rows.filter(code=code).first(),
+        )
+        if found is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=code)
+        return copy.copy(found)
+
+
+def _by_code(model: Any, what: str, **kwargs: Any) -> serializers.SlugRelatedField:
+    return ActiveByCodeField(
         slug_field="code",
-        queryset=queryset,
+        queryset=model.objects.filter(is_active=True),
         **kwargs,
         error_messages={
             "does_not_exist": f"Không tìm thấy {what} có mã «{{value}}».",
@@ -175,11 +203,11 @@ class DossierCreateSerializer(serializers.Serializer):
     desk decided — receive, ask for a supplement (slip 02), refuse (slip 03) —
     or ``submit_online`` for a submission waiting for the desk."""
 
-    agency = _by_code(Agency.objects.filter(is_active=True), "cơ quan")
-    procedure = _by_code(Procedure.objects.filter(is_active=True), "thủ tục")
+    agency = _by_code(Agency, "cơ quan")
+    procedure = _by_code(Procedure, "thủ tục")
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_by_agency = _by_code(
-        Agency.objects.filter(is_active=True),
+        Agency,
         "nơi tiếp nhận",
         required=False,
         allow_null=True,
@@ -257,7 +285,7 @@ class DossierSendBackSerializer(DossierReasonSerializer):
 
 
 class DossierConsultSerializer(DossierActionSerializer):
-    agency = _by_code(Agency.objects.filter(is_active=True), "cơ quan")
+    agency = _by_code(Agency, "cơ quan")
     question = _text()
     working_days = serializers.IntegerField(min_value=1, max_value=60, default=5)
 

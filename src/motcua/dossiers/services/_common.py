@@ -19,7 +19,7 @@ from django.db import transaction
 from motcua.agencies.models import Agency, Counter
 from motcua.agencies.selectors import has_role
 from motcua.catalog.models import Procedure, ProcedureVersion
-from motcua.core import clock
+from motcua.core import clock, configstamp
 from motcua.core.errors import Conflict, DomainError
 from motcua.deadlines.services import pinned_calendars
 from motcua.law.selectors import pinned_rules
@@ -84,12 +84,16 @@ _replay_cache: ContextVar[dict[Any, Any] | None] = ContextVar(
 )
 
 
-def replay_cached(key: tuple[Any, ...], read: Callable[[], T]) -> T:
+def replay_cached(
+    key: tuple[Any, ...], read: Callable[[], T], *, kept_as: str | None = None
+) -> T:
     """``read()``, once per key within a trusted replay (an import run, where
-    no merger or catalogue change happens underneath); otherwise every time."""
+    no merger or catalogue change happens underneath); otherwise every time,
+    or, for configuration read by the registered reader ``kept_as``, once per
+    change of the configuration within requests (ADR 0032)."""
     cache = _replay_cache.get()
     if cache is None:
-        return read()
+        return read() if kept_as is None else configstamp.kept(kept_as, key, read)
     if key not in cache:
         cache[key] = read()
     return cache[key]

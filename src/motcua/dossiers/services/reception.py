@@ -6,6 +6,7 @@ applicant.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -15,7 +16,7 @@ from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import name_on, same_province, successor_on
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import received_anywhere, version_in_force
-from motcua.core import clock
+from motcua.core import clock, configstamp
 from motcua.core.dates import vn_date
 from motcua.core.errors import Conflict
 from motcua.core.text import fold
@@ -78,6 +79,14 @@ def _applicant(data: ApplicantInput, agency: Agency) -> Applicant:
     )
 
 
+# configuration kept between requests until it changes (ADR 0032)
+_OFFERED_AT = configstamp.reader(
+    "dossiers.offered_at", "catalog.Procedure_agencies", "agencies.Agency"
+)
+_COMPONENTS = configstamp.reader("dossiers.components", "catalog.Component")
+_AGENCY = configstamp.reader("dossiers.agency_now", "agencies.Agency")
+
+
 def _create(
     data: DossierInput, actor: Any, now: datetime, status: str, place: Agency
 ) -> tuple[Dossier, Callable[[], None] | None]:
@@ -89,6 +98,7 @@ def _create(
     offered_at = replay_cached(
         ("offered_at", procedure.pk),
         lambda: frozenset(procedure.agencies.values_list("pk", flat=True)),
+        kept_as=_OFFERED_AT,
     )
     if data.agency.pk not in offered_at:
         raise _invalid(
@@ -169,7 +179,9 @@ def _add_components(
                 dossier=dossier, template=c, name=c.name, kind=c.kind, count=c.count
             )
             for c in replay_cached(
-                ("components", version.pk), lambda: list(version.components.all())
+                ("components", version.pk),
+                lambda: tuple(version.components.all()),
+                kept_as=_COMPONENTS,
             )
         ]
     unit.insert_all(DossierComponent, rows)
@@ -244,7 +256,11 @@ def _refuse_at_former(agency: Agency, day: date) -> None:
     still go in. Read afresh: the caller's copy may predate the merger (a
     trusted replay read it at the start of its run, so its copy is current)."""
     if not _trusted.get():
-        agency = Agency.objects.get(pk=agency.pk)
+        agency = copy.copy(
+            configstamp.kept(
+                _AGENCY, agency.pk, lambda: Agency.objects.get(pk=agency.pk)
+            )
+        )
     successor = successor_on(agency, day)
     if successor is None:
         return
