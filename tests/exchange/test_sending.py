@@ -6,6 +6,7 @@ and finish the step through the services."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from motcua.core import clock
+from motcua.core.configstamp import stamp_scope
 from motcua.dossiers import services
 from motcua.dossiers.models import Step
 from motcua.exchange import package
@@ -23,7 +25,7 @@ from motcua.exchange import services as exchange
 from motcua.exchange.models import OutboundTransfer, Peer
 from motcua.notifications import worker
 from motcua.notifications.models import Message, State
-from tests.dossiers.builders import World
+from tests.dossiers.builders import World, build_world
 
 from .conftest import NOW, PeerServer, Receiving, file_entry, to_the_district
 
@@ -237,3 +239,36 @@ def test_an_event_that_concerns_no_peer_costs_the_exchange_one_query(
         world.receive(NOW)
     exchange_reads = [q["sql"] for q in ctx if "exchange_" in q["sql"]]
     assert len(exchange_reads) == 1, exchange_reads
+
+
+# what the observer reads: its three cases, or whether any peer exists
+OBSERVER = re.compile(r'exchange_(remote|outbound|inbound)|"exchange_peer" LIMIT')
+
+
+def test_without_any_peer_the_exchange_observer_asks_nothing_until_one_is_linked(
+    local_http: None,
+) -> None:
+    """No peer configured: no step can be remote and no transfer exist, which a
+    request knows from the kept configuration (ADR 0032); a peer linked later is
+    seen by the very next action."""
+    world = build_world(liên_thông=True)  # step 3 at the district
+    with stamp_scope(), world.at(NOW):
+        world.receive(NOW)  # the first request of this configuration reads it
+    with stamp_scope(), world.at(NOW), CaptureQueriesContext(connection) as ctx:
+        dossier = world.processing(NOW)
+    observer = [q["sql"] for q in ctx if OBSERVER.search(q["sql"])]
+    assert observer == [], observer
+    with PeerServer("exsec_shared") as server:
+        peer = exchange.peer_prepare(
+            Peer(
+                code="tinh-b",
+                name="Một cửa tỉnh B",
+                base_url=server.url,
+                key_id="a-to-b",
+                secret="exsec_shared",
+            )
+        )
+        exchange.remote_agency_link(world.district, peer, "000.00.01.B01")
+        with stamp_scope(), world.at(NOW):
+            services.dossier_forward(world.specialist, dossier)
+    assert OutboundTransfer.objects.get().step.agency == world.district

@@ -56,6 +56,7 @@ WATCHED: tuple[str, ...] = (
     "catalog.StepTemplate",
     "deadlines.CalendarOverride",
     "dossiers.CentralisedProcedure",
+    "exchange.Peer",
     "law.LegalRule",
     "notifications.MessageTemplate",
     "webhooks.Subscription",
@@ -196,6 +197,12 @@ def reader(name: str, *labels: str) -> str:
         raise ValueError(f"{name} reads unwatched tables: {sorted(unwatched)}")
     _readers.add(name)
     return name
+
+
+def in_request() -> bool:
+    """Whether values are kept here (a request's scope): a reader whose
+    shortcut would cost a query of its own outside one can skip it."""
+    return _scope.get() is not None
 
 
 def kept(name: str, key: Hashable, load: Callable[[], T]) -> T:

@@ -20,14 +20,14 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from motcua.core import clock
+from motcua.core import clock, configstamp
 from motcua.dossiers.models import Dossier, Event, Step
 from motcua.dossiers.workflow import FINISHED
 from motcua.notifications.models import ChannelName, Message, State
 from motcua.notifications.outbox import enqueue, replaying
 
 from . import package
-from .models import InboundTransfer, OutboundTransfer, RemoteAgency
+from .models import InboundTransfer, OutboundTransfer, Peer, RemoteAgency
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +68,19 @@ def _open_transfers(dossier: Any) -> QuerySet[OutboundTransfer]:
     ).exclude(step__state=Step.State.ACTIVE)
 
 
+# whether any peer is configured, kept between requests (ADR 0032)
+_ANY_PEER = configstamp.reader("exchange.any_peer", "exchange.Peer")
+
+
 def _cases(dossier: Dossier) -> tuple[bool, bool, bool]:
     """Which of the three cases the event may concern, in one indexed query
-    (the usual answer: none of them; issue 15)."""
+    (the usual answer: none of them; issue 15). Without any peer, none: every
+    remote agency and transfer names its peer, which the database protects —
+    and within a request that is known without a query."""
+    if configstamp.in_request() and not configstamp.kept(
+        _ANY_PEER, None, Peer.objects.exists
+    ):
+        return False, False, False
     mine = OuterRef("pk")
     return (
         Dossier.objects.filter(pk=dossier.pk)
