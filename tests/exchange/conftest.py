@@ -184,17 +184,22 @@ class PeerServer:
 def sending(local_http: None) -> Iterator[tuple[World, Peer, PeerServer]]:
     world = build_world(liên_thông=True)  # step 3 at the district
     with PeerServer("exsec_shared") as server:
-        peer = exchange.peer_prepare(
-            Peer(
-                code="tinh-b",
-                name="Một cửa tỉnh B",
-                base_url=server.url,
-                key_id="a-to-b",
-                secret="exsec_shared",
-            )
+        yield world, link_peer(world, server), server
+
+
+def link_peer(world: World, server: PeerServer) -> Peer:
+    """Province B's system at ``server``, serving the district of ``world``."""
+    peer = exchange.peer_prepare(
+        Peer(
+            code="tinh-b",
+            name="Một cửa tỉnh B",
+            base_url=server.url,
+            key_id="a-to-b",
+            secret="exsec_shared",
         )
-        exchange.remote_agency_link(world.district, peer, "000.00.01.B01")
-        yield world, peer, server
+    )
+    exchange.remote_agency_link(world.district, peer, "000.00.01.B01")
+    return peer
 
 
 def to_the_district(world: World) -> Dossier:

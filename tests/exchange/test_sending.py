@@ -27,7 +27,14 @@ from motcua.notifications import worker
 from motcua.notifications.models import Message, State
 from tests.dossiers.builders import World, build_world
 
-from .conftest import NOW, PeerServer, Receiving, file_entry, to_the_district
+from .conftest import (
+    NOW,
+    PeerServer,
+    Receiving,
+    file_entry,
+    link_peer,
+    to_the_district,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -259,16 +266,7 @@ def test_without_any_peer_the_exchange_observer_asks_nothing_until_one_is_linked
     observer = [q["sql"] for q in ctx if OBSERVER.search(q["sql"])]
     assert observer == [], observer
     with PeerServer("exsec_shared") as server:
-        peer = exchange.peer_prepare(
-            Peer(
-                code="tinh-b",
-                name="Một cửa tỉnh B",
-                base_url=server.url,
-                key_id="a-to-b",
-                secret="exsec_shared",
-            )
-        )
-        exchange.remote_agency_link(world.district, peer, "000.00.01.B01")
+        link_peer(world, server)
         with stamp_scope(), world.at(NOW):
             services.dossier_forward(world.specialist, dossier)
     assert OutboundTransfer.objects.get().step.agency == world.district

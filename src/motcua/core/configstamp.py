@@ -24,7 +24,9 @@ knows whether they are still right by reading **one** value: the stamp.
   database, as before.
 - Only readers registered with :func:`reader` over watched tables are kept;
   what they return is handed to every later request, so they return values
-  nobody changes (frozen dataclasses, tuples) or copies of model rows.
+  nobody changes (frozen dataclasses, tuples), copies of the model rows a
+  caller goes on with, and shared rows only where they serve as a reference
+  (a component template, a step's unit), which nothing changes.
 """
 
 from __future__ import annotations

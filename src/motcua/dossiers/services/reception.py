@@ -14,7 +14,7 @@ from typing import Any
 
 from motcua.agencies.models import Agency, Role
 from motcua.agencies.selectors import name_on, same_province, successor_on
-from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.models import Component, ProcedureVersion
 from motcua.catalog.selectors import received_anywhere, version_in_force
 from motcua.core import clock, configstamp
 from motcua.core.dates import vn_date
@@ -180,7 +180,7 @@ def _add_components(
             )
             for c in replay_cached(
                 ("components", version.pk),
-                lambda: tuple(version.components.all()),
+                lambda: tuple(Component.objects.filter(version=version.pk)),
                 kept_as=_COMPONENTS,
             )
         ]
