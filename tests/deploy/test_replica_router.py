@@ -15,6 +15,8 @@ import pytest
 from django.db import connection, connections, router, transaction
 
 from motcua.agencies.models import Agency
+from motcua.core import configstamp
+from motcua.core.configstamp import stamp_scope
 from motcua.core.replica import (
     REPLICA,
     forget_replica_health,
@@ -150,3 +152,32 @@ def test_a_stopped_replica_is_left_for_the_primary_until_it_is_back(
     with replica_reads():
         assert Agency.objects.all().db == REPLICA
         assert Agency.objects.filter(code="R-04").exists()
+
+
+AGENCY_CODES = configstamp.reader("tests.replica_agency_codes", "agencies.Agency")
+
+
+@on_postgres
+@with_replica
+def test_configuration_kept_under_the_primarys_stamp_is_read_on_the_primary(
+    replica: StreamingReplica,
+) -> None:
+    """A list or report may read agencies from the replica; configuration kept
+    under the stamp is read where the stamp is, never from a lagging replica
+    (else the old rows would stay kept under the new stamp; ADR 0032)."""
+    replica.wait_replayed()
+    replica.pause_replay()
+    try:
+        _agency("R-05")  # committed on the primary, not applied on the replica
+        replica.wait_received()
+        with replica_reads(), stamp_scope():
+            assert not Agency.objects.filter(code="R-05").exists()  # the replica
+            codes = configstamp.kept(
+                AGENCY_CODES,
+                None,
+                lambda: set(Agency.objects.values_list("code", flat=True)),
+            )
+        assert "R-05" in codes
+    finally:
+        replica.resume_replay()
+    replica.wait_replayed()

@@ -44,6 +44,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
+from .replica import primary_reads
+
 T = TypeVar("T")
 
 # The configuration tables whose change makes a new stamp (model labels: the
@@ -227,7 +229,8 @@ def kept(name: str, key: Hashable, load: Callable[[], T]) -> T:
         return box.values[(name, key)]
     except KeyError:
         pass
-    value = load()
+    with primary_reads():  # where the stamp was read: a replica may lag
+        value = load()
     if len(box.values) < _MAX_KEPT:
         box.values[(name, key)] = value
     return value

@@ -74,6 +74,18 @@ def replica_reads() -> Iterator[None]:
         _reading.reset(token)
 
 
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Within the block, every read uses the primary, even in a view that
+    asked for the replica (configuration kept under the primary's stamp must
+    be read where the stamp is, ADR 0032)."""
+    token = _reading.set(False)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 def reads_from_replica(view: Callable[P, R]) -> Callable[P, R]:
     """A read-only view (GET) whose queries may use the replica."""
 
