@@ -77,6 +77,12 @@ def watched_tables() -> tuple[str, ...]:
     return tuple(sorted(apps.get_model(label)._meta.db_table for label in WATCHED))
 
 
+@cache
+def _watched_set() -> frozenset[str]:
+    """The watched tables, for a request's look at its own writes."""
+    return frozenset(watched_tables())
+
+
 # ------------------------------------------------------------------ triggers
 def _trigger(table: str, event: str = "") -> str:
     return f"motcua_config_{table}{'_' + event.lower() if event else ''}"
@@ -244,7 +250,7 @@ def stamp_scope() -> Iterator[None]:
     """A request's scope: the stamp read once, read again after this request
     writes a watched table (its own change makes a new stamp)."""
     scope = _Scope()
-    tables = frozenset(watched_tables())
+    tables = _watched_set()
 
     def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if scope.stamp is not _Scope.UNKNOWN:
