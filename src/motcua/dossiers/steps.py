@@ -124,29 +124,33 @@ def open_position(
     now: datetime,
     *,
     assignee: Any = None,
+    done: bool = False,
+    done_by: Any = None,
 ) -> list[Step]:
-    """Create the active steps of ``position``."""
+    """Create the active steps of ``position``; with ``done``, the steps as
+    :func:`close` by ``done_by`` at ``now`` leaves them (the desk's own step,
+    finished as the dossier is received: one INSERT, not an INSERT and then an
+    UPDATE, issue 15)."""
     created = []
     members = [s for s in specs if s.position == position]
     for spec in members:
         agency = spec.unit or dossier.agency
-        created.append(
-            unit.insert(
-                Step(
-                    dossier=dossier,
-                    agency=agency,
-                    template_id=spec.template_id,
-                    position=spec.position,
-                    name=spec.name,
-                    role=spec.role,
-                    assignee=assignee if len(members) == 1 else None,
-                    state=Step.State.ACTIVE,
-                    budget_hours=spec.budget_hours,
-                    started_at=now,
-                    due_at=step_due(agency, now, spec.budget_hours),
-                )
-            )
+        step = Step(
+            dossier=dossier,
+            agency=agency,
+            template_id=spec.template_id,
+            position=spec.position,
+            name=spec.name,
+            role=spec.role,
+            assignee=assignee if len(members) == 1 else None,
+            state=Step.State.ACTIVE,
+            budget_hours=spec.budget_hours,
+            started_at=now,
+            due_at=step_due(agency, now, spec.budget_hours),
         )
+        if done:
+            _mark_closed(step, now, done_by, Step.State.DONE)
+        created.append(unit.insert(step))
     return created
 
 
@@ -171,10 +175,14 @@ def has_step_at(dossier: Dossier, position: int) -> bool:
     return any(s.position == position for s in held)
 
 
-def close(step: Step, now: datetime, actor: Any, state: str = Step.State.DONE) -> None:
+def _mark_closed(step: Step, now: datetime, actor: Any, state: str) -> None:
     step.state = state
     step.ended_at = now
     step.ended_by = actor if getattr(actor, "pk", None) else None
+
+
+def close(step: Step, now: datetime, actor: Any, state: str = Step.State.DONE) -> None:
+    _mark_closed(step, now, actor, state)
     unit.save(step, ["state", "ended_at", "ended_by"])
 
 

@@ -303,10 +303,9 @@ def _receive_now(act: _Act, due_at: datetime | None = None) -> None:
         return
     first = order[0]
     if {s.role for s in specs if s.position == first} == {Role.RECEPTION}:
-        for step in step_ops.open_position(
-            dossier, specs, first, now, assignee=act.actor
-        ):
-            step_ops.close(step, now, act.actor)
+        step_ops.open_position(
+            dossier, specs, first, now, assignee=act.actor, done=True, done_by=act.actor
+        )
         following = step_ops.next_position(specs, first)
         if following is not None and following != step_ops.return_position(specs):
             step_ops.open_position(dossier, specs, following, now)
