@@ -12,17 +12,23 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from motcua.core.errors import Conflict
+from motcua.core.statements import Statement
 
 from .models import Dossier, IdempotentRequest
 
 
+# Asked by every creation that carries a key; nearly always answered "none"
+# (ADR 0033: compiled once; the dossier is read only for a replay).
+_EARLIER: Statement[IdempotentRequest] = Statement(
+    lambda user_id, key: IdempotentRequest.objects.filter(user_id=user_id, key=key),
+    user_id=int,
+    key=str,
+)
+
+
 def replay(user: Any, key: str, digest: str) -> Dossier | None:
     """The dossier an earlier request with ``key`` created, if any."""
-    earlier = (
-        IdempotentRequest.objects.select_related("dossier")
-        .filter(user=user, key=key)
-        .first()
-    )
+    earlier = _EARLIER.first(user_id=user.pk, key=key)  # unique
     if earlier is None:
         return None
     if earlier.request_hash != digest:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from motcua.core import clock
+from motcua.core.statements import Statement
 from motcua.core.errors import DomainError
 
 from .models import ApiToken
@@ -96,14 +97,19 @@ def tokens_of(user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 
+# Read on every API call made with a key (ADR 0033: compiled once).
+_BY_HASH: Statement[ApiToken] = Statement(
+    lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash),
+    key_hash=str,
+)
+
+
 def token_authenticate(key: str, now: datetime | None = None) -> ApiToken | None:
     """The live token for ``key`` (user loaded), or ``None`` when unknown,
     expired, revoked or of an inactive user. Records the use at most once a
     minute (one UPDATE, no write on most calls)."""
     now = now or clock.now()
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=key_hash(key)).first()
-    )
+    token = _BY_HASH.first(key_hash=key_hash(key))  # unique
     if (
         token is None
         or token.revoked_at is not None

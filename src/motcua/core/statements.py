@@ -1,0 +1,239 @@
+"""Reads whose SQL is compiled once per connection, not once per call (ADR 0033).
+
+A few small reads run on nearly every request: the API key or the session,
+the user, their memberships, the failed-sign-in counter of the address, the
+request's idempotency key. Each is one short statement for the database, but
+Django builds its ``WHERE`` and compiles its SQL again every time, and for a
+short statement that costs more CPU than running it (issue 15: a third of a
+creation's time went to building and compiling statements).
+
+A :class:`Statement` is such a read written once as an ordinary query set, a
+function of named parameters. The first call on a database connection builds
+the query set with a stand-in value for each parameter, compiles it, and finds
+where each stand-in sits among the statement's parameters; every later call on
+that connection runs the same SQL with the caller's values in those places and
+turns the rows into model objects (with their ``select_related`` rows) or
+tuples exactly as Django's own iteration does, with the compiler it kept.
+
+What stays the same as a query set's read:
+
+- the database: the router chooses it at every call (``db_for_read``, so a
+  read that may go to the replica still does);
+- the statement goes through the connection's cursor: query logging, the
+  test suite's query counts, execute wrappers (the configuration stamp's, the
+  unit of work's guard) and PostgreSQL's prepared statements see it as before;
+- the values are converted for the database as the field's own lookup does.
+
+A query set that cannot be kept this way is refused when first compiled, with
+the reason: a parameter changed by its lookup (``icontains`` wraps it in
+``%``) or used twice, a prefetch, annotations in a ``values_list``. The
+builder must depend on its parameters only (no clock, no settings read per
+call): it runs once per connection.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+
+T = TypeVar("T")
+
+# Where a connection keeps its compiled statements (one dict per connection
+# object: a thread's own, like the connection itself).
+_ON_CONNECTION = "_motcua_statements"
+_numbers = itertools.count(1)
+
+
+def _stand_in(kind: type, number: int) -> Any:
+    """A value no caller passes, of ``kind``, unique to one parameter."""
+    if kind is str:
+        return f"\x1fmotcua-statement-{number}-{uuid.uuid4().hex}"
+    if kind is int:  # within a 32-bit key's range (a larger value finds nothing)
+        return 2_013_000_000 + number
+    if kind is datetime:
+        return datetime(2999, 1, 2, 3, 4, 5, number, tzinfo=timezone.utc)
+    if kind is date:
+        return date(2999, 1, 1 + number % 28)
+    raise ImproperlyConfigured(f"statements: unsupported parameter kind {kind!r}")
+
+
+def _adapter(kind: type, connection: Any) -> Callable[[Any], Any]:
+    """How a value of ``kind`` is passed to the database, as the field's
+    ``get_db_prep_value`` passes it for an exact lookup."""
+    ops = connection.ops
+    if kind is datetime:
+        return ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+    if kind is date:
+        return ops.adapt_datefield_value  # type: ignore[no-any-return]
+    return _as_is
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    places: tuple[tuple[str, int, Callable[[Any], Any]], ...]
+    compiler: Any
+    converters: Any
+    shape: str  # "model", "tuples" or "flat"
+    # for model rows
+    model: Any = None
+    start: int = 0
+    end: int = 0
+    init_list: tuple[str, ...] = ()
+    populators: Any = ()
+    annotations: Any = None
+
+
+class Statement(Generic[T]):
+    """A read compiled once per connection: ``build(**params)`` returns the
+    query set; ``kinds`` names each parameter's type (``str``, ``int``,
+    ``datetime``, ``date``)."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: type) -> None:
+        self._build = build
+        self._kinds = kinds
+        self._model: type[Model] | None = None
+        self._id = next(_numbers)
+
+    @property
+    def model(self) -> type[Model]:
+        if self._model is None:
+            values = {
+                name: _stand_in(kind, n)
+                for n, (name, kind) in enumerate(self._kinds.items())
+            }
+            self._model = self._build(**values).model
+        return self._model
+
+    def all(self, **values: Any) -> list[T]:
+        """The rows, as the query set built with ``values`` gives them."""
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        kept = connection.__dict__.setdefault(_ON_CONNECTION, {})
+        compiled = kept.get(self._id)
+        if compiled is None:
+            compiled = kept[self._id] = self._compile(alias, connection)
+        if set(values) != set(self._kinds):
+            raise TypeError(
+                f"statements: expected {sorted(self._kinds)}, got {sorted(values)}"
+            )
+        params = list(compiled.params)
+        for name, place, adapt in compiled.places:
+            params[place] = adapt(values[name])
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        compiler = compiled.compiler
+        if compiler.has_extra_select:
+            rows = [row[: compiler.col_count] for row in rows]
+        if compiled.converters:
+            rows = list(compiler.apply_converters(rows, compiled.converters))
+        if compiled.shape == "flat":
+            return [row[0] for row in rows]
+        if compiled.shape == "tuples":
+            return [tuple(row) for row in rows]
+        return [self._model_row(compiled, alias, row) for row in rows]
+
+    def first(self, **values: Any) -> T | None:
+        """The first row or ``None`` (for a statement of one row at most: a
+        unique key, or sliced ``[:1]``)."""
+        rows = self.all(**values)
+        return rows[0] if rows else None
+
+    @staticmethod
+    def _model_row(compiled: _Compiled, alias: str, row: Any) -> Any:
+        obj = compiled.model.from_db(
+            alias, compiled.init_list, row[compiled.start : compiled.end]
+        )
+        for populator in compiled.populators:
+            populator.populate(row, obj)
+        if compiled.annotations:
+            for name, position in compiled.annotations.items():
+                setattr(obj, name, row[position])
+        return obj
+
+    def _compile(self, alias: str, connection: Any) -> _Compiled:
+        values = {
+            name: _stand_in(kind, n) for n, (name, kind) in enumerate(self._kinds.items())
+        }
+        queryset = self._build(**values)
+        query = queryset.query
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ImproperlyConfigured("statements: prefetches cannot be kept")
+        if query.combinator:
+            raise ImproperlyConfigured("statements: combined queries cannot be kept")
+        iterable = queryset._iterable_class
+        if iterable is ModelIterable:
+            shape = "model"
+        elif iterable is FlatValuesListIterable:
+            shape = "flat"
+        elif iterable is ValuesListIterable:
+            shape = "tuples"
+        else:
+            raise ImproperlyConfigured(
+                f"statements: {iterable.__name__} rows cannot be kept"
+            )
+        if shape != "model" and (query.extra_select or query.annotation_select):
+            raise ImproperlyConfigured(
+                "statements: a values list with annotations cannot be kept"
+            )
+        compiler = query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        if compiler.has_composite_fields(
+            [s[0] for s in compiler.select[: compiler.col_count]]
+        ):
+            raise ImproperlyConfigured("statements: composite fields cannot be kept")
+        places = []
+        for name, value in values.items():
+            adapt = _adapter(self._kinds[name], connection)
+            wanted = adapt(value)
+            found = [
+                i
+                for i, param in enumerate(params)
+                if type(param) is type(wanted) and param == wanted
+            ]
+            if len(found) != 1:
+                raise ImproperlyConfigured(
+                    f"statements: parameter {name!r} must reach the SQL once and "
+                    f"unchanged (an exact lookup); found {len(found)} times"
+                )
+            places.append((name, found[0], adapt))
+        fields = [s[0] for s in compiler.select[: compiler.col_count]]
+        compiled = _Compiled(
+            sql=sql,
+            params=tuple(params),
+            places=tuple(places),
+            compiler=compiler,
+            converters=compiler.get_converters(fields),
+            shape=shape,
+        )
+        if shape == "model":
+            select, klass_info = compiler.select, compiler.klass_info
+            select_fields = klass_info["select_fields"]
+            compiled.model = klass_info["model"]
+            compiled.start, compiled.end = select_fields[0], select_fields[-1] + 1
+            compiled.init_list = tuple(
+                f[0].target.attname for f in select[compiled.start : compiled.end]
+            )
+            compiled.populators = get_related_populators(klass_info, select, alias)
+            compiled.annotations = compiler.annotation_col_map
+        return compiled

@@ -1,0 +1,165 @@
+"""Reads compiled once per connection (ADR 0033): the same rows as the query
+set they are written as, whatever the values, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from motcua.agencies.models import Agency, Membership, Role
+from motcua.core.statements import Statement
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+class Counted:
+    """A builder that counts how often it is run."""
+
+    def __init__(self, build: Any) -> None:
+        self.build, self.runs = build, 0
+
+    def __call__(self, **values: Any) -> Any:
+        self.runs += 1
+        return self.build(**values)
+
+
+def _member(username: str, agency: Agency, role: str = Role.RECEPTION) -> Any:
+    user = User.objects.create_user(username, password="x")
+    Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+def test_model_rows_with_their_joined_rows_equal_the_query_sets(agency):
+    ward, other = agency(), agency()
+    users = [_member(f"u{i}", ward if i % 2 else other) for i in range(4)]
+    build = Counted(
+        lambda user_id: Membership.objects.select_related("user", "agency").filter(
+            user_id=user_id, is_active=True
+        )
+    )
+    statement: Statement[Membership] = Statement(build, user_id=int)
+    for user in users + users:
+        expected = list(build.build(user_id=user.pk))
+        with CaptureQueriesContext(connection) as seen:
+            got = statement.all(user_id=user.pk)
+        assert len(seen) == 1  # joined in the one statement, as select_related
+        assert got == expected
+        assert [m.user.username for m in got] == [user.username]
+        assert got[0].agency.code == expected[0].agency.code
+        assert got[0]._state.db == "default" and not got[0]._state.adding
+    assert build.runs == 1 + 1  # the stand-ins' build for the model, then once
+
+
+def test_values_lists_tuples_and_flat(agency):
+    ward = agency()
+    one, two = _member("mot", ward), _member("hai", ward, Role.SPECIALIST)
+    tuples: Statement[tuple[Any, ...]] = Statement(
+        lambda user_id: Membership.objects.filter(user_id=user_id).values_list(
+            "agency_id", "role"
+        ),
+        user_id=int,
+    )
+    flat: Statement[str] = Statement(
+        lambda name: User.objects.filter(username=name).values_list("pk", flat=True),
+        name=str,
+    )
+    assert tuples.all(user_id=one.pk) == [(ward.pk, Role.RECEPTION)]
+    assert tuples.all(user_id=two.pk) == [(ward.pk, Role.SPECIALIST)]
+    assert flat.first(name="hai") == two.pk
+    assert flat.first(name="mot") == one.pk
+    assert flat.first(name="ba") is None
+    assert flat.all(name="ba") == []
+
+
+def test_an_instant_and_a_day_are_passed_as_their_lookup_passes_them(agency):
+    now = timezone.now()
+    for key, minutes in (("a" * 32, -5), ("b" * 32, 5), ("c" * 32, 60)):
+        Session.objects.create(
+            session_key=key, session_data="", expire_date=now + timedelta(minutes=minutes)
+        )
+    live: Statement[Session] = Statement(
+        lambda key, after: Session.objects.filter(session_key=key, expire_date__gt=after),
+        key=str,
+        after=datetime,
+    )
+    assert live.first(key="a" * 32, after=now) is None
+    assert live.first(key="b" * 32, after=now).session_key == "b" * 32
+    assert live.first(key="c" * 32, after=now + timedelta(minutes=30)) is not None
+    assert live.first(key="b" * 32, after=now + timedelta(minutes=30)) is None
+    ward = agency()
+    Agency.objects.filter(pk=ward.pk).update(merged_on=date(2025, 7, 1))
+    merged: Statement[int] = Statement(
+        lambda day: Agency.objects.filter(merged_on=day).values_list("pk", flat=True),
+        day=date,
+    )
+    assert merged.all(day=date(2025, 7, 1)) == [ward.pk]
+    assert merged.all(day=date(2025, 7, 2)) == []
+
+
+def test_a_parameter_its_lookup_changes_or_repeats_is_refused():
+    wrapped: Statement[Any] = Statement(
+        lambda name: User.objects.filter(username__icontains=name), name=str
+    )
+    with pytest.raises(ImproperlyConfigured, match="'name' must reach the SQL once"):
+        wrapped.all(name="an")
+    twice: Statement[Any] = Statement(
+        lambda name: User.objects.filter(username=name) | User.objects.filter(email=name),
+        name=str,
+    )
+    with pytest.raises(ImproperlyConfigured, match="found 2 times"):
+        twice.all(name="an")
+    prefetched: Statement[Any] = Statement(
+        lambda name: User.objects.filter(username=name).prefetch_related("groups"),
+        name=str,
+    )
+    with pytest.raises(ImproperlyConfigured, match="prefetches"):
+        prefetched.all(name="an")
+
+
+def test_values_must_be_named_as_declared():
+    statement: Statement[Any] = Statement(
+        lambda name: User.objects.filter(username=name), name=str
+    )
+    with pytest.raises(TypeError):
+        statement.all(username="an")
+
+
+def test_each_connection_compiles_its_own(agency):
+    """The kept SQL lives on the connection object: a new connection (another
+    thread, a reconnect of another alias) compiles again."""
+    ward = agency()
+    user = _member("bon", ward)
+    build = Counted(lambda user_id: Membership.objects.filter(user_id=user_id))
+    statement: Statement[Membership] = Statement(build, user_id=int)
+    statement.all(user_id=user.pk)
+    runs = build.runs
+    statement.all(user_id=user.pk)
+    assert build.runs == runs
+    del connections["default"].__dict__["_motcua_statements"]
+    assert [m.user_id for m in statement.all(user_id=user.pk)] == [user.pk]
+    assert build.runs == runs + 1
+
+
+def test_the_session_store_loads_a_live_session_and_no_expired_one(client):
+    from motcua.core.sessions import SessionStore
+
+    user = User.objects.create_user("phien", password="x")
+    client.force_login(user)
+    key = client.cookies["sessionid"].value
+    store = SessionStore(session_key=key)
+    assert store.load()["_auth_user_id"] == str(user.pk)
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(session_key=key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # a new key at the next save, as Django's
