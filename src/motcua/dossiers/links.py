@@ -23,12 +23,23 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from motcua.core.statements import Statement
+
 from .models import Dossier
 
 SALT = "motcua.portal.tracking-qr"
 # id, then the base64url HMAC-SHA256 signature (43 characters)
 TOKEN_RE = re.compile(r"^(?P<id>[1-9][0-9]{0,17})\.(?P<sig>[A-Za-z0-9_-]{43})$")
 _QR_PATH_RE = re.compile(r"/tra-cuu/qr/(?P<token>[^/?#]+)/?$")
+
+
+# Every QR look-up (ADR 0033: compiled once; the key is unique).
+_BY_ID: Statement[Dossier] = Statement(
+    lambda dossier_id: Dossier.objects.filter(pk=dossier_id).select_related(
+        "agency", "applicant", "procedure_version"
+    ),
+    dossier_id=int,
+)
 
 
 def _signer() -> signing.Signer:
@@ -61,12 +72,7 @@ def dossier_for_token(token: str) -> Dossier | None:
     revoked, or the dossier is gone) — always one query, whatever the token."""
     match = TOKEN_RE.match(token or "")
     dossier_id = int(match["id"]) if match else 0
-    # a slice, not first(): the key is unique, and first()'s ORDER BY makes
-    # Django compare the ordering with every selected column (issue 15)
-    found = Dossier.objects.filter(pk=dossier_id).select_related(
-        "agency", "applicant", "procedure_version"
-    )[:1]
-    dossier = next(iter(found), None)
+    dossier = _BY_ID.first(dossier_id=dossier_id)
     if match is None or dossier is None:
         return None
     signed = f"{_signed_value(dossier.pk, dossier.code)}:{match['sig']}"

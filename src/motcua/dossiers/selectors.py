@@ -18,7 +18,7 @@ from operator import attrgetter, or_
 from typing import Any
 
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
 from motcua.agencies import selectors as agency_selectors
@@ -28,6 +28,7 @@ from motcua.catalog.selectors import field_of
 from motcua.core import clock
 from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
+from motcua.core.statements import Statement
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ
 
@@ -148,17 +149,45 @@ _PART_JOINS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _part_rows(model: type[Any], order: str, joins: tuple[str, ...]) -> Statement[Any]:
+    def build(dossier_id: int) -> QuerySet[Any]:
+        rows = model._default_manager.filter(dossier_id=dossier_id).order_by(order)
+        return rows.select_related(*joins) if joins else rows
+
+    return Statement(build, dossier_id=int)
+
+
+# Each part of the detail, read as ``prefetch_related`` would read it for one
+# dossier, by a statement compiled once (ADR 0033).
+_PARTS: tuple[tuple[str, Statement[Any]], ...] = tuple(
+    (name, _part_rows(model, order, _PART_JOINS.get(name, ())))
+    for name, model, order in DETAIL_PARTS
+)
+
+
+def _attach(dossier: Dossier, parts: Mapping[str, list[Any]]) -> None:
+    """Give ``dossier`` its parts as ``prefetch_related`` leaves them: each
+    part its related manager's query set, already run (a query made from it,
+    such as ``dossier.events.values_list(…)``, still asks the database), each
+    row's dossier the same object."""
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, model, _ in DETAIL_PARTS:
+        rows = parts[name]
+        to_dossier = model._meta.get_field("dossier")
+        for row in rows:
+            to_dossier.set_cached_value(row, dossier)
+        cache.pop(name, None)
+        found = getattr(dossier, name).get_queryset()
+        found._result_cache = rows
+        found._prefetch_done = True
+        cache[name] = found
+
+
 def dossier_for(user: Any, code: str) -> Dossier | None:
     """One visible dossier with everything its detail shows (``None`` when the
     caller may not see it: do not reveal whether it exists)."""
     if not is_code(code):
         return None
-    parts = []
-    for name, model, order in DETAIL_PARTS:
-        rows = model._default_manager.order_by(order)
-        if name in _PART_JOINS:  # (no argument would follow every key)
-            rows = rows.select_related(*_PART_JOINS[name])
-        parts.append(Prefetch(name, queryset=rows))
     # The code is unique: a slice, not ``first()``, whose ORDER BY made Django
     # compare the ordering with each of the ~200 selected columns (issue 15).
     found = list(
@@ -174,10 +203,13 @@ def dossier_for(user: Any, code: str) -> Dossier | None:
             "received_by",
             "received_by_agency",
             "signed_by",
-        )
-        .prefetch_related(*parts)[:1]
+        )[:1]
     )
-    return found[0] if found else None
+    if not found:
+        return None
+    dossier = found[0]
+    _attach(dossier, {name: rows.all(dossier_id=dossier.pk) for name, rows in _PARTS})
+    return dossier
 
 
 def created_for(user: Any, dossier: Dossier, written: Sequence[Any]) -> Dossier | None:
@@ -193,14 +225,13 @@ def created_for(user: Any, dossier: Dossier, written: Sequence[Any]) -> Dossier 
     if dossier.field_id is not None and not Dossier.field.is_cached(dossier):
         dossier.field = field_of(dossier.field_id)  # as ``dossier_for`` joins it
     mine = [row for row in written if getattr(row, "dossier_id", None) == dossier.pk]
-    # As ``prefetch_related`` leaves them: each part a query set already run.
-    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, model, order in DETAIL_PARTS:
-        rows = [row for row in mine if type(row) is model]
-        found = model._default_manager.none()
-        found._result_cache = sorted(rows, key=attrgetter(order))
-        found._prefetch_done = True
-        cache[name] = found
+    _attach(
+        dossier,
+        {
+            name: sorted((r for r in mine if type(r) is model), key=attrgetter(order))
+            for name, model, order in DETAIL_PARTS
+        },
+    )
     return dossier
 
 
