@@ -84,10 +84,14 @@ def test_an_instant_and_a_day_are_passed_as_their_lookup_passes_them(agency):
     now = timezone.now()
     for key, minutes in (("a" * 32, -5), ("b" * 32, 5), ("c" * 32, 60)):
         Session.objects.create(
-            session_key=key, session_data="", expire_date=now + timedelta(minutes=minutes)
+            session_key=key,
+            session_data="",
+            expire_date=now + timedelta(minutes=minutes),
         )
     live: Statement[Session] = Statement(
-        lambda key, after: Session.objects.filter(session_key=key, expire_date__gt=after),
+        lambda key, after: Session.objects.filter(
+            session_key=key, expire_date__gt=after
+        ),
         key=str,
         after=datetime,
     )
@@ -112,7 +116,9 @@ def test_a_parameter_its_lookup_changes_or_repeats_is_refused():
     with pytest.raises(ImproperlyConfigured, match="'name' must reach the SQL once"):
         wrapped.all(name="an")
     twice: Statement[Any] = Statement(
-        lambda name: User.objects.filter(username=name) | User.objects.filter(email=name),
+        lambda name: (
+            User.objects.filter(username=name) | User.objects.filter(email=name)
+        ),
         name=str,
     )
     with pytest.raises(ImproperlyConfigured, match="found 2 times"):

@@ -37,13 +37,13 @@ import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
-from django.db.models.query import (
+from django.db.models.query import (  # type: ignore[attr-defined]
     FlatValuesListIterable,
     ModelIterable,
     ValuesListIterable,
@@ -65,7 +65,7 @@ def _stand_in(kind: type, number: int) -> Any:
     if kind is int:  # within a 32-bit key's range (a larger value finds nothing)
         return 2_013_000_000 + number
     if kind is datetime:
-        return datetime(2999, 1, 2, 3, 4, 5, number, tzinfo=timezone.utc)
+        return datetime(2999, 1, 2, 3, 4, 5, number, tzinfo=UTC)
     if kind is date:
         return date(2999, 1, 1 + number % 28)
     raise ImproperlyConfigured(f"statements: unsupported parameter kind {kind!r}")
@@ -76,9 +76,9 @@ def _adapter(kind: type, connection: Any) -> Callable[[Any], Any]:
     ``get_db_prep_value`` passes it for an exact lookup."""
     ops = connection.ops
     if kind is datetime:
-        return ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+        return ops.adapt_datetimefield_value
     if kind is date:
-        return ops.adapt_datefield_value  # type: ignore[no-any-return]
+        return ops.adapt_datefield_value
     return _as_is
 
 
@@ -114,14 +114,16 @@ class Statement(Generic[T]):
         self._model: type[Model] | None = None
         self._id = next(_numbers)
 
+    def _stand_ins(self) -> dict[str, Any]:
+        return {
+            name: _stand_in(kind, n)
+            for n, (name, kind) in enumerate(self._kinds.items())
+        }
+
     @property
     def model(self) -> type[Model]:
         if self._model is None:
-            values = {
-                name: _stand_in(kind, n)
-                for n, (name, kind) in enumerate(self._kinds.items())
-            }
-            self._model = self._build(**values).model
+            self._model = self._build(**self._stand_ins()).model
         return self._model
 
     def all(self, **values: Any) -> list[T]:
@@ -150,7 +152,7 @@ class Statement(Generic[T]):
         if compiled.shape == "flat":
             return [row[0] for row in rows]
         if compiled.shape == "tuples":
-            return [tuple(row) for row in rows]
+            return [tuple(row) for row in rows]  # type: ignore[misc]
         return [self._model_row(compiled, alias, row) for row in rows]
 
     def first(self, **values: Any) -> T | None:
@@ -172,56 +174,18 @@ class Statement(Generic[T]):
         return obj
 
     def _compile(self, alias: str, connection: Any) -> _Compiled:
-        values = {
-            name: _stand_in(kind, n) for n, (name, kind) in enumerate(self._kinds.items())
-        }
+        values = self._stand_ins()
         queryset = self._build(**values)
-        query = queryset.query
-        if queryset._prefetch_related_lookups or queryset._known_related_objects:
-            raise ImproperlyConfigured("statements: prefetches cannot be kept")
-        if query.combinator:
-            raise ImproperlyConfigured("statements: combined queries cannot be kept")
-        iterable = queryset._iterable_class
-        if iterable is ModelIterable:
-            shape = "model"
-        elif iterable is FlatValuesListIterable:
-            shape = "flat"
-        elif iterable is ValuesListIterable:
-            shape = "tuples"
-        else:
-            raise ImproperlyConfigured(
-                f"statements: {iterable.__name__} rows cannot be kept"
-            )
-        if shape != "model" and (query.extra_select or query.annotation_select):
-            raise ImproperlyConfigured(
-                "statements: a values list with annotations cannot be kept"
-            )
-        compiler = query.get_compiler(using=alias)
+        shape = _shape(queryset)
+        compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        if compiler.has_composite_fields(
-            [s[0] for s in compiler.select[: compiler.col_count]]
-        ):
-            raise ImproperlyConfigured("statements: composite fields cannot be kept")
-        places = []
-        for name, value in values.items():
-            adapt = _adapter(self._kinds[name], connection)
-            wanted = adapt(value)
-            found = [
-                i
-                for i, param in enumerate(params)
-                if type(param) is type(wanted) and param == wanted
-            ]
-            if len(found) != 1:
-                raise ImproperlyConfigured(
-                    f"statements: parameter {name!r} must reach the SQL once and "
-                    f"unchanged (an exact lookup); found {len(found)} times"
-                )
-            places.append((name, found[0], adapt))
         fields = [s[0] for s in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ImproperlyConfigured("statements: composite fields cannot be kept")
         compiled = _Compiled(
             sql=sql,
             params=tuple(params),
-            places=tuple(places),
+            places=self._places(values, params, connection),
             compiler=compiler,
             converters=compiler.get_converters(fields),
             shape=shape,
@@ -237,3 +201,49 @@ class Statement(Generic[T]):
             compiled.populators = get_related_populators(klass_info, select, alias)
             compiled.annotations = compiler.annotation_col_map
         return compiled
+
+    def _places(
+        self, values: dict[str, Any], params: Any, connection: Any
+    ) -> tuple[tuple[str, int, Callable[[Any], Any]], ...]:
+        """Where each parameter's stand-in sits among the SQL's parameters."""
+        places = []
+        for name, value in values.items():
+            adapt = _adapter(self._kinds[name], connection)
+            wanted = adapt(value)
+            found = [
+                i
+                for i, param in enumerate(params)
+                if type(param) is type(wanted) and param == wanted
+            ]
+            if len(found) != 1:
+                raise ImproperlyConfigured(
+                    f"statements: parameter {name!r} must reach the SQL once and "
+                    f"unchanged (an exact lookup); found {len(found)} times"
+                )
+            places.append((name, found[0], adapt))
+        return tuple(places)
+
+
+def _shape(queryset: QuerySet[Any]) -> str:
+    """How the rows are returned ("model", "tuples", "flat"), or a refusal."""
+    query = queryset.query
+    rows: Any = queryset  # (the attributes below are not in the stubs)
+    if rows._prefetch_related_lookups or rows._known_related_objects:
+        raise ImproperlyConfigured("statements: prefetches cannot be kept")
+    if query.combinator:
+        raise ImproperlyConfigured("statements: combined queries cannot be kept")
+    iterable = queryset._iterable_class
+    shapes: dict[Any, str] = {
+        ModelIterable: "model",
+        FlatValuesListIterable: "flat",
+        ValuesListIterable: "tuples",
+    }
+    if iterable not in shapes:
+        raise ImproperlyConfigured(
+            f"statements: {iterable.__name__} rows cannot be kept"
+        )
+    if shapes[iterable] != "model" and (query.extra_select or query.annotation_select):
+        raise ImproperlyConfigured(
+            "statements: a values list with annotations cannot be kept"
+        )
+    return shapes[iterable]

@@ -16,7 +16,6 @@ from motcua.core.statements import Statement
 
 from .models import Dossier, IdempotentRequest
 
-
 # Asked by every creation that carries a key; nearly always answered "none"
 # (ADR 0033: compiled once; the dossier is read only for a replay).
 _EARLIER: Statement[IdempotentRequest] = Statement(

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from motcua.core import clock
-from motcua.core.statements import Statement
 from motcua.core.errors import DomainError
+from motcua.core.statements import Statement
 
 from .models import ApiToken
 
