@@ -28,7 +28,9 @@ A query set that cannot be kept this way is refused when first compiled, with
 the reason: a parameter changed by its lookup (``icontains`` wraps it in
 ``%``) or used twice, a prefetch, annotations in a ``values_list``. The
 builder must depend on its parameters only (no clock, no settings read per
-call): it runs once per connection.
+call): it runs once per connection. A value is compared with ``=``: ``None``
+finds no row (the ORM would have written ``IS NULL``), so callers pass real
+values only.
 """
 
 from __future__ import annotations
