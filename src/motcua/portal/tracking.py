@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
-
+from motcua.citizens.models import CitizenDossier
+from motcua.core.statements import Statement
 from motcua.dossiers import permissions
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Step
 from motcua.dossiers.workflow import ENDED, PAUSED, Status
 from motcua.evaluation.online import rating_link
 from motcua.payments.services import payable_refusal
@@ -164,19 +164,33 @@ def _find(code: str, typed: str) -> Dossier | None:
     return found[0] if found else None
 
 
+# Read by every tracking page (ADR 0033: compiled once): ``dossier.steps.all()``
+# and whether a citizen's account holds the dossier.
+_STEPS: Statement[Step] = Statement(
+    lambda dossier_id: Step.objects.filter(dossier_id=dossier_id), dossier_id=int
+)
+_LINKED: Statement[int] = Statement(
+    lambda dossier_id: CitizenDossier.objects.filter(dossier_id=dossier_id).values_list(
+        "pk", flat=True
+    ),
+    dossier_id=int,
+)
+
+
 def _next_step(dossier: Dossier) -> str:
     if dossier.status not in PAUSED | ENDED:
-        active = [s.name for s in dossier.steps.all() if s.state == "active"]
+        # the steps a list has prefetched, or read here
+        steps = getattr(dossier, "_prefetched_objects_cache", {}).get("steps")
+        if steps is None:
+            steps = _STEPS.all(dossier_id=dossier.pk)
+        active = [s.name for s in steps if s.state == "active"]
         if active:
             return "; ".join(dict.fromkeys(active))
     return NEXT_STEP.get(Status(dossier.status), "")
 
 
 def _has_account(dossier: Dossier) -> bool:
-    try:
-        return dossier.citizen_link is not None
-    except ObjectDoesNotExist:
-        return False
+    return bool(_LINKED.all(dossier_id=dossier.pk))
 
 
 def _fee_due(dossier: Dossier) -> str:

@@ -144,12 +144,24 @@ def attempt(
     return Decision(True)
 
 
+# Read by every call made with an API key and every QR look-up (ADR 0033:
+# compiled once).
+_COUNTER: Statement[AttemptCounter] = Statement(
+    lambda scope, key: AttemptCounter.objects.filter(scope=scope, key=key),
+    scope=str,
+    key=str,
+)
+
+
 def clear(pairs: Iterable[tuple[Policy, str]]) -> None:
-    """Forget the counted failures (after a success)."""
+    """Forget the counted failures (after a success). Nearly always there are
+    none (every QR look-up forgets its code's): a read compiled once, and a
+    DELETE only for a counter that exists."""
     for policy, key in pairs:
-        AttemptCounter.objects.filter(
-            scope=policy.scope, key=_digest(policy.scope, key)
-        ).delete()
+        digest = _digest(policy.scope, key)
+        if _COUNTER.first(scope=policy.scope, key=digest) is None:
+            continue
+        AttemptCounter.objects.filter(scope=policy.scope, key=digest).delete()
 
 
 def release(pairs: Iterable[tuple[Policy, str]]) -> None:
@@ -169,14 +181,6 @@ def release(pairs: Iterable[tuple[Policy, str]]) -> None:
             if not policy.delay(row.failures):
                 row.blocked_until = None
             row.save(update_fields=["failures", "blocked_until"])
-
-
-# Read by every call made with an API key (ADR 0033: compiled once).
-_COUNTER: Statement[AttemptCounter] = Statement(
-    lambda scope, key: AttemptCounter.objects.filter(scope=scope, key=key),
-    scope=str,
-    key=str,
-)
 
 
 def check(pairs: Sequence[tuple[Policy, str]], now: datetime | None = None) -> Decision:
