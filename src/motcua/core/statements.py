@@ -26,7 +26,9 @@ What stays the same as a query set's read:
 
 A query set that cannot be kept this way is refused when first compiled, with
 the reason: a parameter changed by its lookup (``icontains`` wraps it in
-``%``) or used twice, a prefetch, annotations in a ``values_list``. The
+``%``), a prefetch, annotations in a ``values_list``. A parameter used in
+several places gets its value in each; a list of ids (:class:`Ids`, for
+``__in``) is compiled once per length. The
 builder must depend on its parameters only (no clock, no settings read per
 call): it runs once per connection. A value is compared with ``=``: ``None``
 finds no row (the ORM would have written ``IS NULL``), so callers pass real
@@ -60,8 +62,19 @@ _ON_CONNECTION = "_motcua_statements"
 _numbers = itertools.count(1)
 
 
-def _stand_in(kind: type, number: int) -> Any:
+class Ids:
+    """The kind of a parameter that is a non-empty list of ids (an ``__in``
+    lookup): the SQL differs with the list's length, so each length is
+    compiled once."""
+
+
+_LONGEST = 10_000  # ids in one list parameter
+
+
+def _stand_in(kind: type, number: int, length: int = 0) -> Any:
     """A value no caller passes, of ``kind``, unique to one parameter."""
+    if kind is Ids:
+        return [2_013_000_000 + number * _LONGEST + i for i in range(length)]
     if kind is str:
         return f"\x1fmotcua-statement-{number}-{uuid.uuid4().hex}"
     if kind is int:  # within a 32-bit key's range (a larger value finds nothing)
@@ -92,7 +105,8 @@ def _as_is(value: Any) -> Any:
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    places: tuple[tuple[str, int, Callable[[Any], Any]], ...]
+    # (parameter, its element for ids or -1, place among the SQL's, conversion)
+    places: tuple[tuple[str, int, int, Callable[[Any], Any]], ...]
     compiler: Any
     converters: Any
     shape: str  # "model", "tuples" or "flat"
@@ -108,7 +122,7 @@ class _Compiled:
 class Statement(Generic[T]):
     """A read compiled once per connection: ``build(**params)`` returns the
     query set; ``kinds`` names each parameter's type (``str``, ``int``,
-    ``datetime``, ``date``)."""
+    ``datetime``, ``date``, :class:`Ids`)."""
 
     def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: type) -> None:
         self._build = build
@@ -116,33 +130,41 @@ class Statement(Generic[T]):
         self._model: type[Model] | None = None
         self._id = next(_numbers)
 
-    def _stand_ins(self) -> dict[str, Any]:
+    def _stand_ins(self, lengths: dict[str, int]) -> dict[str, Any]:
         return {
-            name: _stand_in(kind, n)
+            name: _stand_in(kind, n, lengths.get(name, 0))
             for n, (name, kind) in enumerate(self._kinds.items())
         }
 
     @property
     def model(self) -> type[Model]:
         if self._model is None:
-            self._model = self._build(**self._stand_ins()).model
+            lengths = {name: 1 for name, kind in self._kinds.items() if kind is Ids}
+            self._model = self._build(**self._stand_ins(lengths)).model
         return self._model
 
     def all(self, **values: Any) -> list[T]:
         """The rows, as the query set built with ``values`` gives them."""
-        alias = router.db_for_read(self.model)
-        connection = connections[alias]
-        kept = connection.__dict__.setdefault(_ON_CONNECTION, {})
-        compiled = kept.get(self._id)
-        if compiled is None:
-            compiled = kept[self._id] = self._compile(alias, connection)
         if set(values) != set(self._kinds):
             raise TypeError(
                 f"statements: expected {sorted(self._kinds)}, got {sorted(values)}"
             )
+        lengths = {
+            name: len(values[name]) for name, kind in self._kinds.items() if kind is Ids
+        }
+        if not all(0 < n <= _LONGEST for n in lengths.values()):
+            raise ValueError(f"statements: 1 to {_LONGEST} ids, got {lengths}")
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        kept = connection.__dict__.setdefault(_ON_CONNECTION, {})
+        key = (self._id, *lengths.values())
+        compiled = kept.get(key)
+        if compiled is None:
+            compiled = kept[key] = self._compile(alias, connection, lengths)
         params = list(compiled.params)
-        for name, place, adapt in compiled.places:
-            params[place] = adapt(values[name])
+        for name, element, place, adapt in compiled.places:
+            value = values[name] if element < 0 else values[name][element]
+            params[place] = adapt(value)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -175,8 +197,10 @@ class Statement(Generic[T]):
                 setattr(obj, name, row[position])
         return obj
 
-    def _compile(self, alias: str, connection: Any) -> _Compiled:
-        values = self._stand_ins()
+    def _compile(
+        self, alias: str, connection: Any, lengths: dict[str, int]
+    ) -> _Compiled:
+        values = self._stand_ins(lengths)
         queryset = self._build(**values)
         shape = _shape(queryset)
         compiler = queryset.query.get_compiler(using=alias)
@@ -206,23 +230,29 @@ class Statement(Generic[T]):
 
     def _places(
         self, values: dict[str, Any], params: Any, connection: Any
-    ) -> tuple[tuple[str, int, Callable[[Any], Any]], ...]:
-        """Where each parameter's stand-in sits among the SQL's parameters."""
-        places = []
+    ) -> tuple[tuple[str, int, int, Callable[[Any], Any]], ...]:
+        """Where each parameter's stand-in (each id of a list) sits among the
+        SQL's parameters: at least once, unchanged; a value used in several
+        places (a condition repeated in sub-queries) is put in each."""
+        places: list[tuple[str, int, int, Callable[[Any], Any]]] = []
         for name, value in values.items():
             adapt = _adapter(self._kinds[name], connection)
-            wanted = adapt(value)
-            found = [
-                i
-                for i, param in enumerate(params)
-                if type(param) is type(wanted) and param == wanted
-            ]
-            if len(found) != 1:
-                raise ImproperlyConfigured(
-                    f"statements: parameter {name!r} must reach the SQL once and "
-                    f"unchanged (an exact lookup); found {len(found)} times"
-                )
-            places.append((name, found[0], adapt))
+            elements = enumerate(value) if self._kinds[name] is Ids else [(-1, value)]
+            for element, one in elements:
+                wanted = adapt(one)
+                found = [
+                    i
+                    for i, param in enumerate(params)
+                    if type(param) is type(wanted) and param == wanted
+                ]
+                if not found:
+                    raise ImproperlyConfigured(
+                        f"statements: parameter {name!r} must reach the SQL "
+                        "unchanged (an exact or ``__in`` lookup); it does not"
+                    )
+                places.extend((name, element, place, adapt) for place in found)
+        if len({place for _, _, place, _ in places}) != len(places):
+            raise ImproperlyConfigured("statements: two parameters share a place")
         return tuple(places)
 
 

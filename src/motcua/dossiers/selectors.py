@@ -28,7 +28,7 @@ from motcua.catalog.selectors import field_of
 from motcua.core import clock
 from motcua.core.dates import in_supported_years, years_message
 from motcua.core.errors import DomainError
-from motcua.core.statements import Statement
+from motcua.core.statements import Ids, Statement
 from motcua.core.text import fold
 from motcua.deadlines.engine import VN_TZ
 
@@ -90,6 +90,10 @@ def visibility_branches(
     agencies: Any = agency_ids
     if agencies is None:
         agencies = visible_agencies(user).values("pk")
+    return _branches(agencies)
+
+
+def _branches(agencies: Any) -> list[Q | Exists]:
     own, linked = _reasons(agencies)
     naming = [Exists(rows.filter(dossier=OuterRef("pk"))) for rows in linked]
     return [*own, *naming]
@@ -116,16 +120,27 @@ def dossiers_visible_now(user: Any) -> QuerySet[Dossier]:
     statement with the agency ids written in, which costs far less to compile
     than the agencies' sub-query four times over (issue 15: a third of a
     dossier's answer)."""
-    if _is_system_admin(user):
+    agency_ids = visible_scope(user)
+    if agency_ids is None:
         return Dossier.objects.all()
-    seen = agency_selectors.seen_agencies(user)
-    if seen.every:
-        return Dossier.objects.all()
-    agency_ids = seen.ids
-    branches = visibility_branches(user, agency_ids)
-    if not agency_ids or branches is None:
+    if not agency_ids:
         return Dossier.objects.none()
-    return Dossier.objects.filter(reduce(or_, branches))
+    return _visible_among(agency_ids)
+
+
+def visible_scope(user: Any) -> list[int] | None:
+    """What ``dossiers_visible_now`` filters on: ``None`` for every dossier (a
+    system administrator, or someone who sees every agency), else the ids of
+    the agencies whose reasons (``_reasons``) make a dossier visible — none
+    when the list is empty."""
+    if _is_system_admin(user):
+        return None
+    seen = agency_selectors.seen_agencies(user)
+    return None if seen.every else seen.ids
+
+
+def _visible_among(agency_ids: list[int]) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(reduce(or_, _branches(agency_ids)))
 
 
 def is_code(code: str) -> bool:
@@ -183,31 +198,49 @@ def _attach(dossier: Dossier, parts: Mapping[str, list[Any]]) -> None:
         cache[name] = found
 
 
+def _detail_row(rows: QuerySet[Dossier], code: str) -> QuerySet[Dossier]:
+    # The code is unique: a slice, not ``first()``, whose ORDER BY made Django
+    # compare the ordering with each of the ~200 selected columns (issue 15).
+    return rows.filter(code=code).select_related(
+        "agency",
+        "procedure",
+        "procedure_version",
+        "field",
+        "applicant",
+        "counter",
+        "received_by",
+        "received_by_agency",
+        "signed_by",
+    )[:1]
+
+
+# The dossier of a detail, among those ``dossiers_visible_now`` gives: every
+# dossier, or those of the agencies seen (ADR 0033: compiled once, per number
+# of agencies).
+_DETAIL_OF_ANY: Statement[Dossier] = Statement(
+    lambda code: _detail_row(Dossier.objects.all(), code), code=str
+)
+_DETAIL_AMONG: Statement[Dossier] = Statement(
+    lambda code, agency_ids: _detail_row(_visible_among(agency_ids), code),
+    code=str,
+    agency_ids=Ids,
+)
+
+
 def dossier_for(user: Any, code: str) -> Dossier | None:
     """One visible dossier with everything its detail shows (``None`` when the
     caller may not see it: do not reveal whether it exists)."""
     if not is_code(code):
         return None
-    # The code is unique: a slice, not ``first()``, whose ORDER BY made Django
-    # compare the ordering with each of the ~200 selected columns (issue 15).
-    found = list(
-        dossiers_visible_now(user)
-        .filter(code=code)
-        .select_related(
-            "agency",
-            "procedure",
-            "procedure_version",
-            "field",
-            "applicant",
-            "counter",
-            "received_by",
-            "received_by_agency",
-            "signed_by",
-        )[:1]
-    )
-    if not found:
+    agency_ids = visible_scope(user)
+    if agency_ids is None:
+        dossier = _DETAIL_OF_ANY.first(code=code)
+    elif agency_ids:
+        dossier = _DETAIL_AMONG.first(code=code, agency_ids=agency_ids)
+    else:
         return None
-    dossier = found[0]
+    if dossier is None:
+        return None
     _attach(dossier, {name: rows.all(dossier_id=dossier.pk) for name, rows in _PARTS})
     return dossier
 
