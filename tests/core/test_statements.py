@@ -129,10 +129,10 @@ def test_a_parameter_used_twice_gets_its_value_in_both_places():
     User.objects.create_user("chi", email="y@example.vn")
     either: Statement[str] = Statement(
         lambda name: (
-            User.objects.filter(username=name) | User.objects.filter(email=name)
-        )
-        .order_by("username")
-        .values_list("username", flat=True),
+            (User.objects.filter(username=name) | User.objects.filter(email=name))
+            .order_by("username")
+            .values_list("username", flat=True)
+        ),
         name=str,
     )
     assert either.all(name="an") == ["an", "binh"]
@@ -144,12 +144,14 @@ def test_lists_of_ids_are_compiled_once_per_length_and_repeated_where_used(agenc
     users = {ward.pk: _member(f"w{ward.pk}", ward) for ward in wards}
     build = Counted(
         lambda agency_ids: (
-            Membership.objects.filter(agency_id__in=agency_ids)
-            | Membership.objects.filter(user__memberships__agency_id__in=agency_ids)
-        )
-        .distinct()
-        .order_by("agency_id")
-        .values_list("agency_id", flat=True),
+            (
+                Membership.objects.filter(agency_id__in=agency_ids)
+                | Membership.objects.filter(user__memberships__agency_id__in=agency_ids)
+            )
+            .distinct()
+            .order_by("agency_id")
+            .values_list("agency_id", flat=True)
+        ),
     )
     among: Statement[int] = Statement(build, agency_ids=Ids)
     a, b, c, d = (w.pk for w in wards)
