@@ -165,6 +165,15 @@ def test_lists_of_ids_are_compiled_once_per_length_and_repeated_where_used(agenc
     assert users  # one member per ward
     with pytest.raises(ValueError):
         among.all(agency_ids=[])
+    # an id list before a number: their stand-ins never meet
+    of_user: Statement[int] = Statement(
+        lambda agency_ids, user_id: Membership.objects.filter(
+            agency_id__in=agency_ids, user_id=user_id
+        ).values_list("agency_id", flat=True),
+        agency_ids=Ids,
+        user_id=int,
+    )
+    assert of_user.all(agency_ids=[a, b, c], user_id=users[b].pk) == [b]
 
 
 def test_values_must_be_named_as_declared():

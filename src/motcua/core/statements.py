@@ -78,7 +78,7 @@ def _stand_in(kind: type, number: int, length: int = 0) -> Any:
     if kind is str:
         return f"\x1fmotcua-statement-{number}-{uuid.uuid4().hex}"
     if kind is int:  # within a 32-bit key's range (a larger value finds nothing)
-        return 2_013_000_000 + number
+        return 2_013_000_000 + number * _LONGEST  # (not inside a list's block)
     if kind is datetime:
         return datetime(2999, 1, 2, 3, 4, 5, number, tzinfo=UTC)
     if kind is date:
