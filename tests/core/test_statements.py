@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from motcua.agencies.models import Agency, Membership, Role
-from motcua.core.statements import Ids, Statement
+from motcua.core.statements import Ids, Statement, insert
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -214,3 +214,108 @@ def test_the_session_store_loads_a_live_session_and_no_expired_one(client):
     expired = SessionStore(session_key=key)
     assert expired.load() == {}
     assert expired.session_key is None  # a new key at the next save, as Django's
+
+
+# ------------------------------------------------------------ kept inserts
+def _stored(model: Any, pk: Any) -> dict[str, Any]:
+    row = model.objects.filter(pk=pk).values().get()
+    row.pop(model._meta.pk.attname)
+    return row
+
+
+def _message(agency: Agency, key: str, **fields: Any) -> Any:
+    from motcua.notifications.models import Message
+
+    at = datetime(
+        2026, 7, 1, 8, 30, 15, 123456, tzinfo=timezone.get_fixed_timezone(420)
+    )
+    values: dict[str, Any] = {
+        "agency": agency,
+        "channel": "sms",
+        "recipient": "0905123456",
+        "template_key": "received",
+        "template_version": 2,
+        "variables": {"mã": "000.01.01.H12-260701-0001", "n": [1, 2.5, None]},
+        "idempotency_key": key,
+        "next_attempt_at": at,
+        "give_up_at": at + timedelta(days=2),
+        "created_at": at,
+        **fields,
+    }
+    return Message(**values)
+
+
+def test_a_kept_insert_writes_the_row_save_writes(agency):
+    ward = agency()
+    for n in range(3):  # compiled at the first, kept for the others
+        saved = _message(ward, f"saved-{n}")
+        saved.save(force_insert=True)
+        kept = _message(ward, f"kept-{n}")
+        with CaptureQueriesContext(connection) as seen:
+            assert insert(kept) is kept
+        assert len(seen) == 1
+        assert kept.pk is not None and kept.pk != saved.pk
+        assert kept._state.db == "default" and not kept._state.adding
+        expected = _stored(type(saved), saved.pk)
+        got = _stored(type(kept), kept.pk)
+        assert expected.pop("idempotency_key") == f"saved-{n}"
+        assert got.pop("idempotency_key") == f"kept-{n}"
+        assert got == expected
+        assert got["variables"]["mã"] == "000.01.01.H12-260701-0001"
+
+
+def test_a_kept_insert_stamps_and_keys_as_save_does(agency):
+    from motcua.citizens.models import Citizen
+
+    user = User.objects.create_user("cong-dan", password="x")
+    before = timezone.now()
+    citizen = insert(
+        Citizen(user=user, verified_by="local", birth_date=date(1990, 2, 3))
+    )
+    stored = Citizen.objects.get(pk=citizen.pk)
+    assert before <= stored.created_at == citizen.created_at
+    assert stored.updated_at == citizen.updated_at
+    assert stored.user_id == user.pk and stored.birth_date == date(1990, 2, 3)
+    unsaved = User(username="chua-luu")
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert(Citizen(user=unsaved, verified_by="local"))
+    assert Citizen.objects.count() == 1
+
+
+def test_what_only_save_writes_goes_through_save(agency):
+    from django.db.models.functions import Now
+    from django.db.models.signals import pre_save
+
+    from motcua.notifications.models import Message
+    from motcua.privacy.models import ReadLog, ReadLogImmutable
+
+    ward = agency()
+    # A value that is an expression: compiled by save().
+    message = insert(_message(ward, "now", created_at=Now()))
+    assert Message.objects.get(pk=message.pk).created_at is not None
+    # A model with its own save(): the log refuses a row that has a key.
+    with pytest.raises(ReadLogImmutable):
+        insert(ReadLog(pk=10**6, username="x", what="api_detail"))
+    # A receiver of pre_save is called.
+    seen: list[str] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance.idempotency_key)
+
+    pre_save.connect(receiver, sender=Message)
+    try:
+        insert(_message(ward, "heard"))
+    finally:
+        pre_save.disconnect(receiver, sender=Message)
+    assert seen == ["heard"]
+
+
+def test_a_failed_kept_insert_marks_its_block_for_rollback(agency):
+    from django.db import IntegrityError, transaction
+
+    ward = agency()
+    insert(_message(ward, "once"))
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            insert(_message(ward, "once"))
+        assert transaction.get_rollback()  # as save() leaves it

@@ -45,7 +45,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]
     FlatValuesListIterable,
@@ -53,8 +53,11 @@ from django.db.models.query import (  # type: ignore[attr-defined]
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 # Where a connection keeps its compiled statements (one dict per connection
 # object: a thread's own, like the connection itself).
@@ -279,3 +282,131 @@ def _shape(queryset: QuerySet[Any]) -> str:
             "statements: a values list with annotations cannot be kept"
         )
     return shapes[iterable]
+
+
+# ---------------------------------------------------------------- inserts
+@dataclass
+class _KeptInsert:
+    sql: str
+    fields: tuple[Any, ...]  # the columns written, in the SQL's order
+    returning: tuple[Any, ...]  # the columns the database gives back
+    converters: Any
+    compiler: Any
+
+
+def insert(obj: M) -> M:
+    """``obj.save(force_insert=True)`` for a new row, with the ``INSERT``
+    compiled once per connection and model instead of once per row (ADR 0033:
+    a reception writes about ten rows one by one, and building each statement
+    cost more than running it).
+
+    The values are prepared as Django's own insert prepares them (each field's
+    ``pre_save``, then ``get_db_prep_save``) and the primary key the database
+    gives is set on ``obj``. Whatever this path would not write exactly as
+    ``save()`` writes it goes through ``save()`` itself: a model with its own
+    ``save()``, a model with parents,
+    an ordering by another model, generated columns or ``pre_save`` /
+    ``post_save`` receivers, a field with its own placeholder, a value that is
+    an expression (``F``, a database default), a backend that cannot return
+    the new key from the ``INSERT``."""
+    using = router.db_for_write(type(obj), instance=obj)
+    connection = connections[using]
+    compiled = _kept_insert(obj, connection, using)
+    params = None if compiled is None else _insert_params(obj, compiled, connection)
+    if compiled is None or params is None:
+        obj.save(force_insert=True)
+        return obj
+    with (
+        transaction.mark_for_rollback_on_error(using),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(compiled.sql, params)
+        if compiled.returning:
+            rows = [connection.ops.fetch_returned_insert_columns(cursor, ())]
+            if compiled.converters:
+                rows = list(
+                    compiled.compiler.apply_converters(rows, compiled.converters)
+                )
+            for value, field in zip(rows[0], compiled.returning, strict=True):
+                setattr(obj, field.attname, value)
+    obj._state.db = using
+    obj._state.adding = False
+    return obj
+
+
+def _kept_insert(obj: Model, connection: Any, using: str) -> _KeptInsert | None:
+    """The compiled ``INSERT`` of ``obj``'s row on ``connection``, or ``None``
+    when only ``save()`` writes it exactly."""
+    cls = type(obj)
+    meta = cls._meta
+    if (
+        cls.save is not Model.save  # a model's own save() is kept
+        or cls.save_base is not Model.save_base
+        or meta.parents
+        or meta.proxy
+        or meta.order_with_respect_to
+        or pre_save.has_listeners(cls)
+        or post_save.has_listeners(cls)
+        or not connection.features.can_return_columns_from_insert
+    ):
+        return None
+    # As save() does: an unsaved related object refused, a saved one's key set.
+    prepare = obj._prepare_related_fields_for_save  # type: ignore[attr-defined]
+    prepare(operation_name="save")
+    if obj.pk is None:
+        obj.pk = meta.pk.get_pk_value_on_save(obj)  # type: ignore[attr-defined]
+    with_key = obj.pk is not None
+    kept = connection.__dict__.setdefault(_ON_CONNECTION, {})
+    compiled = kept.get((cls, with_key))
+    if compiled is None:
+        compiled = kept[(cls, with_key)] = _compile_insert(cls, using, with_key)
+    return None if compiled is _NOT_KEPT else compiled
+
+
+def _insert_params(
+    obj: Model, compiled: _KeptInsert, connection: Any
+) -> list[Any] | None:
+    """The row's values as Django's insert prepares them (``None``: one is an
+    expression, which only ``save()`` compiles)."""
+    params = []
+    for field in compiled.fields:
+        value = field.pre_save(obj, True)
+        if hasattr(value, "resolve_expression"):
+            return None
+        params.append(field.get_db_prep_save(value, connection))
+    return params
+
+
+_NOT_KEPT: Any = object()
+
+
+def _compile_insert(cls: type[Model], using: str, with_key: bool) -> Any:
+    """The ``INSERT`` of one ``cls`` row, as ``save()`` compiles it (the same
+    columns, the same ``RETURNING``), or ``_NOT_KEPT``."""
+    meta = cls._meta
+    if any(f.generated for f in meta.local_concrete_fields):
+        return _NOT_KEPT
+    fields = [
+        f for f in meta.local_concrete_fields if with_key or f is not meta.auto_field
+    ]
+    if any(getattr(f, "get_placeholder", None) is not None for f in fields):
+        return _NOT_KEPT
+    returning = list(meta.db_returning_fields)
+    query = InsertQuery(cls)
+    # Compiled without any row: only the statement's text is kept, with a
+    # ``%s`` for each column (checked: no field above has its own placeholder).
+    query.insert_values(fields, [None])  # type: ignore[list-item]
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = returning
+    compiler.pre_save_val = lambda field, obj: None
+    ((sql, params),) = compiler.as_sql()
+    if len(params) != len(fields):
+        return _NOT_KEPT
+    columns = [f.get_col(meta.db_table) for f in returning]
+    return _KeptInsert(
+        sql=sql,
+        fields=tuple(fields),
+        returning=tuple(returning),
+        converters=compiler.get_converters(columns),
+        compiler=compiler,
+    )

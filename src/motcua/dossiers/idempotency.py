@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from motcua.core.errors import Conflict
-from motcua.core.statements import Statement
+from motcua.core.statements import Statement, insert
 
 from .models import Dossier, IdempotentRequest
 
@@ -50,8 +50,10 @@ def create_once(
     try:
         with transaction.atomic():
             dossier = create()
-            IdempotentRequest.objects.create(
-                key=key, user=user, request_hash=digest, dossier=dossier
+            insert(
+                IdempotentRequest(
+                    key=key, user=user, request_hash=digest, dossier=dossier
+                )
             )
     except IntegrityError:
         found = replay(user, key, digest)

@@ -32,6 +32,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Model
 
+from motcua.core import statements
+
 from .models import Applicant, Consultation, Dossier, DossierComponent, Event, Step
 
 M = TypeVar("M", bound=Model)
@@ -450,10 +452,11 @@ def remembered() -> Iterator[list[Model]]:
 
 # ------------------------------------------------ what the services call
 def insert(obj: M) -> M:
-    """A new row: ``obj.save(force_insert=True)``, or held by the unit."""
+    """A new row: ``obj.save(force_insert=True)`` (through the INSERT kept
+    compiled, ``statements.insert``), or held by the unit."""
     unit = _unit.get()
     if unit is None:
-        obj.save(force_insert=True)
+        statements.insert(obj)
         _remember([obj])
     else:
         unit.add(obj)

@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from motcua.core import clock
 from motcua.core.dates import vn_date
 from motcua.core.names import display_name
+from motcua.core.statements import Statement, insert
 from motcua.dossiers import timing
 from motcua.dossiers.models import Dossier, Event
 from motcua.dossiers.workflow import Action, Status
@@ -232,6 +233,16 @@ def _write(
     )
 
 
+# Whether a message of one idempotency key is in the outbox (compiled once per
+# connection, ADR 0033: asked for every message an action writes).
+_QUEUED: Statement[int] = Statement(
+    lambda ident: Message.objects.filter(idempotency_key=ident).values_list(
+        "pk", flat=True
+    )[:1],
+    ident=str,
+)
+
+
 def enqueue(
     ident: str,
     *,
@@ -248,7 +259,7 @@ def enqueue(
     now, given up after the maximum age. ``version``: of the text, looked up
     as ``key``'s current one when not given (a missing text is logged and
     never blocks the action that caused the message)."""
-    if Message.objects.filter(idempotency_key=ident).exists():
+    if _QUEUED.first(ident=ident) is not None:
         return None
     if version is None:
         try:
@@ -259,17 +270,19 @@ def enqueue(
             )
             return None
     now = clock.now()
-    return Message.objects.create(
-        agency_id=agency_id,
-        dossier_id=dossier_id,
-        event_seq=event_seq,
-        channel=channel,
-        recipient=recipient,
-        template_key=key,
-        template_version=version,
-        variables=variables(),
-        idempotency_key=ident,
-        next_attempt_at=now,
-        give_up_at=now + max_age(),
-        created_at=now,
+    return insert(
+        Message(
+            agency_id=agency_id,
+            dossier_id=dossier_id,
+            event_seq=event_seq,
+            channel=channel,
+            recipient=recipient,
+            template_key=key,
+            template_version=version,
+            variables=variables(),
+            idempotency_key=ident,
+            next_attempt_at=now,
+            give_up_at=now + max_age(),
+            created_at=now,
+        )
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import connection
 
+from motcua.core.statements import insert
 from motcua.dossiers.models import Dossier, Event
 
 from .figures import (
@@ -194,7 +195,10 @@ def _write(dossier_id: int, before: Known | None, after: Known) -> None:
     """``before`` is what ``_read`` found (None: no fact row and no interval
     yet, so the row is inserted and nothing is deleted)."""
     fact = fact_row(dossier_id, after.ident, after.timeline)
-    fact.save(force_insert=before is None, force_update=before is not None)
+    if before is None:
+        insert(fact)
+    else:
+        fact.save(force_update=True)
     if (
         before is None
         or before.ident != after.ident
