@@ -3,7 +3,7 @@ set they are written as, whatever the values, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from motcua.agencies.models import Agency, Membership, Role
-from motcua.core.statements import Ids, Statement, insert
+from motcua.core.statements import Ids, Statement, insert, update
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -319,3 +319,68 @@ def test_a_failed_kept_insert_marks_its_block_for_rollback(agency):
         with pytest.raises(IntegrityError):
             insert(_message(ward, "once"))
         assert transaction.get_rollback()  # as save() leaves it
+
+
+# ------------------------------------------------------------ kept updates
+def _change(message: Any, n: int) -> None:
+    message.state = "sent"
+    message.attempts = n
+    message.variables = {"lần": n, "ghi chú": "đã gửi"}
+    message.sent_at = datetime(2026, 7, 2, 9, n, tzinfo=UTC)
+    message.last_error = ""
+
+
+def test_a_kept_update_writes_the_row_save_writes(agency):
+    ward = agency()
+    for n in range(3):
+        saved, kept = insert(_message(ward, f"s{n}")), insert(_message(ward, f"k{n}"))
+        _change(saved, n)
+        _change(kept, n)
+        saved.save()
+        with CaptureQueriesContext(connection) as seen:
+            assert update(kept) is kept
+        assert len(seen) == 1
+        expected = _stored(type(saved), saved.pk)
+        got = _stored(type(kept), kept.pk)
+        assert (expected.pop("idempotency_key"), got.pop("idempotency_key")) == (
+            f"s{n}",
+            f"k{n}",
+        )
+        assert got == expected
+        assert got["attempts"] == n and got["variables"]["ghi chú"] == "đã gửi"
+
+
+def test_a_kept_update_of_named_fields_writes_only_those(agency):
+    from motcua.notifications.models import Message
+
+    message = insert(_message(agency(), "named"))
+    _change(message, 7)
+    update(message, ["state", "attempts"])
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.state, stored.attempts) == ("sent", 7)
+    assert stored.sent_at is None and stored.variables != message.variables
+    # A row loaded with deferred columns: only the loaded ones are written.
+    partial = Message.objects.only("id", "attempts").get(pk=message.pk)
+    partial.attempts = 8
+    update(partial)
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.attempts, stored.state) == (8, "sent")
+    with pytest.raises(ValueError, match="do not exist"):
+        update(message, ["nothing_like_this"])
+
+
+def test_a_kept_update_of_a_missing_row_fails_as_save_does(agency):
+    from django.db import DatabaseError, transaction
+
+    from motcua.notifications.models import Message
+
+    message = insert(_message(agency(), "gone"))
+    Message.objects.filter(pk=message.pk).delete()
+    with transaction.atomic():
+        with pytest.raises(DatabaseError, match="did not affect any rows"):
+            update(message, ["state"])
+        assert transaction.get_rollback()  # as save() leaves it
+        transaction.set_rollback(False)  # (nothing was written to undo)
+    _change(message, 1)
+    update(message)  # every field: save() then inserts the row again
+    assert Message.objects.get(pk=message.pk).attempts == 1

@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, router, transaction
-from django.db.models import Model, QuerySet
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import Field, Model, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]
     FlatValuesListIterable,
     ModelIterable,
@@ -334,19 +334,31 @@ def insert(obj: M) -> M:
     return obj
 
 
+def _saved_plainly(cls: type[Model]) -> bool:
+    """Whether ``save()`` writes a ``cls`` row as one plain statement, with
+    nothing around it: no ``save()`` of its own, no parents, no ordering by
+    another model, no generated column, no ``pre_save`` or ``post_save``
+    receiver."""
+    meta = cls._meta
+    return not (
+        cls.save is not Model.save
+        or cls.save_base is not Model.save_base
+        or meta.parents
+        or meta.proxy
+        or meta.order_with_respect_to
+        or any(f.generated for f in meta.local_concrete_fields)
+        or pre_save.has_listeners(cls)
+        or post_save.has_listeners(cls)
+    )
+
+
 def _kept_insert(obj: Model, connection: Any, using: str) -> _KeptInsert | None:
     """The compiled ``INSERT`` of ``obj``'s row on ``connection``, or ``None``
     when only ``save()`` writes it exactly."""
     cls = type(obj)
     meta = cls._meta
     if (
-        cls.save is not Model.save  # a model's own save() is kept
-        or cls.save_base is not Model.save_base
-        or meta.parents
-        or meta.proxy
-        or meta.order_with_respect_to
-        or pre_save.has_listeners(cls)
-        or post_save.has_listeners(cls)
+        not _saved_plainly(cls)
         or not connection.features.can_return_columns_from_insert
     ):
         return None
@@ -384,8 +396,6 @@ def _compile_insert(cls: type[Model], using: str, with_key: bool) -> Any:
     """The ``INSERT`` of one ``cls`` row, as ``save()`` compiles it (the same
     columns, the same ``RETURNING``), or ``_NOT_KEPT``."""
     meta = cls._meta
-    if any(f.generated for f in meta.local_concrete_fields):
-        return _NOT_KEPT
     fields = [
         f for f in meta.local_concrete_fields if with_key or f is not meta.auto_field
     ]
@@ -409,4 +419,90 @@ def _compile_insert(cls: type[Model], using: str, with_key: bool) -> Any:
         returning=tuple(returning),
         converters=compiler.get_converters(columns),
         compiler=compiler,
+    )
+
+
+def update(obj: M, fields: Sequence[str] | None = None) -> M:
+    """``obj.save(update_fields=fields)`` for a stored row (every column but
+    the key when ``fields`` is None, as ``obj.save()`` writes a loaded row),
+    with the ``UPDATE`` compiled once per connection, model and columns (ADR
+    0033: every action rewrites its dossier). Values are prepared as Django's
+    update prepares them (``pre_save``, then ``get_db_prep_save``). What this
+    path would not write exactly as ``save()`` goes through ``save()``: what
+    :func:`insert` leaves to it, a new object, a row loaded with deferred
+    columns, a model that selects before saving, an unknown field name (which
+    ``save()`` refuses). No row updated: an error for named fields, as
+    ``save()`` raises; otherwise ``save()`` decides (it inserts)."""
+    cls = type(obj)
+    meta = cls._meta
+    using = router.db_for_write(cls, instance=obj)
+    connection = connections[using]
+    columns = _update_columns(obj, fields)
+    if columns is None or not _saved_plainly(cls):
+        obj.save(update_fields=fields)
+        return obj
+    prepare = obj._prepare_related_fields_for_save  # type: ignore[attr-defined]
+    prepare(operation_name="save")
+    kept = connection.__dict__.setdefault(_ON_CONNECTION, {})
+    key = (cls, tuple(f.attname for f in columns))
+    sql = kept.get(key)
+    if sql is None:
+        sql = kept[key] = _compile_update(cls, columns, connection)
+    params = []
+    for field in columns:
+        value = field.pre_save(obj, False)
+        if hasattr(value, "resolve_expression"):
+            obj.save(update_fields=fields)
+            return obj
+        params.append(field.get_db_prep_save(value, connection))
+    params.append(meta.pk.get_db_prep_value(obj.pk, connection))
+    with (
+        transaction.mark_for_rollback_on_error(using),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
+        updated = cursor.rowcount > 0
+        if not updated and fields is not None:  # marks the block, as save() does
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    if not updated:
+        obj.save()
+        return obj
+    obj._state.db = using
+    obj._state.adding = False
+    return obj
+
+
+def _update_columns(
+    obj: Model, fields: Sequence[str] | None
+) -> tuple[Field[Any, Any], ...] | None:
+    """The fields ``save(update_fields=fields)`` writes, in the model's order,
+    or ``None`` when only ``save()`` writes them exactly."""
+    meta = obj._meta
+    if obj._state.adding or obj.pk is None or meta.select_on_save:
+        return None
+    stored = [f for f in meta.local_concrete_fields if not f.primary_key]
+    if fields is None:
+        if any(f.attname not in obj.__dict__ for f in meta.concrete_fields):
+            return None  # deferred columns: save() writes the loaded ones
+        chosen = stored
+    else:
+        wanted = set(fields)
+        chosen = [f for f in stored if f.name in wanted or f.attname in wanted]
+        named = {f.name for f in chosen} | {f.attname for f in chosen}
+        if not wanted or wanted - named:
+            return None  # save() does nothing, or refuses an unknown name
+    if not chosen or any(getattr(f, "get_placeholder", None) for f in chosen):
+        return None
+    return tuple(chosen)
+
+
+def _compile_update(
+    cls: type[Model], columns: tuple[Field[Any, Any], ...], connection: Any
+) -> str:
+    meta = cls._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    return (
+        f"UPDATE {table} SET {assignments} WHERE {table}.{quote(meta.pk.column)} = %s"
     )

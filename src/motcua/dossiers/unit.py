@@ -482,13 +482,11 @@ def _remember(objs: Sequence[Model]) -> None:
 
 def save(obj: Model, fields: Sequence[str] | None = None) -> None:
     """A changed row: ``obj.save(update_fields=fields)`` (every field when
-    None); a row the unit holds is written, as it is then, when it flushes."""
+    None), through the UPDATE kept compiled (``statements.update``); a row the
+    unit holds is written, as it is then, when it flushes."""
     if getattr(obj, _HELD, False) and _unit.get() is not None:
         return
-    if fields is None:
-        obj.save()
-    else:
-        obj.save(update_fields=list(fields))
+    statements.update(obj, None if fields is None else list(fields))
 
 
 def steps_of(dossier: Dossier) -> list[Step] | None:
