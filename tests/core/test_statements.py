@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from motcua.agencies.models import Agency, Membership, Role
-from motcua.core.statements import Ids, Statement, insert, update
+from motcua.core.statements import Ids, Statement, insert, together, update
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -384,3 +384,56 @@ def test_a_kept_update_of_a_missing_row_fails_as_save_does(agency):
     _change(message, 1)
     update(message)  # every field: save() then inserts the row again
     assert Message.objects.get(pk=message.pk).attempts == 1
+
+
+# ------------------------------------------------------------ sent together
+def test_statements_sent_together_give_each_its_own_rows(agency):
+    ward, other = agency(), agency()
+    users = [_member(f"t{i}", ward if i % 2 else other) for i in range(3)]
+    memberships: Statement[Membership] = Statement(
+        lambda user_id: Membership.objects.select_related("agency").filter(
+            user_id=user_id
+        ),
+        user_id=int,
+    )
+    names: Statement[str] = Statement(
+        lambda agency_id: Agency.objects.filter(pk=agency_id).values_list(
+            "code", flat=True
+        ),
+        agency_id=int,
+    )
+    for _ in range(2):  # compiled, then kept
+        calls = [(memberships, {"user_id": u.pk}) for u in users]
+        calls.append((names, {"agency_id": ward.pk}))
+        with CaptureQueriesContext(connection) as seen:
+            found = together(*calls)
+        assert len(seen) == len(calls)  # each statement still seen by the cursor
+        assert found[:-1] == [memberships.all(user_id=u.pk) for u in users]
+        assert [m.agency.code for m in found[1]] == [ward.code]
+        assert found[-1] == [ward.code]
+    assert together() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL pipelines")
+def test_on_postgresql_they_go_in_one_pipeline(agency, monkeypatch, settings):
+    ward = agency()
+    codes: Statement[str] = Statement(
+        lambda agency_id: Agency.objects.filter(pk=agency_id).values_list(
+            "code", flat=True
+        ),
+        agency_id=int,
+    )
+    raw = connection.cursor().connection  # the psycopg connection
+    opened: list[Any] = []
+    pipeline = type(raw).pipeline
+
+    def counted(self: Any) -> Any:
+        opened.append(self)
+        return pipeline(self)
+
+    monkeypatch.setattr(type(raw), "pipeline", counted)
+    assert together(*[(codes, {"agency_id": ward.pk})] * 3) == [[ward.code]] * 3
+    assert opened == [raw]
+    settings.MOTCUA_PG_PIPELINE = False  # behind a pooler that cannot pass them
+    assert together(*[(codes, {"agency_id": ward.pk})] * 2) == [[ward.code]] * 2
+    assert opened == [raw]

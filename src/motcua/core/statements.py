@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Field, Model, QuerySet
@@ -148,6 +149,15 @@ class Statement(Generic[T]):
 
     def all(self, **values: Any) -> list[T]:
         """The rows, as the query set built with ``values`` gives them."""
+        alias, connection, compiled, params = self._bound(values)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return self._rows(compiled, alias, rows)
+
+    def _bound(self, values: dict[str, Any]) -> tuple[str, Any, _Compiled, list[Any]]:
+        """The database, its connection, the compiled statement and its
+        parameters for ``values``."""
         if set(values) != set(self._kinds):
             raise TypeError(
                 f"statements: expected {sorted(self._kinds)}, got {sorted(values)}"
@@ -168,9 +178,10 @@ class Statement(Generic[T]):
         for name, element, place, adapt in compiled.places:
             value = values[name] if element < 0 else values[name][element]
             params[place] = adapt(value)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+        return alias, connection, compiled, params
+
+    def _rows(self, compiled: _Compiled, alias: str, rows: list[Any]) -> list[T]:
+        """The database's rows made into what the query set gives."""
         compiler = compiled.compiler
         if compiler.has_extra_select:
             rows = [row[: compiler.col_count] for row in rows]
@@ -257,6 +268,57 @@ class Statement(Generic[T]):
         if len({place for _, _, place, _ in places}) != len(places):
             raise ImproperlyConfigured("statements: two parameters share a place")
         return tuple(places)
+
+
+def together(*calls: tuple[Statement[Any], dict[str, Any]]) -> list[list[Any]]:
+    """The rows of several statements, each ``(statement, values)``, as
+    ``statement.all(**values)`` gives them. On PostgreSQL the statements of one
+    database are sent together in one pipeline: the server runs them back to
+    back and the answers come in one round trip instead of one each (a
+    dossier's detail reads its five parts so). Elsewhere, or when a pipeline is
+    already open, they run one after another. Each still goes through the
+    connection's cursor (query logging, execute wrappers, prepared
+    statements)."""
+    bound = [statement._bound(values) for statement, values in calls]
+    connection = bound[0][1] if bound else None
+    if (
+        connection is None
+        or connection.vendor != "postgresql"
+        or any(b[1] is not connection for b in bound)
+        or not _can_pipeline(connection)
+    ):
+        return [statement.all(**values) for statement, values in calls]
+    cursors = [connection.cursor() for _ in bound]
+    try:
+        with connection.connection.pipeline():
+            for cursor, (_, _, compiled, params) in zip(cursors, bound, strict=True):
+                cursor.execute(compiled.sql, params)
+            found = [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return [
+        statement._rows(compiled, alias, rows)
+        for (statement, _), (alias, _, compiled, _), rows in zip(
+            calls, bound, found, strict=True
+        )
+    ]
+
+
+def _can_pipeline(connection: Any) -> bool:
+    """Whether ``connection`` (Django's, PostgreSQL) may open a pipeline now:
+    allowed (``MOTCUA_PG_PIPELINE``), psycopg 3 with a libpq that has them, and
+    none open already."""
+    if not getattr(settings, "MOTCUA_PG_PIPELINE", True):
+        return False
+    connection.ensure_connection()
+    raw = connection.connection
+    pipeline = getattr(type(raw), "pipeline", None)
+    if pipeline is None or getattr(raw, "_pipeline", None) is not None:
+        return False
+    import psycopg
+
+    return bool(psycopg.Pipeline.is_supported())
 
 
 def _shape(queryset: QuerySet[Any]) -> str:

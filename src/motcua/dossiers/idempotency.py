@@ -15,6 +15,7 @@ from motcua.core.errors import Conflict
 from motcua.core.statements import Statement, insert
 
 from .models import Dossier, IdempotentRequest
+from .services._common import enclosed
 
 # Asked by every creation that carries a key; nearly always answered "none"
 # (ADR 0033: compiled once; the dossier is read only for a replay).
@@ -48,7 +49,7 @@ def create_once(
     if found is not None:
         return found, True
     try:
-        with transaction.atomic():
+        with transaction.atomic(), enclosed():
             dossier = create()
             insert(
                 IdempotentRequest(

@@ -410,10 +410,11 @@ def _history(dossier_id: int) -> Any:
     return rows.only("id", "seq", "action", "at", "to_status", "reason", "payload")
 
 
-_HISTORY: Statement[Event] = Statement(_history, dossier_id=int)
+# The dossier's events, oldest first, without the columns the page never reads
+# (one query, compiled once: ADR 0033).
+HISTORY: Statement[Event] = Statement(_history, dossier_id=int)
 
 
 def history_of(dossier: Dossier) -> list[Event]:
-    """The dossier's events, oldest first, without the columns the page never
-    reads (one query, compiled once: ADR 0033)."""
-    return _HISTORY.all(dossier_id=dossier.pk)
+    """The dossier's events as the tracking page reads them (``HISTORY``)."""
+    return HISTORY.all(dossier_id=dossier.pk)
