@@ -358,7 +358,7 @@ class _KeptInsert:
 
 def insert(obj: M) -> M:
     """``obj.save(force_insert=True)`` for a new row, with the ``INSERT``
-    compiled once per connection and model instead of once per row (ADR 0033:
+    compiled once per connection and model instead of once per row (ADR 0034:
     a reception writes about ten rows one by one, and building each statement
     cost more than running it).
 
@@ -366,11 +366,10 @@ def insert(obj: M) -> M:
     ``pre_save``, then ``get_db_prep_save``) and the primary key the database
     gives is set on ``obj``. Whatever this path would not write exactly as
     ``save()`` writes it goes through ``save()`` itself: a model with its own
-    ``save()``, a model with parents,
-    an ordering by another model, generated columns or ``pre_save`` /
-    ``post_save`` receivers, a field with its own placeholder, a value that is
-    an expression (``F``, a database default), a backend that cannot return
-    the new key from the ``INSERT``."""
+    ``save()``, with parents, with an ordering by another model, generated
+    columns or ``pre_save`` / ``post_save`` receivers; a field with its own
+    placeholder; a value that is an expression (``F``, a database default); a
+    backend that cannot return the new key from the ``INSERT``."""
     using = router.db_for_write(type(obj), instance=obj)
     connection = connections[using]
     compiled = _kept_insert(obj, connection, using)
@@ -488,7 +487,7 @@ def update(obj: M, fields: Sequence[str] | None = None) -> M:
     """``obj.save(update_fields=fields)`` for a stored row (every column but
     the key when ``fields`` is None, as ``obj.save()`` writes a loaded row),
     with the ``UPDATE`` compiled once per connection, model and columns (ADR
-    0033: every action rewrites its dossier). Values are prepared as Django's
+    0034: every action rewrites its dossier). Values are prepared as Django's
     update prepares them (``pre_save``, then ``get_db_prep_save``). What this
     path would not write exactly as ``save()`` goes through ``save()``: what
     :func:`insert` leaves to it, a new object, a row loaded with deferred

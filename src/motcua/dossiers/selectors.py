@@ -241,7 +241,7 @@ def dossier_for(user: Any, code: str) -> Dossier | None:
         return None
     if dossier is None:
         return None
-    # The five parts sent together: one round trip on PostgreSQL (ADR 0033).
+    # The five parts sent together: one round trip on PostgreSQL (ADR 0035).
     parts = together(*((rows, {"dossier_id": dossier.pk}) for _, rows in _PARTS))
     _attach(
         dossier, {name: found for (name, _), found in zip(_PARTS, parts, strict=True)}
