@@ -437,3 +437,20 @@ def test_on_postgresql_they_go_in_one_pipeline(agency, monkeypatch, settings):
     settings.MOTCUA_PG_PIPELINE = False  # behind a pooler that cannot pass them
     assert together(*[(codes, {"agency_id": ward.pk})] * 2) == [[ward.code]] * 2
     assert opened == [raw]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL pipelines")
+def test_an_error_in_a_pipeline_is_djangos_and_the_connection_goes_on(agency):
+    from django.db import DataError, transaction
+
+    ward = agency()
+    codes: Statement[str] = Statement(
+        lambda agency_id: Agency.objects.filter(pk=agency_id).values_list(
+            "code", flat=True
+        ),
+        agency_id=int,
+    )
+    with pytest.raises(DataError), transaction.atomic():
+        # refused by the server: not a number for an integer column
+        together((codes, {"agency_id": ward.pk}), (codes, {"agency_id": "x"}))
+    assert together((codes, {"agency_id": ward.pk})) == [[ward.code]]

@@ -290,7 +290,9 @@ def together(*calls: tuple[Statement[Any], dict[str, Any]]) -> list[list[Any]]:
         return [statement.all(**values) for statement, values in calls]
     cursors = [connection.cursor() for _ in bound]
     try:
-        with connection.connection.pipeline():
+        # The driver's errors, raised at a fetch or when the pipeline ends,
+        # become Django's, as for a statement run alone.
+        with connection.wrap_database_errors, connection.connection.pipeline():
             for cursor, (_, _, compiled, params) in zip(cursors, bound, strict=True):
                 cursor.execute(compiled.sql, params)
             found = [cursor.fetchall() for cursor in cursors]
