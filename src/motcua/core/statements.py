@@ -37,6 +37,7 @@ values only.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import uuid
 from collections.abc import Callable, Sequence
@@ -149,7 +150,11 @@ class Statement(Generic[T]):
 
     def all(self, **values: Any) -> list[T]:
         """The rows, as the query set built with ``values`` gives them."""
-        alias, connection, compiled, params = self._bound(values)
+        return self._run(*self._bound(values))
+
+    def _run(
+        self, alias: str, connection: Any, compiled: _Compiled, params: list[Any]
+    ) -> list[T]:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -287,7 +292,10 @@ def together(*calls: tuple[Statement[Any], dict[str, Any]]) -> list[list[Any]]:
         or any(b[1] is not connection for b in bound)
         or not _can_pipeline(connection)
     ):
-        return [statement.all(**values) for statement, values in calls]
+        return [
+            statement._run(*one)
+            for (statement, _), one in zip(calls, bound, strict=True)
+        ]
     cursors = [connection.cursor() for _ in bound]
     try:
         # The driver's errors, raised at a fetch or when the pipeline ends,
@@ -311,15 +319,22 @@ def _can_pipeline(connection: Any) -> bool:
     """Whether ``connection`` (Django's, PostgreSQL) may open a pipeline now:
     allowed (``MOTCUA_PG_PIPELINE``), psycopg 3 with a libpq that has them, and
     none open already."""
-    if not getattr(settings, "MOTCUA_PG_PIPELINE", True):
+    if not getattr(settings, "MOTCUA_PG_PIPELINE", True) or not _pipelines():
         return False
     connection.ensure_connection()
     raw = connection.connection
-    pipeline = getattr(type(raw), "pipeline", None)
-    if pipeline is None or getattr(raw, "_pipeline", None) is not None:
-        return False
-    import psycopg
+    return getattr(type(raw), "pipeline", None) is not None and (
+        getattr(raw, "_pipeline", None) is None
+    )
 
+
+@functools.cache
+def _pipelines() -> bool:
+    """Whether this process's psycopg and libpq have pipelines (asked once)."""
+    try:
+        import psycopg
+    except ImportError:  # psycopg2, or no PostgreSQL driver at all
+        return False
     return bool(psycopg.Pipeline.is_supported())
 
 
