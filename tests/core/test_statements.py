@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
+from django.db.models import Count, Subquery, Value
+from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -174,6 +176,67 @@ def test_lists_of_ids_are_compiled_once_per_length_and_repeated_where_used(agenc
         user_id=int,
     )
     assert of_user.all(agency_ids=[a, b, c], user_id=users[b].pk) == [b]
+
+
+def test_a_union_of_values_is_kept_with_its_parameters_in_every_part(agency):
+    wards = [agency() for _ in range(3)]
+    users = [_member(f"h{i}", ward) for i, ward in enumerate(wards)]
+    sliced = connection.features.supports_slicing_ordering_in_compound
+
+    def build(agency_ids: list[int], user_id: int) -> Any:
+        def part(rows: Any) -> Any:
+            rows = rows.values_list("user_id", flat=True)
+            return rows.order_by("-user_id")[:2] if sliced else rows
+
+        mine = part(Membership.objects.filter(agency_id__in=agency_ids))
+        theirs = part(Membership.objects.filter(user_id=user_id))
+        return mine.union(theirs)
+
+    union: Statement[int] = Statement(build, agency_ids=Ids, user_id=int)
+    a, b, c = (w.pk for w in wards)
+    for ids, user in (([a], users[2]), ([b, c], users[0]), ([a, b], users[0])):
+        expected = sorted(build(ids, user.pk))
+        with CaptureQueriesContext(connection) as seen:
+            got = sorted(union.all(agency_ids=ids, user_id=user.pk))
+        assert got == expected and len(seen) == 1
+    assert sorted(union.all(agency_ids=[b, c], user_id=users[0].pk)) == sorted(
+        [users[0].pk, users[1].pk, users[2].pk]
+    )
+    rows: Statement[Any] = Statement(
+        lambda user_id: Membership.objects.filter(user_id=user_id).union(
+            Membership.objects.filter(user_id=user_id)
+        ),
+        user_id=int,
+    )
+    with pytest.raises(ImproperlyConfigured, match="combined model rows"):
+        rows.all(user_id=users[0].pk)
+
+
+def test_annotations_in_a_values_list_come_in_the_order_named(agency):
+    wards = [agency() for _ in range(3)]
+    user = _member("chu", wards[0])
+    Membership.objects.create(user=user, agency=wards[2], role=Role.MONITOR)
+    count = (
+        Agency.objects.order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+    def build(user_id: int) -> Any:
+        return (
+            Membership.objects.filter(user_id=user_id)
+            .annotate(upper=Upper("role"))
+            .order_by("pk")
+            .values_list("agency_id", "upper", Subquery(count), "role")
+        )
+
+    statement: Statement[tuple[Any, ...]] = Statement(build, user_id=int)
+    expected = list(build(user.pk))
+    assert expected[0][1:] == ("RECEPTION", Agency.objects.count(), "reception")
+    assert statement.all(user_id=user.pk) == expected
+    assert statement.all(user_id=user.pk + 1000) == []
 
 
 def test_values_must_be_named_as_declared():

@@ -26,7 +26,9 @@ What stays the same as a query set's read:
 
 A query set that cannot be kept this way is refused when first compiled, with
 the reason: a parameter changed by its lookup (``icontains`` wraps it in
-``%``), a prefetch, annotations in a ``values_list``. A parameter used in
+``%``), a prefetch, ``extra()`` columns in a ``values_list``, model rows
+of a combined query (a ``union`` of values is kept; so are annotations in a
+``values_list``, in the order named, as Django 5.2 selects them). A parameter used in
 several places gets its value in each; a list of ids (:class:`Ids`, for
 ``__in``) is compiled once per length. The
 builder must depend on its parameters only (no clock, no settings read per
@@ -344,9 +346,10 @@ def _shape(queryset: QuerySet[Any]) -> str:
     rows: Any = queryset  # (the attributes below are not in the stubs)
     if rows._prefetch_related_lookups or rows._known_related_objects:
         raise ImproperlyConfigured("statements: prefetches cannot be kept")
-    if query.combinator:
-        raise ImproperlyConfigured("statements: combined queries cannot be kept")
     iterable = queryset._iterable_class
+    if query.combinator and iterable is ModelIterable:
+        # (values of a union are kept: a list page's first ids, issue 15)
+        raise ImproperlyConfigured("statements: combined model rows cannot be kept")
     shapes: dict[Any, str] = {
         ModelIterable: "model",
         FlatValuesListIterable: "flat",
@@ -356,9 +359,9 @@ def _shape(queryset: QuerySet[Any]) -> str:
         raise ImproperlyConfigured(
             f"statements: {iterable.__name__} rows cannot be kept"
         )
-    if shapes[iterable] != "model" and (query.extra_select or query.annotation_select):
+    if shapes[iterable] != "model" and query.extra_select:
         raise ImproperlyConfigured(
-            "statements: a values list with annotations cannot be kept"
+            "statements: a values list with extra() cannot be kept"
         )
     return shapes[iterable]
 
