@@ -226,7 +226,13 @@ def visible_agencies(user: Any) -> QuerySet[Agency]:
         return Agency.objects.all()
     if not _is_active_user(user):
         return Agency.objects.none()
-    mine = memberships(user)
+    return _visible_to(user.pk)
+
+
+def _visible_to(user_id: int) -> QuerySet[Agency]:
+    """``visible_agencies`` of an active user who is not a system
+    administrator."""
+    mine = _active_memberships(user_id)
     direct = Q(id__in=mine.values("agency_id"))
     # The outer agency's path starts with the path of an agency the user
     # monitors with its subtree. An empty path (an agency saved without
@@ -275,10 +281,20 @@ def _read_seen(user: Any) -> SeenAgencies:
     ``roles_read_once``; such a user is not said to see every agency, which is
     only a shortcut); with one, the paths must be compared in SQL, and the same
     statement counts the agencies there are."""
-    if not _is_system_admin(user):
-        held = held_roles(user)
-        if not held.covers_a_subtree():
-            return SeenAgencies(held.agency_ids(), False)
+    if _is_system_admin(user):
+        return SeenAgencies(
+            list(Agency.objects.order_by("pk").values_list("pk", flat=True)), True
+        )
+    held = held_roles(user)
+    if not held.covers_a_subtree():
+        return SeenAgencies(held.agency_ids(), False)
+    rows = _SEEN.all(user_id=user.pk)
+    every = bool(rows) and len(rows) == rows[0][1]
+    return SeenAgencies([pk for pk, _ in rows], every)
+
+
+def _with_how_many(agencies: QuerySet[Agency]) -> QuerySet[Any]:
+    """``(id, number of agencies there are)`` of each of ``agencies``."""
     everyone = (
         Agency.objects.order_by()
         .annotate(one=Value(1))
@@ -286,13 +302,16 @@ def _read_seen(user: Any) -> SeenAgencies:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = list(
-        visible_agencies(user)
-        .order_by("pk")
-        .values_list("pk", Subquery(everyone, output_field=IntegerField()))
+    return agencies.order_by("pk").values_list(
+        "pk", Subquery(everyone, output_field=IntegerField())
     )
-    every = _is_system_admin(user) or (bool(rows) and len(rows) == rows[0][1])
-    return SeenAgencies([pk for pk, _ in rows], every)
+
+
+# What a monitor of a subtree sees, read once per request (ADR 0033: compiled
+# once per connection; a province's monitor asks it on every page).
+_SEEN: Statement[tuple[int, int]] = Statement(
+    lambda user_id: _with_how_many(_visible_to(user_id)), user_id=int
+)
 
 
 def subtree(agency: Agency) -> QuerySet[Agency]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from functools import reduce
 from operator import attrgetter, or_
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -556,28 +557,71 @@ def _page_rows(user: Any, filters: DossierFilters, size: int) -> QuerySet[Dossie
     agency ids costs more than it saves (bench/list_page.py). Someone who sees
     every agency (``sees_every_agency``: a monitor of the whole province) sees
     every dossier: no condition at all."""
+    how, agency_ids = _page_visibility(user)
+    if how == "none":
+        return Dossier.objects.none()
+    if how == "union":
+        ids = list(_first_ids(user, filters, size, agency_ids))
+        return _rows_among(ids, filters.ordering, size)
+    among = visibility_branches(user) if how == "or" else None
+    return _page_of(user, filters, size, among)
+
+
+def _page_visibility(user: Any) -> tuple[str, list[int]]:
+    """How ``_page_rows`` reads the page for ``user``: ``every`` (no
+    condition), ``none``, ``or`` (the reasons' ``OR``) or ``union`` (the
+    reasons' first ids, among the agencies given)."""
+    if _is_system_admin(user):
+        return "every", []
+    seen = agency_selectors.seen_agencies(user)
+    if seen.every:
+        return "every", []
+    compound = connections[
+        router.db_for_read(Dossier)
+    ].features.supports_slicing_ordering_in_compound
+    if not compound or len(seen.ids) > UNION_UP_TO:
+        return "or", seen.ids
+    return ("union" if seen.ids else "none"), seen.ids
+
+
+def _matching_after(user: Any, filters: DossierFilters) -> QuerySet[Dossier]:
     matching = _matching(user, filters, Dossier.objects.all())
     if filters.cursor is not None:
         matching = _after(matching, filters.ordering, filters.cursor)
-    compound = connections[matching.db].features.supports_slicing_ordering_in_compound
-    seen = None if _is_system_admin(user) else agency_selectors.seen_agencies(user)
-    branches = None if seen is None or seen.every else visibility_branches(user)
-    agency_ids = seen.ids if seen is not None and branches and compound else []
-    if branches is None or not compound or len(agency_ids) > UNION_UP_TO:
-        if branches is not None:
-            matching = matching.filter(reduce(or_, branches))
-        return _in_order(matching.select_related(*_ROW_PARTS), filters.ordering)[:size]
-    if not agency_ids:
-        return Dossier.objects.none()
+    return matching
+
+
+def _page_of(
+    user: Any, filters: DossierFilters, size: int, among: list[Q | Exists] | None
+) -> QuerySet[Dossier]:
+    """The page in one statement: the matching rows for which one of the
+    conditions ``among`` holds (``None``: every row)."""
+    matching = _matching_after(user, filters)
+    if among is not None:
+        matching = matching.filter(reduce(or_, among))
+    return _in_order(matching.select_related(*_ROW_PARTS), filters.ordering)[:size]
+
+
+def _first_ids(
+    user: Any, filters: DossierFilters, size: int, agency_ids: list[int]
+) -> QuerySet[Any]:
+    """The union of each reason's first ``size`` matching ids (``_reasons``
+    among ``agency_ids``): the page is among them."""
+    matching = _matching_after(user, filters)
     own, linked = _reasons(agency_ids)
     parts: list[QuerySet[Any]] = [
-        _in_order(matching.filter(reason), filters.ordering).values("pk")[:size]
+        _in_order(matching.filter(reason), filters.ordering).values_list(
+            "pk", flat=True
+        )[:size]
         for reason in own
     ]
     parts += [_naming_firsts(user, filters, rows, size) for rows in linked]
-    ids = list(parts[0].union(*parts[1:]).values_list("pk", flat=True))
+    return parts[0].union(*parts[1:])
+
+
+def _rows_among(ids: Sequence[int], ordering: str, size: int) -> QuerySet[Dossier]:
     rows = Dossier.objects.filter(pk__in=ids).select_related(*_ROW_PARTS)
-    return _in_order(rows, filters.ordering)[:size]
+    return _in_order(rows, ordering)[:size]
 
 
 def _naming_firsts(
@@ -592,12 +636,185 @@ def _naming_firsts(
         if filters.cursor is not None:
             matching = _after(matching, filters.ordering, filters.cursor)
         named = matching.filter(Exists(rows.filter(dossier=OuterRef("pk"))))
-        return _in_order(named, filters.ordering).values("pk")[:size]
+        return _in_order(named, filters.ordering).values_list("pk", flat=True)[:size]
     if filters.cursor is not None:
         rows = rows.filter(dossier_id__lt=filters.cursor["id"])
     if _conditions(user, filters):
         rows = rows.filter(Exists(matching.filter(pk=OuterRef("dossier_id"))))
-    return rows.order_by("-dossier_id").values("dossier_id").distinct()[:size]
+    return (
+        rows.order_by("-dossier_id").values_list("dossier_id", flat=True).distinct()
+    )[:size]
+
+
+# ------------------------------------------------------ kept list pages
+# The API's list page, compiled once per connection and *shape* (ADR 0036):
+# which filters are given, the order, the cursor's kind, the page's size and
+# how visibility is read. Only values that reach the SQL unchanged are
+# parameters; a page filtered otherwise (words, assignee, overdue, received
+# dates: their lookups change the value or read the clock) is built by the
+# ORM as before. Both ways are the same functions above, so the same rows.
+_KEPT_EQUALS = ("agency", "procedure", "field", "channel")  # exact, text
+_SHAPES_KEPT = 256  # shapes kept per process (a filter's values are not part)
+_PAD = 32  # the page's ids are padded to a multiple of this (see ``_padded``)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    how: str  # ``_page_visibility``: "every", "or" or "union"
+    ordering: str
+    cursor: str  # "", "id", "due" (after a due date) or "undated"
+    equals: tuple[str, ...]  # the names of ``_KEPT_EQUALS`` given
+    statuses: tuple[str, ...]
+    due_before: bool
+    size: int
+
+
+def _shape(how: str, filters: DossierFilters, size: int) -> _Shape | None:
+    """The page's shape, or ``None`` when it cannot be kept."""
+    if (
+        filters.words
+        or filters.assignee
+        or filters.overdue is not None
+        or filters.received_from is not None
+        or filters.received_to is not None
+    ):
+        return None
+    cursor = filters.cursor
+    kind = ""
+    if cursor is not None:
+        kind = "id" if filters.ordering != "due_at" else "due"
+        if kind == "due" and cursor["due"] is None:
+            kind = "undated"
+    return _Shape(
+        how,
+        filters.ordering,
+        kind,
+        tuple(name for name in _KEPT_EQUALS if getattr(filters, name)),
+        tuple(sorted(set(filters.statuses))),
+        filters.due_before is not None,
+        size,
+    )
+
+
+def _values_of(shape: _Shape, filters: DossierFilters) -> dict[str, Any]:
+    """The page's parameters, named as ``_kinds`` names them."""
+    values: dict[str, Any] = {name: getattr(filters, name) for name in shape.equals}
+    if shape.due_before:
+        values["due_before"] = filters.due_before
+    if shape.cursor:
+        assert filters.cursor is not None
+        values["cursor_id"] = filters.cursor["id"]
+        if shape.cursor == "due":
+            values["cursor_due"] = filters.cursor["due"]
+    return values
+
+
+def _kinds(shape: _Shape) -> dict[str, type]:
+    kinds: dict[str, type] = dict.fromkeys(shape.equals, str)
+    if shape.due_before:
+        kinds["due_before"] = datetime
+    if shape.cursor:
+        kinds["cursor_id"] = int
+        if shape.cursor == "due":
+            kinds["cursor_due"] = datetime
+    return kinds
+
+
+def _filters_for(shape: _Shape, values: Mapping[str, Any]) -> DossierFilters:
+    """The filters a page of ``shape`` with ``values`` stands for."""
+    cursor = None
+    if shape.cursor:
+        cursor = {"id": values["cursor_id"], "due": values.get("cursor_due")}
+    return DossierFilters(
+        **{name: values[name] for name in shape.equals},
+        statuses=shape.statuses,
+        due_before=values.get("due_before"),
+        ordering=shape.ordering,
+        limit=shape.size - 1,
+        cursor=cursor,
+    )
+
+
+def _row_values(rows: QuerySet[Dossier]) -> QuerySet[Any]:
+    return rows.values_list(*ROW_COLUMNS, *_ROW_JOINED)
+
+
+@dataclass(frozen=True)
+class _KeptPage:
+    rows: Statement[tuple[Any, ...]]  # the page (every, or) or its rows (union)
+    first_ids: Statement[int] | None  # union: the reasons' first ids
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _kept_page(shape: _Shape) -> _KeptPage:
+    kinds = _kinds(shape)
+
+    def filters(values: Mapping[str, Any]) -> DossierFilters:
+        return _filters_for(shape, values)
+
+    # The builders pass no user: a kept shape has no assignee, the only
+    # filter that reads one.
+    if shape.how == "every":
+        return _KeptPage(
+            Statement(
+                lambda **v: _row_values(_page_of(None, filters(v), shape.size, None)),
+                **kinds,
+            ),
+            None,
+        )
+    if shape.how == "or":
+        return _KeptPage(
+            Statement(
+                lambda agency_ids, **v: _row_values(
+                    _page_of(None, filters(v), shape.size, _branches(agency_ids))
+                ),
+                agency_ids=Ids,
+                **kinds,
+            ),
+            None,
+        )
+    return _KeptPage(
+        Statement(
+            lambda ids: _row_values(_rows_among(ids, shape.ordering, shape.size)),
+            ids=Ids,
+        ),
+        Statement(
+            lambda agency_ids, **v: _first_ids(
+                None, filters(v), shape.size, agency_ids
+            ),
+            agency_ids=Ids,
+            **kinds,
+        ),
+    )
+
+
+def _padded(ids: list[int]) -> list[int]:
+    """``ids`` with the first repeated up to a multiple of ``_PAD``: the same
+    rows for ``IN``, and a few lengths to compile instead of one per count."""
+    return ids + ids[:1] * (-len(ids) % _PAD)
+
+
+def _kept_row_values(
+    user: Any, filters: DossierFilters, size: int
+) -> list[tuple[Any, ...]] | None:
+    """The page's row values as ``_row_values(_page_rows(…))`` gives them, from
+    kept statements; ``None`` when the page cannot be kept."""
+    how, agency_ids = _page_visibility(user)
+    if how == "none" or (how == "or" and not agency_ids):
+        return []  # no agency seen: no reason holds for any dossier
+    if how == "or" and len(agency_ids) > UNION_UP_TO:
+        return None  # planned over its sub-query of agencies (``_page_rows``)
+    shape = _shape(how, filters, size)
+    if shape is None:
+        return None
+    kept = _kept_page(shape)
+    values = _values_of(shape, filters)
+    if kept.first_ids is None:
+        if how == "or":
+            values["agency_ids"] = agency_ids
+        return kept.rows.all(**values)
+    ids = kept.first_ids.all(agency_ids=agency_ids, **values)
+    return kept.rows.all(ids=_padded(sorted(set(ids)))) if ids else []
 
 
 def dossier_page(user: Any, filters: DossierFilters) -> Page:
@@ -718,9 +935,12 @@ class DossierRow:
 
 
 def dossier_row_page(user: Any, filters: DossierFilters) -> Page:
-    """``dossier_page`` as ``DossierRow`` items (same rows, same cursor)."""
-    rows = _page_rows(user, filters, filters.limit + 1)
-    values = rows.values_list(*ROW_COLUMNS, *_ROW_JOINED)
+    """``dossier_page`` as ``DossierRow`` items (same rows, same cursor), from
+    statements kept per shape when the filters allow (``_kept_row_values``)."""
+    size = filters.limit + 1
+    values = _kept_row_values(user, filters, size)
+    if values is None:
+        values = list(_row_values(_page_rows(user, filters, size)))
     return _paged([DossierRow(v) for v in values], filters)
 
 
