@@ -41,6 +41,8 @@ class Bound:
     def __init__(self, root: serializers.Serializer) -> None:
         self.root = root
         self.instances: dict[type[Any], Any] = {type(root): root}
+        # the zone DRF's DateTimeField asks for at every value: asked once
+        self.zone = timezone.get_current_timezone()
 
     def of(self, cls: type[Any]) -> Any:
         found = self.instances.get(cls)
@@ -49,10 +51,10 @@ class Bound:
         return found
 
 
-def _iso_datetime(value: Any) -> Any:
+def _iso_datetime(value: Any, zone: Any) -> Any:
     if type(value) is not datetime or value.tzinfo is None:
         return _MISSING
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -68,7 +70,7 @@ def _simple(field: serializers.Field) -> Convert | None:
     if kind is serializers.DateTimeField and _plain_datetimes(field):
 
         def as_datetime(value: Any, bound: Bound) -> Any:
-            text = _iso_datetime(value)
+            text = _iso_datetime(value, bound.zone)
             return slow(value) if text is _MISSING else text
 
         return as_datetime
