@@ -19,17 +19,22 @@ print(",".join(sorted(m for m in {heavy!r} if m in sys.modules)))
 """
 
 
-def test_the_application_and_its_urls_load_without_pdf_libraries() -> None:
+def _probe(code: str) -> str:
+    """What ``code`` prints in a fresh interpreter (the application's settings)."""
     env = {**os.environ, "MOTCUA_SECRET_KEY": os.environ.get("MOTCUA_SECRET_KEY", "t")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY)],
+    return subprocess.run(
+        [sys.executable, "-c", code],
         env=env,
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
     ).stdout
+
+
+def test_the_application_and_its_urls_load_without_pdf_libraries() -> None:
+    out = _probe(PROBE.format(heavy=HEAVY))
     assert out.strip().splitlines()[-1:] in ([], [""])
 
 
@@ -39,3 +44,16 @@ def test_a_slip_still_imports_weasyprint_when_it_prints() -> None:
     pdf = html_to_pdf("<p>Phiếu thử</p>")
     assert pdf.startswith(b"%PDF-")
     assert "weasyprint" in sys.modules
+
+
+FROZEN = """
+import gc
+from motcua.config.wsgi import application
+import motcua.dossiers.api  # a view module: loaded with the URLs, before the freeze
+print(gc.get_freeze_count())
+"""
+
+
+def test_what_start_up_made_is_frozen_out_of_the_collector() -> None:
+    """ADR 0037: the URLs are loaded, then everything alive is frozen."""
+    assert int(_probe(FROZEN).strip().splitlines()[-1]) > 50_000
