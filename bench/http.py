@@ -34,6 +34,16 @@ recorded line says which. Then:
    statuses and socket errors), the largest worker RSS; ``--record`` appends it
    to ``bench/RESULTS.md`` with date, commit, machine and load.
 
+A/B (``--against ../other-checkout``, which has its own ``.venv`` and the same
+migrations): a second gunicorn serves that checkout over the same database, and
+each scenario alternates between the two servers — both warmed up, then
+``--rounds`` slices of ``--seconds`` on each, in the order A B, B A, A B … — so
+that a shared, noisy host's drift falls on both. It prints every slice's rate
+and the median of the rounds' B/A ratios (B = this checkout)::
+
+    .venv/bin/python -P bench/http.py --dossiers 20000 --against /tmp/before \
+        --only list one --seconds 10 --rounds 4
+
 Everything talks to 127.0.0.1 only; each wrk run is bounded by its duration.
 """
 
@@ -206,13 +216,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
-    """gunicorn on 127.0.0.1:``port``; its output (and Django's log) in ``log``."""
+def start_gunicorn(
+    port: int, workers: int, log: Path, tree: Path = ROOT
+) -> subprocess.Popen:
+    """gunicorn of checkout ``tree`` (its own ``.venv``) on 127.0.0.1:``port``;
+    its output (and Django's log) in ``log``."""
     import urllib.request
 
-    gunicorn = VENV / "gunicorn"
+    gunicorn = tree / ".venv" / "bin" / "gunicorn"
     if not gunicorn.exists():
-        sys.exit("bench/http.py: gunicorn is missing from .venv (make install)")
+        sys.exit(f"bench/http.py: gunicorn is missing from {tree}/.venv (make install)")
     env = {**os.environ, "MOTCUA_SECRET_KEY": SECRET, "MOTCUA_DEBUG": "0"}
     server = subprocess.Popen(
         [
@@ -222,7 +235,7 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
             *("--log-level", "warning"),
         ],
         env=env,
-        cwd=ROOT,
+        cwd=tree,
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
@@ -257,7 +270,9 @@ def workers_rss_mb(master: int) -> float:
 
 
 # ------------------------------------------------------------------ wrk
-def wrk(url: str, scenario: Scenario, file: Path, connections: int, seconds: int):
+def wrk(
+    url: str, scenario: Scenario, file: Path, connections: int, seconds: int
+) -> dict[str, Any]:
     threads = min(connections, os.cpu_count() or 1)
     command = ["wrk", "-c", str(connections), "-t", str(threads)]
     command += ["-d", f"{seconds}s", "--timeout", "10s", "-s"]
@@ -278,21 +293,68 @@ def measure(
     for connections in args.connections:
         wrk(url, scenario, file, connections, args.warmup)
         r = wrk(url, scenario, file, connections, args.seconds)
-        errors = r["status"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
-        rows.append(
-            Measure(
-                scenario.name,
-                connections,
-                r["requests"] / (r["duration_us"] / 1e6),
-                r["p50_us"] / 1000,
-                r["p99_us"] / 1000,
-                errors,
-                r["requests"],
-                workers_rss_mb(master),
-            )
-        )
+        rows.append(_measured(r, scenario.name, connections, workers_rss_mb(master)))
         print(format_row(rows[-1]), file=sys.stderr)
     return rows
+
+
+def _measured(
+    r: dict[str, Any], scenario: str, connections: int, rss: float
+) -> Measure:
+    errors = r["status"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+    return Measure(
+        scenario,
+        connections,
+        r["requests"] / (r["duration_us"] / 1e6),
+        r["p50_us"] / 1000,
+        r["p99_us"] / 1000,
+        errors,
+        r["requests"],
+        rss,
+    )
+
+
+@dataclass
+class Pair:
+    """One scenario at one connection count, measured on two servers in
+    alternating slices (``--against``)."""
+
+    scenario: str
+    connections: int
+    a: list[Measure]  # the other checkout's server, one a round
+    b: list[Measure]  # this checkout's
+
+    def ratio(self) -> float:
+        """The median of the rounds' B/A request rates."""
+        ratios = sorted(b.rps / a.rps for a, b in zip(self.a, self.b, strict=True))
+        return ratios[len(ratios) // 2]
+
+
+def measure_ab(
+    servers: list[tuple[str, int]], scenario: Scenario, folder: Path, args: Any
+) -> list[Pair]:
+    """``scenario`` on servers A and B (``(url, master pid)``): both warmed up,
+    then ``args.rounds`` rounds of one slice each, the order reversed every
+    other round (A B, B A, …) so that the host's drift falls on both."""
+    file = folder / f"{abs(hash(scenario.name))}.txt"
+    file.write_text("\n".join(scenario.lines) + "\n", encoding="utf-8")
+    pairs = []
+    for connections in args.connections:
+        for url, _ in servers:
+            wrk(url, scenario, file, connections, args.warmup)
+        runs: list[list[Measure]] = [[], []]
+        for round_ in range(args.rounds):
+            order = (0, 1) if round_ % 2 == 0 else (1, 0)
+            for side in order:
+                url, master = servers[side]
+                r = wrk(url, scenario, file, connections, args.seconds)
+                runs[side].append(
+                    _measured(r, scenario.name, connections, workers_rss_mb(master))
+                )
+        pair = Pair(scenario.name, connections, runs[0], runs[1])
+        print(format_pair(pair), file=sys.stderr)
+        pairs.append(pair)
+    return pairs
 
 
 # ------------------------------------------------------------------ pgbench
@@ -352,6 +414,27 @@ HEADER = (
 )
 
 
+def format_pair(p: Pair) -> str:
+    def rates(runs: list[Measure]) -> str:
+        return " / ".join(f"{m.rps:,.1f}" for m in runs)
+
+    def p50(runs: list[Measure]) -> float:
+        return sorted(m.p50_ms for m in runs)[len(runs) // 2]
+
+    errors = sum(m.errors for m in p.a + p.b)
+    return (
+        f"| {p.scenario} | {p.connections} | {rates(p.a)} | {rates(p.b)} "
+        f"| {p50(p.a):.1f} / {p50(p.b):.1f} | **× {p.ratio():.2f}** | {errors} |"
+    )
+
+
+HEADER_AB = (
+    "| scenario | conns | A req/s (rounds) | B req/s (rounds) | p50 ms A / B "
+    "| B/A (median) | errors |\n"
+    "| --- | ---: | --- | --- | --- | ---: | ---: |"
+)
+
+
 def machine() -> str:
     cpu = platform.machine()
     try:
@@ -364,10 +447,10 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {platform.system()}"
 
 
-def commit() -> str:
+def commit(tree: Path = ROOT) -> str:
     out = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
-        cwd=ROOT,
+        cwd=tree,
         capture_output=True,
         text=True,
     )
@@ -384,6 +467,15 @@ def durability() -> str:
             cursor.execute(f"SHOW {name}")
             shown.append(f"{name} {cursor.fetchone()[0]}")
     return "PostgreSQL " + ", ".join(shown)
+
+
+def pgbench_line(pg: dict[str, float], args: Any) -> str:
+    return (
+        "pgbench on the same cluster (scale 10, 16 clients, "
+        f"{args.pgbench} s): "
+        + ", ".join(f"{name} {tps:,.0f} tps" for name, tps in pg.items())
+        + "."
+    )
 
 
 def report(info: dict, rows: list[Measure], pg: dict, load: tuple, args: Any) -> str:
@@ -405,10 +497,27 @@ def report(info: dict, rows: list[Measure], pg: dict, load: tuple, args: Any) ->
         HEADER,
         *[format_row(m) for m in rows],
         "",
-        "pgbench on the same cluster (scale 10, 16 clients, "
-        f"{args.pgbench} s): "
-        + ", ".join(f"{name} {tps:,.0f} tps" for name, tps in pg.items())
-        + ".",
+        pgbench_line(pg, args),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def report_ab(info: dict, pairs: list[Pair], pg: dict, load: tuple, args: Any) -> str:
+    lines = [
+        f"### {date.today().isoformat()} · A/B: A = commit {commit(args.against)}, "
+        f"B = commit {commit()} · {machine()}",
+        "",
+        f"{info['dossiers']:,} dossiers on PostgreSQL, one database for both; "
+        f"{durability()}; each server gunicorn {args.workers} workers (sync); wrk "
+        f"{args.warmup} s warm-up on each, then {args.rounds} rounds of "
+        f"{args.seconds} s on each, alternating (A B, B A, …); load average "
+        f"{load[0]:.1f} before, {load[1]:.1f} after.",
+        "",
+        HEADER_AB,
+        *[format_pair(p) for p in pairs],
+        "",
+        pgbench_line(pg, args),
         "",
     ]
     return "\n".join(lines)
@@ -446,7 +555,17 @@ def main() -> None:
     parser.add_argument("--pgbench", type=int, default=10, help="seconds per run")
     parser.add_argument("--only", nargs="*", help="scenario names starting so")
     parser.add_argument("--record", action="store_true")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="A/B: another checkout (with its own .venv and the same schema) "
+        "served beside this one over the same database; every scenario "
+        "alternates between the two in slices of --seconds",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="A/B slices per side")
     args = parser.parse_args()
+    if args.against is not None:
+        args.against = args.against.resolve()
     if not shutil.which("wrk"):
         sys.exit("bench/http.py: wrk is missing (tools/system-deps.sh bench)")
     in_postgres(sys.argv[1:])
@@ -455,21 +574,43 @@ def main() -> None:
     chosen = scenarios(info)
     if args.only:
         chosen = [s for s in chosen if any(s.name.startswith(o) for o in args.only)]
-    port = free_port()
     load_before = os.getloadavg()[0]
     rows: list[Measure] = []
+    pairs: list[Pair] = []
+    trees = [ROOT] if args.against is None else [args.against, ROOT]
     with tempfile.TemporaryDirectory(prefix="motcua-http-") as folder:
-        server = start_gunicorn(port, args.workers, Path(folder) / "gunicorn.log")
+        servers: list[tuple[str, subprocess.Popen]] = []
         try:
-            for scenario in chosen:
-                rows += measure(
-                    f"http://127.0.0.1:{port}", server.pid, scenario, Path(folder), args
+            for n, tree in enumerate(trees):
+                port = free_port()
+                log = Path(folder) / f"gunicorn-{n}.log"
+                servers.append(
+                    (
+                        f"http://127.0.0.1:{port}",
+                        start_gunicorn(port, args.workers, log, tree),
+                    )
                 )
+            for scenario in chosen:
+                if args.against is None:
+                    url, server = servers[0]
+                    rows += measure(url, server.pid, scenario, Path(folder), args)
+                else:
+                    pairs += measure_ab(
+                        [(url, server.pid) for url, server in servers],
+                        scenario,
+                        Path(folder),
+                        args,
+                    )
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for _, server in servers:
+                server.terminate()
+                server.wait(timeout=30)
     pg = pgbench(args.pgbench)
-    text = report(info, rows, pg, (load_before, os.getloadavg()[0]), args)
+    load = (load_before, os.getloadavg()[0])
+    if args.against is None:
+        text = report(info, rows, pg, load, args)
+    else:
+        text = report_ab(info, pairs, pg, load, args)
     print(text)
     if args.record:
         record(text)
