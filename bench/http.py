@@ -422,16 +422,18 @@ def format_pair(p: Pair) -> str:
         return sorted(m.p50_ms for m in runs)[len(runs) // 2]
 
     errors = sum(m.errors for m in p.a + p.b)
+    rss = f"{max(m.rss_mb for m in p.a):.0f} / {max(m.rss_mb for m in p.b):.0f}"
     return (
         f"| {p.scenario} | {p.connections} | {rates(p.a)} | {rates(p.b)} "
-        f"| {p50(p.a):.1f} / {p50(p.b):.1f} | **× {p.ratio():.2f}** | {errors} |"
+        f"| {p50(p.a):.1f} / {p50(p.b):.1f} | **× {p.ratio():.2f}** | {errors} "
+        f"| {rss} |"
     )
 
 
 HEADER_AB = (
     "| scenario | conns | A req/s (rounds) | B req/s (rounds) | p50 ms A / B "
-    "| B/A (median) | errors |\n"
-    "| --- | ---: | --- | --- | --- | ---: | ---: |"
+    "| B/A (median) | errors | worker RSS MB A / B |\n"
+    "| --- | ---: | --- | --- | --- | ---: | ---: | --- |"
 )
 
 
