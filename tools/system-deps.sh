@@ -2,8 +2,9 @@
 # Install the Debian packages MotCua needs, only those missing.
 #   tools/system-deps.sh runtime   Pango (WeasyPrint's PDF slips), fonts, and npm
 #                                  when no npm is on PATH (tools/vendor-js.sh)
-#   tools/system-deps.sh test      the above, plus Chromium (browser tests) and
-#                                  poppler-utils (pdftoppm: QR codes on slips)
+#   tools/system-deps.sh test      the above, plus Chromium (browser tests),
+#                                  poppler-utils (pdftoppm: QR codes on slips) and
+#                                  PgBouncer (the pooler test, tests/deploy)
 #   tools/system-deps.sh prod      runtime, plus what `make prod-check` starts:
 #                                  nginx, PostgreSQL and wrk (the load test)
 #   tools/system-deps.sh bench     wrk (HTTP load generator of bench/http.py) and
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2)
-test_only=(chromium poppler-utils)
+test_only=(chromium poppler-utils pgbouncer)
 prod_only=(nginx-light postgresql wrk)
 bench_only=(wrk postgresql-client)
 
