@@ -97,6 +97,26 @@ def test_guessing_keys_is_throttled_per_address_with_429_and_retry_after(world):
     assert bearer(key, REMOTE_ADDR="198.51.100.3").status_code == 200
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL pipelines")
+def test_the_address_counter_and_the_key_are_read_in_one_round_trip(world):
+    """ADR 0035: both reads in one pipeline, the address still decided first
+    (the test above: the right key waits at a throttled address)."""
+    key = issue_token(world.reception)
+    raw = connection.cursor().connection  # the psycopg connection
+    seen: list[tuple[str, bool]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, raw._pipeline is not None))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert bearer(key).status_code == 200
+    first = seen[:2]
+    assert ["attemptcounter" in sql for sql, _ in first] == [True, False]
+    assert "apitoken" in first[1][0]
+    assert all(in_pipeline for _, in_pipeline in first)
+
+
 def test_good_keys_are_not_counted_as_failures(world):
     key = issue_token(world.reception)
     for _ in range(throttle.TOKEN_ADDRESS.free + 5):

@@ -187,12 +187,34 @@ def check(pairs: Sequence[tuple[Policy, str]], now: datetime | None = None) -> D
     """Whether an attempt would be refused now, counting nothing (for checks
     too cheap to lock a row on every call, such as a 256-bit API key: count
     only its failures with :func:`attempt`)."""
+    return decide(
+        pairs, [reads.all(**values) for reads, values in counters(pairs)], now
+    )
+
+
+def counters(
+    pairs: Sequence[tuple[Policy, str]],
+) -> list[tuple[Statement[AttemptCounter], dict[str, str]]]:
+    """The reads :func:`check` makes, one per pair, to be sent with others
+    (``statements.together``: one round trip for an API key and its address)."""
+    return [
+        (_COUNTER, {"scope": policy.scope, "key": _digest(policy.scope, key)})
+        for policy, key in pairs
+    ]
+
+
+def decide(
+    pairs: Sequence[tuple[Policy, str]],
+    found: Sequence[Sequence[AttemptCounter]],
+    now: datetime | None = None,
+) -> Decision:
+    """:func:`check`'s answer from the rows its reads (:func:`counters`) found."""
     now = now or clock.now()
-    waits = []
-    for policy, key in pairs:
-        row = _COUNTER.first(scope=policy.scope, key=_digest(policy.scope, key))
-        if row is not None:
-            waits.append(_wait(policy, row, now))
+    waits = [
+        _wait(policy, rows[0], now)
+        for (policy, _), rows in zip(pairs, found, strict=True)
+        if rows
+    ]
     return _refusal(waits) or Decision(True)
 
 

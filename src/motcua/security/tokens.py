@@ -108,8 +108,20 @@ def token_authenticate(key: str, now: datetime | None = None) -> ApiToken | None
     """The live token for ``key`` (user loaded), or ``None`` when unknown,
     expired, revoked or of an inactive user. Records the use at most once a
     minute (one UPDATE, no write on most calls)."""
+    reads, values = token_read(key)
+    return token_found(reads.all(**values), now)
+
+
+def token_read(key: str) -> tuple[Statement[ApiToken], dict[str, str]]:
+    """The read :func:`token_authenticate` makes, to be sent with others
+    (``statements.together``)."""
+    return _BY_HASH, {"key_hash": key_hash(key)}
+
+
+def token_found(found: list[ApiToken], now: datetime | None = None) -> ApiToken | None:
+    """:func:`token_authenticate`'s answer from what its read found."""
     now = now or clock.now()
-    token = _BY_HASH.first(key_hash=key_hash(key))  # unique
+    token = found[0] if found else None  # the hash is unique
     if (
         token is None
         or token.revoked_at is not None
