@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -669,14 +670,20 @@ class _Shape:
     size: int
 
 
+# The filters a kept page knows; any other one given (words, assignee,
+# overdue, received dates, or one added later) sends the page to the ORM.
+_KEPT_FILTERS = frozenset(
+    {*_KEPT_EQUALS, "statuses", "due_before", "ordering", "limit", "cursor"}
+)
+_UNFILTERED = DossierFilters()
+
+
 def _shape(how: str, filters: DossierFilters, size: int) -> _Shape | None:
     """The page's shape, or ``None`` when it cannot be kept."""
-    if (
-        filters.words
-        or filters.assignee
-        or filters.overdue is not None
-        or filters.received_from is not None
-        or filters.received_to is not None
+    if any(
+        getattr(filters, f.name) != getattr(_UNFILTERED, f.name)
+        for f in dataclasses.fields(filters)
+        if f.name not in _KEPT_FILTERS
     ):
         return None
     cursor = filters.cursor
@@ -774,10 +781,7 @@ def _kept_page(shape: _Shape) -> _KeptPage:
             None,
         )
     return _KeptPage(
-        Statement(
-            lambda ids: _row_values(_rows_among(ids, shape.ordering, shape.size)),
-            ids=Ids,
-        ),
+        _kept_rows_among(shape.ordering, shape.size),
         Statement(
             lambda agency_ids, **v: _first_ids(
                 None, filters(v), shape.size, agency_ids
@@ -786,6 +790,13 @@ def _kept_page(shape: _Shape) -> _KeptPage:
             **kinds,
         ),
     )
+
+
+@functools.lru_cache(maxsize=2 * MAX_LIMIT + 2)
+def _kept_rows_among(ordering: str, size: int) -> Statement[tuple[Any, ...]]:
+    """The rows among a union's first ids: one statement per order and size,
+    whatever filters chose the ids."""
+    return Statement(lambda ids: _row_values(_rows_among(ids, ordering, size)), ids=Ids)
 
 
 def _padded(ids: list[int]) -> list[int]:
