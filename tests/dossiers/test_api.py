@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from motcua.dossiers.history import verify_dossier
 from motcua.dossiers.models import Dossier, IdempotentRequest
 from motcua.dossiers.workflow import Action, Status
+from motcua.privacy.models import ReadLog
 
 from .builders import World, build_world, vn
 
@@ -175,6 +176,40 @@ def test_the_201_answer_reads_none_of_the_parts_back():
         if q["sql"].startswith(tuple(f'SELECT "dossiers_{part}"' for part in parts))
     ]
     assert read_back == []
+
+
+@pytest.mark.parametrize("key", [None, "k-1"], ids=["no key", "idempotency key"])
+def test_a_creation_ends_with_its_unread_writes_together_and_its_read_logged(key):
+    """ADR 0038: the figures, the message, the key and the answer's read-log
+    line are written at the end of the creation's transaction — on PostgreSQL
+    in one pipeline — and the read is logged once, committed with it."""
+    world = build_world()
+    seen: list[tuple[str, bool]] = []
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, ctx: Any) -> Any:
+        raw = connection.connection
+        seen.append((sql, getattr(raw, "_pipeline", None) is not None))
+        return execute(sql, params, many, ctx)
+
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    with world.at(MON), connection.execute_wrapper(watch):
+        created = post(client_for(world.reception), URL, body(world), **headers)
+    assert created.status_code == 201, created.content
+    last = ["readlog", *(["idempotentrequest"] if key else [])]
+    tail = ["dossierfact", "progressinterval", "figurebucket", "message", *last]
+    first = next(i for i, (sql, _) in enumerate(seen) if "reports_dossierfact" in sql)
+    written = [
+        (sql.split('"')[1].split("_", 1)[1], piped)
+        for sql, piped in seen[first : first + len(tail)]
+    ]
+    assert not any(piped for _, piped in seen[first + len(tail) :])
+    postgres = connection.vendor == "postgresql"
+    assert written == [(table, postgres) for table in tail]
+    dossier = Dossier.objects.get(code=created.json()["code"])
+    logged = ReadLog.objects.filter(dossier_id=dossier.pk)
+    assert list(logged.values_list("what", "username")) == [
+        ("api_detail", world.reception.username)
+    ]
 
 
 def test_components_and_counter_are_recorded():

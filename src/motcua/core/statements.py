@@ -51,6 +51,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Field, Model, QuerySet
+from django.db.models.constants import OnConflict
 from django.db.models.query import (  # type: ignore[attr-defined]
     FlatValuesListIterable,
     ModelIterable,
@@ -62,6 +63,7 @@ from django.db.models.sql import InsertQuery
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Where a connection keeps its compiled statements (one dict per connection
 # object: a thread's own, like the connection itself).
@@ -292,7 +294,7 @@ def together(*calls: tuple[Statement[Any], dict[str, Any]]) -> list[list[Any]]:
         connection is None
         or connection.vendor != "postgresql"
         or any(b[1] is not connection for b in bound)
-        or not _can_pipeline(connection)
+        or not can_pipeline(connection)
     ):
         return [
             statement._run(*one)
@@ -317,7 +319,7 @@ def together(*calls: tuple[Statement[Any], dict[str, Any]]) -> list[list[Any]]:
     ]
 
 
-def _can_pipeline(connection: Any) -> bool:
+def can_pipeline(connection: Any) -> bool:
     """Whether ``connection`` (Django's, PostgreSQL) may open a pipeline now:
     allowed (``MOTCUA_PG_PIPELINE``), psycopg 3 with a libpq that has them, and
     none open already."""
@@ -415,14 +417,45 @@ def insert(obj: M) -> M:
     return obj
 
 
-def _saved_plainly(cls: type[Model]) -> bool:
+def insert_statement(
+    obj: Model, *, ignore_conflicts: bool = False
+) -> tuple[str, str, list[Any]] | None:
+    """``(database, sql, params)`` of ``obj``'s new row as :func:`insert`
+    writes it, but giving nothing back, for a write sent later
+    (``core.held``); with ``ignore_conflicts``, ``ON CONFLICT DO NOTHING``.
+    ``None`` when only ``save()`` writes the row exactly."""
+    using = router.db_for_write(type(obj), instance=obj)
+    connection = connections[using]
+    compiled = _kept_insert(
+        obj, connection, using, returning=False, ignore_conflicts=ignore_conflicts
+    )
+    params = None if compiled is None else _insert_params(obj, compiled, connection)
+    if compiled is None or params is None:
+        return None
+    return using, compiled.sql, params
+
+
+def refuses_rewrites(save: F) -> F:
+    """Marks a model's own ``save()`` that only refuses to rewrite a stored
+    row (an append-only log) and otherwise is ``Model.save()``: a new row of
+    the model is then written as ``save()`` would write it, by :func:`insert`
+    too."""
+    save._motcua_refuses_rewrites = True  # type: ignore[attr-defined]
+    return save
+
+
+def _saved_plainly(cls: type[Model], *, new: bool = False) -> bool:
     """Whether ``save()`` writes a ``cls`` row as one plain statement, with
-    nothing around it: no ``save()`` of its own, no parents, no ordering by
-    another model, no generated column, no ``pre_save`` or ``post_save``
-    receiver."""
+    nothing around it: no ``save()`` of its own (for a ``new`` row without
+    its key, one that only refuses rewrites, :func:`refuses_rewrites`), no
+    parents, no ordering by another model, no generated column, no
+    ``pre_save`` or ``post_save`` receiver."""
     meta = cls._meta
+    own_save = cls.save is not Model.save and not (
+        new and getattr(cls.save, "_motcua_refuses_rewrites", False)
+    )
     return not (
-        cls.save is not Model.save
+        own_save
         or cls.save_base is not Model.save_base
         or meta.parents
         or meta.proxy
@@ -433,14 +466,23 @@ def _saved_plainly(cls: type[Model]) -> bool:
     )
 
 
-def _kept_insert(obj: Model, connection: Any, using: str) -> _KeptInsert | None:
+def _kept_insert(
+    obj: Model,
+    connection: Any,
+    using: str,
+    *,
+    returning: bool = True,
+    ignore_conflicts: bool = False,
+) -> _KeptInsert | None:
     """The compiled ``INSERT`` of ``obj``'s row on ``connection``, or ``None``
-    when only ``save()`` writes it exactly."""
+    when only ``save()`` writes it exactly. Without ``returning``, the
+    statement gives nothing back (the new key stays unknown); with
+    ``ignore_conflicts``, a row whose unique values are taken already is not
+    written (``ON CONFLICT DO NOTHING``)."""
     cls = type(obj)
     meta = cls._meta
-    if (
-        not _saved_plainly(cls)
-        or not connection.features.can_return_columns_from_insert
+    if not _saved_plainly(cls, new=obj.pk is None) or (
+        returning and not connection.features.can_return_columns_from_insert
     ):
         return None
     # As save() does: an unsaved related object refused, a saved one's key set.
@@ -450,9 +492,12 @@ def _kept_insert(obj: Model, connection: Any, using: str) -> _KeptInsert | None:
         obj.pk = meta.pk.get_pk_value_on_save(obj)  # type: ignore[attr-defined]
     with_key = obj.pk is not None
     kept = connection.__dict__.setdefault(_ON_CONNECTION, {})
-    compiled = kept.get((cls, with_key))
+    shape = (cls, with_key, returning, ignore_conflicts)
+    compiled = kept.get(shape)
     if compiled is None:
-        compiled = kept[(cls, with_key)] = _compile_insert(cls, using, with_key)
+        compiled = kept[shape] = _compile_insert(
+            cls, using, with_key, returning, ignore_conflicts
+        )
     return None if compiled is _NOT_KEPT else compiled
 
 
@@ -473,17 +518,27 @@ def _insert_params(
 _NOT_KEPT: Any = object()
 
 
-def _compile_insert(cls: type[Model], using: str, with_key: bool) -> Any:
+def _compile_insert(
+    cls: type[Model],
+    using: str,
+    with_key: bool,
+    given_back: bool = True,
+    ignore_conflicts: bool = False,
+) -> Any:
     """The ``INSERT`` of one ``cls`` row, as ``save()`` compiles it (the same
-    columns, the same ``RETURNING``), or ``_NOT_KEPT``."""
+    columns, the same ``RETURNING`` unless not ``given_back``; ``ON CONFLICT
+    DO NOTHING`` as ``bulk_create(ignore_conflicts=True)`` writes it), or
+    ``_NOT_KEPT``."""
     meta = cls._meta
     fields = [
         f for f in meta.local_concrete_fields if with_key or f is not meta.auto_field
     ]
     if any(getattr(f, "get_placeholder", None) is not None for f in fields):
         return _NOT_KEPT
-    returning = list(meta.db_returning_fields)
-    query = InsertQuery(cls)
+    returning = list(meta.db_returning_fields) if given_back else []
+    query = InsertQuery(
+        cls, on_conflict=OnConflict.IGNORE if ignore_conflicts else None
+    )
     # Compiled without any row: only the statement's text is kept, with a
     # ``%s`` for each column (checked: no field above has its own placeholder).
     query.insert_values(fields, [None])  # type: ignore[list-item]

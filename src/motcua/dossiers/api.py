@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -36,6 +37,7 @@ from motcua.agencies.selectors import roles_read_once
 from motcua.core.api import ErrorSerializer
 from motcua.core.downloads import protected_file_response
 from motcua.core.errors import DomainError
+from motcua.core.held import held_writes
 from motcua.core.parsers import SafeJSONParser
 from motcua.privacy.services import record_read, record_reads
 
@@ -55,6 +57,7 @@ from .selectors import (
     is_code,
     parse_filters,
 )
+from .services._common import enclosed
 from .workflow import Action, Status
 
 A = Action
@@ -104,17 +107,24 @@ def _detail(request: Request, code: str, status: int = 200) -> Response:
 
 def _answer(request: Request, dossier: Dossier, status: int) -> Response:
     record_read(request.user, dossier=dossier, what="api_detail")
+    return _body(request, dossier, status)
+
+
+def _body(request: Request, dossier: Dossier, status: int) -> Response:
     body = s.DossierDetailSerializer(dossier, context={"request": request}).data
     return Response(body, status=status, headers={"ETag": f'"{dossier.lock_version}"'})
 
 
-def _created(request: Request, dossier: Dossier, written: list[Any]) -> Response:
-    """The 201 answer: ``_detail`` of a dossier just created, from the rows
-    its creation wrote (``selectors.created_for``)."""
+def _created(request: Request, dossier: Dossier, written: list[Any]) -> Dossier:
+    """A dossier just created, as ``_detail`` reads it, from the rows its
+    creation wrote (``selectors.created_for``), its reading logged: within the
+    creation's transaction, so the log's line is written with the creation's
+    last writes and commits with them (ADR 0038)."""
     found = created_for(request.user, dossier, written)
     if found is None:  # pragma: no cover - the creator sees what they created
-        raise _not_found()
-    return _answer(request, found, 201)
+        raise _not_found()  # (and the creation is undone)
+    record_read(request.user, dossier=found, what="api_detail")
+    return found
 
 
 def _visible(request: Request, code: str) -> Dossier:
@@ -308,22 +318,24 @@ class DossierListView(DossierAPIView):
             )
         with unit.remembered() as written:
             if key is None:
-                return _created(request, self._create(request), written)
+                with transaction.atomic(), held_writes(), enclosed():
+                    created = self._create(request, written)
+                return _body(request, created, 201)
             digest = _request_hash(request.data)
             dossier, replayed = create_once(
-                request.user, key, digest, lambda: self._create(request)
+                request.user, key, digest, lambda: self._create(request, written)
             )
         if replayed:  # the first answer, read again
             response = _detail(request, dossier.code, 200)
         else:
-            response = _created(request, dossier, written)
+            response = _body(request, dossier, 201)
         response["Idempotent-Replayed"] = "true" if replayed else "false"
         return response
 
-    def _create(self, request: Request) -> Dossier:
+    def _create(self, request: Request, written: list[Any]) -> Dossier:
         body = s.DossierCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return _create(request.user, body.validated_data)
+        return _created(request, _create(request.user, body.validated_data), written)
 
 
 class DossierDetailView(DossierAPIView):

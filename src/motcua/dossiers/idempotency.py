@@ -12,7 +12,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from motcua.core.errors import Conflict
-from motcua.core.statements import Statement, insert
+from motcua.core.held import held_writes, insert_later
+from motcua.core.statements import Statement
 
 from .models import Dossier, IdempotentRequest
 from .services._common import enclosed
@@ -49,9 +50,11 @@ def create_once(
     if found is not None:
         return found, True
     try:
-        with transaction.atomic(), enclosed():
+        # The key's row is written with the creation's last writes (ADR 0038);
+        # a twin's key taken is still an IntegrityError here.
+        with transaction.atomic(), held_writes(), enclosed():
             dossier = create()
-            insert(
+            insert_later(
                 IdempotentRequest(
                     key=key, user=user, request_hash=digest, dossier=dossier
                 )

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 
 from motcua.core import clock
 from motcua.core.dates import vn_date
+from motcua.core.held import insert_later
 from motcua.core.names import display_name
 from motcua.core.statements import Statement, insert
 from motcua.dossiers import timing
@@ -220,8 +221,8 @@ def _recipient(applicant: Any, channel: str) -> str:
 
 def _write(
     dossier: Dossier, event: Event, key: str, channel: str, recipient: str
-) -> Message | None:
-    return enqueue(
+) -> None:
+    enqueue(
         idempotency_key(dossier.pk, event.seq, channel, key),
         channel=channel,
         recipient=recipient,
@@ -230,6 +231,7 @@ def _write(
         agency_id=dossier.agency_id,
         dossier_id=dossier.pk,
         event_seq=event.seq,
+        later=True,
     )
 
 
@@ -254,12 +256,18 @@ def enqueue(
     dossier_id: int | None = None,
     event_seq: int | None = None,
     version: int | None = None,
+    later: bool = False,
 ) -> Message | None:
     """The one way a message enters the outbox: once per idempotency key, due
     now, given up after the maximum age. ``version``: of the text, looked up
     as ``key``'s current one when not given (a missing text is logged and
-    never blocks the action that caused the message)."""
-    if _QUEUED.first(ident=ident) is not None:
+    never blocks the action that caused the message).
+
+    ``later``: the message of a dossier's event, which nothing reads in the
+    action: it is written with the action's other writes (ADR 0038), once
+    per key by the key's unique constraint (``ON CONFLICT DO NOTHING``), and
+    ``None`` is returned."""
+    if not later and _QUEUED.first(ident=ident) is not None:
         return None
     if version is None:
         try:
@@ -270,19 +278,21 @@ def enqueue(
             )
             return None
     now = clock.now()
-    return insert(
-        Message(
-            agency_id=agency_id,
-            dossier_id=dossier_id,
-            event_seq=event_seq,
-            channel=channel,
-            recipient=recipient,
-            template_key=key,
-            template_version=version,
-            variables=variables(),
-            idempotency_key=ident,
-            next_attempt_at=now,
-            give_up_at=now + max_age(),
-            created_at=now,
-        )
+    message = Message(
+        agency_id=agency_id,
+        dossier_id=dossier_id,
+        event_seq=event_seq,
+        channel=channel,
+        recipient=recipient,
+        template_key=key,
+        template_version=version,
+        variables=variables(),
+        idempotency_key=ident,
+        next_attempt_at=now,
+        give_up_at=now + max_age(),
+        created_at=now,
     )
+    if later:
+        insert_later(message, ignore_conflicts=True)
+        return None
+    return insert(message)

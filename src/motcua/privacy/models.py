@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.dates import vn_date_time
+from motcua.core.statements import refuses_rewrites
 
 
 class ReadLogImmutable(Exception):
@@ -100,6 +101,7 @@ class ReadLog(models.Model):
         # Vietnam time: the stored instant is UTC, read by officers in Hà Nội.
         return f"{vn_date_time(self.at)} {self.username} {self.what}"
 
+    @refuses_rewrites
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ReadLogImmutable()

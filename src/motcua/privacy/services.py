@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from motcua.core import clock
+from motcua.core.held import insert_later
 
 from .models import ReadLog
 
@@ -44,7 +45,8 @@ def record_read(
         agency_id = dossier.agency_id
     else:
         agency_id = agency if isinstance(agency, int) else agency.pk
-    _row(user, agency_id, dossier, what=what, detail=detail, count=count).save()
+    # Written with the action's other writes when within one (ADR 0038).
+    insert_later(_row(user, agency_id, dossier, what=what, detail=detail, count=count))
 
 
 def _row(

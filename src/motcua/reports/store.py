@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 
-from motcua.core.statements import insert
+from motcua.core.held import execute_later, insert_later
 from motcua.dossiers.models import Dossier, Event
 
 from .figures import (
@@ -127,8 +127,9 @@ def add_to_buckets(rows: Mapping[BucketKey, Mapping[str, int]]) -> None:
         f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))} "
         f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # Nothing reads the buckets back in the action: sent with its other
+    # writes at its end (ADR 0038).
+    execute_later(sql, params, (FigureBucket._meta.db_table,), model=FigureBucket)
 
 
 @dataclass
@@ -195,8 +196,8 @@ def _write(dossier_id: int, before: Known | None, after: Known) -> None:
     """``before`` is what ``_read`` found (None: no fact row and no interval
     yet, so the row is inserted and nothing is deleted)."""
     fact = fact_row(dossier_id, after.ident, after.timeline)
-    if before is None:
-        insert(fact)
+    if before is None:  # (written with the action's other writes, ADR 0038)
+        insert_later(fact)
     else:
         fact.save(force_update=True)
     if (
@@ -206,9 +207,8 @@ def _write(dossier_id: int, before: Known | None, after: Known) -> None:
     ):
         if before is not None:
             ProgressInterval.objects.filter(dossier_id=dossier_id).delete()
-        ProgressInterval.objects.bulk_create(
-            interval_rows(dossier_id, after.ident, after.timeline)
-        )
+        for row in interval_rows(dossier_id, after.ident, after.timeline):
+            insert_later(row)
 
 
 def _read(dossier_id: int) -> Known | None:

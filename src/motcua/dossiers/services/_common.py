@@ -21,6 +21,7 @@ from motcua.agencies.selectors import has_role
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core import clock, configstamp
 from motcua.core.errors import Conflict, DomainError
+from motcua.core.held import held_writes
 from motcua.deadlines.services import pinned_calendars
 from motcua.law.selectors import pinned_rules
 
@@ -69,7 +70,8 @@ def service_action(run: Callable[P, T]) -> Callable[P, T]:
     """A dossier action: one transaction, in which each agency's calendar, each
     procedure's workflow and each day's law rules are read once (a reception
     checked the calendar overrides three times and read the rules twice; issue
-    15). Nothing in one action changes them."""
+    15). Nothing in one action changes them. The writes nothing reads back in
+    the action (figures, messages) are sent together at its end (ADR 0038)."""
 
     @functools.wraps(run)
     def action(*args: P.args, **kwargs: P.kwargs) -> T:
@@ -78,6 +80,7 @@ def service_action(run: Callable[P, T]) -> Callable[P, T]:
         try:
             with (
                 transaction.atomic(savepoint=own_savepoint),
+                held_writes(),
                 bulk_work(),
                 pinned_rules(),
             ):
