@@ -100,7 +100,8 @@ def test_guessing_keys_is_throttled_per_address_with_429_and_retry_after(world):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL pipelines")
 def test_the_address_counter_and_the_key_are_read_in_one_round_trip(world):
     """ADR 0035: both reads in one pipeline, the address still decided first
-    (the test above: the right key waits at a throttled address)."""
+    (the test above: the right key waits at a throttled address), and the
+    user's memberships and the request's configuration stamp with them."""
     key = issue_token(world.reception)
     raw = connection.cursor().connection  # the psycopg connection
     seen: list[tuple[str, bool]] = []
@@ -111,10 +112,41 @@ def test_the_address_counter_and_the_key_are_read_in_one_round_trip(world):
 
     with connection.execute_wrapper(record):
         assert bearer(key).status_code == 200
-    first = seen[:2]
-    assert ["attemptcounter" in sql for sql, _ in first] == [True, False]
+    first = seen[:4]
+    assert ["attemptcounter" in sql for sql, _ in first] == [True, False, False, False]
     assert "apitoken" in first[1][0]
+    # The key's user's memberships and the request's configuration stamp are
+    # read with them, and neither again.
+    assert first[2][0].startswith('SELECT "agencies_membership"')
+    assert "apitoken" in first[2][0]
+    assert "core_configstamp" in first[3][0]
+    for table in ("agencies_membership", "core_configstamp"):
+        assert sum(f'FROM "{table}"' in sql for sql, _ in seen) == 1
     assert all(in_pipeline for _, in_pipeline in first)
+
+
+def test_the_memberships_read_with_a_key_are_its_users_as_held_roles_reads_them(
+    world,
+):
+    """The key's user's memberships (read with the key, ADR 0035) are the rows
+    ``held_roles`` reads by the user's id: active ones only, with their
+    fields, and nobody else's."""
+    from motcua.agencies.models import Membership
+    from motcua.agencies.selectors import _HELD
+
+    officer = make_user("field-officer", world.ward, Role.SPECIALIST, Role.RECEPTION)
+    Membership.objects.filter(user=officer, role=Role.SPECIALIST).get().fields.set(
+        [world.procedure.field_id]
+    )
+    Membership.objects.create(
+        user=officer, agency=world.other_ward, role=Role.LEADER, is_active=False
+    )
+    key = issue_token(officer)
+    statement, values = tokens.roles_read(key)
+    by_key = sorted(statement.all(**values), key=repr)
+    assert by_key == sorted(_HELD.all(user_id=officer.pk), key=repr)
+    assert {row[2] for row in by_key} == {Role.SPECIALIST, Role.RECEPTION}
+    assert statement.all(key_hash=tokens.key_hash("nobody's key")) == []
 
 
 def test_good_keys_are_not_counted_as_failures(world):

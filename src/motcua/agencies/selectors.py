@@ -56,16 +56,23 @@ def memberships(user: Any) -> QuerySet[Membership]:
     return _active_memberships(user.pk)
 
 
-def _active_memberships(user_id: int) -> QuerySet[Membership]:
-    return Membership.objects.filter(user_id=user_id, is_active=True)
+def _active_memberships(users: Any) -> QuerySet[Membership]:
+    """The active memberships of ``users``: a user's id, or a query of ids."""
+    lookup = "user_id__in" if isinstance(users, QuerySet) else "user_id"
+    return Membership.objects.filter(is_active=True, **{lookup: users})
+
+
+def held_rows(users: Any) -> QuerySet[Membership, Any]:
+    """What ``held_roles`` reads of the active memberships of ``users`` (a
+    user's id, or a query of user ids): one row per membership and field."""
+    return _active_memberships(users).values_list(
+        "pk", "agency_id", "role", "covers_subtree", "fields"
+    )
 
 
 # What ``held_roles`` reads, on nearly every request (ADR 0033: compiled once).
 _HELD: Statement[tuple[int, int, str, bool, int | None]] = Statement(
-    lambda user_id: _active_memberships(user_id).values_list(
-        "pk", "agency_id", "role", "covers_subtree", "fields"
-    ),
-    user_id=int,
+    lambda user_id: held_rows(user_id), user_id=int
 )
 
 
@@ -189,6 +196,21 @@ def held_roles(user: Any) -> HeldRoles:
     if not _is_active_user(user):
         return HeldRoles(())
     return _read_once("roles", user, lambda: HeldRoles(_HELD.all(user_id=user.pk)))
+
+
+def roles_read_once_here() -> bool:
+    """Whether a ``roles_read_once`` block is open: a caller that reads a
+    user's memberships with other rows (an API key's, ADR 0035) gives them to
+    :func:`roles_found`."""
+    return _READ_ONCE.get() is not None
+
+
+def roles_found(user: Any, rows: list[tuple[int, int, str, bool, int | None]]) -> None:
+    """The memberships of ``user`` read by the caller (``held_rows``, in the
+    same request): ``held_roles``' answer in this ``roles_read_once`` block."""
+    cache = _READ_ONCE.get()
+    if cache is not None and _is_active_user(user):
+        cache.setdefault(("roles", user.pk), HeldRoles(rows))
 
 
 def _read_once(what: str, user: Any, read: Callable[[], Any]) -> Any:

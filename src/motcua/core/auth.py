@@ -29,8 +29,9 @@ from rest_framework.authentication import (
 )
 from rest_framework.request import Request
 
+from motcua.core import configstamp
 from motcua.core.errors import DomainError
-from motcua.core.statements import Statement, together
+from motcua.core.statements import together
 
 if TYPE_CHECKING:
     from motcua.agencies.models import Agency
@@ -68,6 +69,7 @@ class BearerTokenAuthentication(BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        from motcua.agencies.selectors import roles_found, roles_read_once_here
         from motcua.security import throttle, tokens
 
         parts = get_authorization_header(request).split()
@@ -85,23 +87,34 @@ class BearerTokenAuthentication(BaseAuthentication):
         # counter and a staff key are read together (one round trip on
         # PostgreSQL, ADR 0035); the address is still decided first.
         client = key.startswith(CLIENT_KEY_PREFIX)
-        reads: list[tuple[Statement[Any], dict[str, str]]] = [
-            *throttle.counters(address)
-        ]
-        if not client:
-            reads.append(tokens.token_read(key))
-        found = together(*reads)
-        decision = throttle.decide(address, found[: len(address)])
+        counters = throttle.counters(address)
+        key_reads = [] if client else [tokens.token_read(key)]
+        # The key's user's memberships, when this request reads them once (kept
+        # only if the key passes), and the request's configuration stamp, when
+        # not known yet: in the same round trip.
+        role_reads = (
+            [tokens.roles_read(key)] if key_reads and roles_read_once_here() else []
+        )
+        stamp_reads = configstamp.stamp_read()
+        found = iter(together(*counters, *key_reads, *role_reads, *stamp_reads))
+        counted = [next(found) for _ in counters]
+        key_rows = [next(found) for _ in key_reads]
+        role_rows = [next(found) for _ in role_reads]
+        for rows in found:
+            configstamp.stamp_found(rows)
+        decision = throttle.decide(address, counted)
         if not decision.allowed:
             raise Throttled(decision.retry_after)
         if client:
             return _client_authenticate(request, key, address)
-        token = tokens.token_found(found[-1])
+        token = tokens.token_found(key_rows[0])
         if token is None:
             decision = throttle.attempt(address)
             if not decision.allowed:
                 raise Throttled(decision.retry_after)
             raise exceptions.AuthenticationFailed()
+        for rows in role_rows:
+            roles_found(token.user, rows)
         request._request.user = token.user
         _two_factor_check(request, by_token=True)
         return (token.user, token)

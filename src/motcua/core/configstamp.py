@@ -40,11 +40,12 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
 from .replica import primary_reads
+from .statements import Statement
 
 T = TypeVar("T")
 
@@ -169,6 +170,40 @@ def read_stamp(using: str = DEFAULT_DB_ALIAS) -> int | None:
         cursor.execute("SELECT value FROM core_configstamp WHERE id = %s", [STAMP_ROW])
         row = cursor.fetchone()
     return None if row is None else int(row[0])
+
+
+# The stamp as a kept statement, for a request to read it with its first reads
+# (``stamp_read``; the API key's, ADR 0035).
+_STAMP: Statement[int] = Statement(
+    lambda: (
+        apps.get_model("core", "ConfigStamp")
+        .objects.filter(pk=STAMP_ROW)
+        .values_list("value", flat=True)
+    )
+)
+
+
+def stamp_read() -> list[tuple[Statement[int], dict[str, Any]]]:
+    """The request's stamp, as a read to send with the request's first reads
+    (``statements.together``), then given to :func:`stamp_found`; nothing when
+    the stamp is known already, outside a request, or when this model's reads
+    go elsewhere than the primary (the stamp is the primary's, ADR 0032)."""
+    scope = _scope.get()
+    stamps = apps.get_model("core", "ConfigStamp")
+    if (
+        scope is None
+        or scope.stamp is not _Scope.UNKNOWN
+        or router.db_for_read(stamps) != DEFAULT_DB_ALIAS
+    ):
+        return []
+    return [(_STAMP, {})]
+
+
+def stamp_found(rows: list[int]) -> None:
+    """The stamp read by :func:`stamp_read`'s statement: the request's."""
+    scope = _scope.get()
+    if scope is not None and scope.stamp is _Scope.UNKNOWN:
+        scope.stamp = int(rows[0]) if rows else None
 
 
 class _Scope:

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from motcua.agencies.selectors import held_rows
 from motcua.core import clock
 from motcua.core.errors import DomainError
 from motcua.core.statements import Statement
@@ -116,6 +117,22 @@ def token_read(key: str) -> tuple[Statement[ApiToken], dict[str, str]]:
     """The read :func:`token_authenticate` makes, to be sent with others
     (``statements.together``)."""
     return _BY_HASH, {"key_hash": key_hash(key)}
+
+
+# The memberships of the key's user, read with the key (one round trip on
+# PostgreSQL, ADR 0035); used only when the key passes (``token_found``).
+_ROLES_BY_HASH: Statement[tuple[int, int, str, bool, int | None]] = Statement(
+    lambda key_hash: held_rows(
+        ApiToken.objects.filter(key_hash=key_hash).values("user_id")
+    ),
+    key_hash=str,
+)
+
+
+def roles_read(key: str) -> tuple[Statement[Any], dict[str, str]]:
+    """The memberships of ``key``'s user (``agencies.selectors.held_rows``),
+    to be read with the key and given to ``roles_found`` once it passes."""
+    return _ROLES_BY_HASH, {"key_hash": key_hash(key)}
 
 
 def token_found(found: list[ApiToken], now: datetime | None = None) -> ApiToken | None:
