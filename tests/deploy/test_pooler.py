@@ -72,9 +72,35 @@ for _ in range(int(sys.argv[3])):
         "detail": [dossier.code, len(dossier.steps.all()), len(dossier.events.all())],
         "page": [row.code for row in page.items],
     })
+# Receptions: each action's last writes (figures, outbox) in one pipeline
+# (ADR 0038), through the pooler.
+from datetime import datetime, timedelta, timezone
+from motcua.agencies.models import Agency
+from motcua.catalog.models import Procedure
+from motcua.core import clock
+from motcua.dossiers import services
+from motcua.dossiers.applicants import ApplicantInput
+from motcua.dossiers.history import verify_dossier
+from motcua.notifications.models import Message
+from motcua.reports.models import DossierFact
+desk = get_user_model().objects.get(username=sys.argv[4])
+data = services.DossierInput(
+    agency=Agency.objects.get(code=sys.argv[5]),
+    procedure=Procedure.objects.get(code=sys.argv[6]),
+    channel="direct",
+    applicant=ApplicantInput(name="Lê Thị Hoa", id_number="048090001234", phone="0905123456"),
+)
+received = []
+with clock.frozen_at(datetime(2026, 7, 6, 9, tzinfo=timezone(timedelta(hours=7)))):
+    for _ in range(int(sys.argv[3])):
+        received.append(services.dossier_receive(desk, data=data))
 print(json.dumps({
     "answers": answers,
     "logged": ReadLog.objects.filter(dossier_code=code).count(),
+    "received": len(received),
+    "facts": DossierFact.objects.filter(dossier__in=received).count(),
+    "messages": Message.objects.filter(dossier__in=received).count(),
+    "broken": [d.code for d in received if verify_dossier(d)],
 }))
 """
 
@@ -166,7 +192,7 @@ def _world() -> tuple[World, Any]:
     return w, w.processing(vn(2025, 6, 5))
 
 
-def _probe(url: str, username: str, code: str) -> Any:
+def _probe(url: str, username: str, code: str, w: World) -> Any:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -176,7 +202,17 @@ def _probe(url: str, username: str, code: str) -> Any:
         "DJANGO_SETTINGS_MODULE": "motcua.config.settings",
     }
     return subprocess.run(
-        [sys.executable, "-c", PROBE, username, code, str(ROUNDS)],
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+            username,
+            code,
+            str(ROUNDS),
+            w.reception.username,
+            w.ward.code,
+            w.procedure.code,
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -197,9 +233,12 @@ def test_behind_pgbouncer_without_prepared_statements_every_answer_is_right(pool
         "page": [row.code for row in page.items],
     }
     assert len(expected["page"]) == 4 and expected["detail"][2] >= 2
-    done = _probe(bouncer.url(database), user.username, dossier.code)
+    done = _probe(bouncer.url(database), user.username, dossier.code, w)
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["answers"] == [expected] * ROUNDS
     assert out["logged"] == ROUNDS  # every read logged, through the pooler
+    # Every reception's held writes arrived: its fact and its SMS.
+    assert out["received"] == out["facts"] == out["messages"] == ROUNDS
+    assert out["broken"] == []
     assert bouncer.logins() >= 1
