@@ -88,7 +88,9 @@ data = services.DossierInput(
     agency=Agency.objects.get(code=sys.argv[5]),
     procedure=Procedure.objects.get(code=sys.argv[6]),
     channel="direct",
-    applicant=ApplicantInput(name="Lê Thị Hoa", id_number="048090001234", phone="0905123456"),
+    applicant=ApplicantInput(
+        name="Lê Thị Hoa", id_number="048090001234", phone="0905123456"
+    ),
 )
 received = []
 with clock.frozen_at(datetime(2026, 7, 6, 9, tzinfo=timezone(timedelta(hours=7)))):
