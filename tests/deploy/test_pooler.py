@@ -188,6 +188,9 @@ def pooler() -> Iterator[tuple[PgBouncer, dict[str, Any]]]:
 
 
 def _world() -> tuple[World, Any]:
+    from tests.feedback.conftest import seed_texts
+
+    seed_texts()  # the messages' texts (another test's flush may have gone)
     w = build_world()
     for day in (2, 3, 4):
         w.receive(vn(2025, 6, day))
