@@ -177,8 +177,9 @@ PG_PREPARED_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(PG_PREPARED_OPTIONS)
-# A few small reads of one answer are sent in one pipeline (core.statements.
-# together, ADR 0035); 0 sends them one by one (a pooler that cannot pass them).
+# A few small reads of one answer (core.statements.together, ADR 0035) and an
+# action's last writes (core.held, ADR 0038) are sent in one pipeline; 0 sends
+# them one by one (a pooler that cannot pass them).
 MOTCUA_PG_PIPELINE = os.environ.get("MOTCUA_PG_PIPELINE", "1") != "0"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write

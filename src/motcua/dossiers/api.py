@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -37,14 +36,13 @@ from motcua.agencies.selectors import roles_read_once
 from motcua.core.api import ErrorSerializer
 from motcua.core.downloads import protected_file_response
 from motcua.core.errors import DomainError
-from motcua.core.held import held_writes
 from motcua.core.parsers import SafeJSONParser
 from motcua.privacy.services import record_read, record_reads
 
 from . import files as file_ops
 from . import serializers as s
 from . import services, unit
-from .idempotency import create_once
+from .idempotency import create_once, creating
 from .models import Dossier
 from .permissions import require_write_on, require_writer
 from .selectors import (
@@ -57,7 +55,6 @@ from .selectors import (
     is_code,
     parse_filters,
 )
-from .services._common import enclosed
 from .workflow import Action, Status
 
 A = Action
@@ -318,7 +315,7 @@ class DossierListView(DossierAPIView):
             )
         with unit.remembered() as written:
             if key is None:
-                with transaction.atomic(), held_writes(), enclosed():
+                with creating():
                     created = self._create(request, written)
                 return _body(request, created, 201)
             digest = _request_hash(request.data)

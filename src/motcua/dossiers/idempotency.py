@@ -6,7 +6,8 @@ same key for another request is a 409."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -41,6 +42,16 @@ def replay(user: Any, key: str, digest: str) -> Dossier | None:
     return earlier.dossier
 
 
+@contextmanager
+def creating() -> Iterator[None]:
+    """A creation's transaction: the dossier action called directly in it
+    takes no savepoint of its own (``enclosed``), and the writes nobody reads
+    back — the action's and the caller's after it (the key, the answer's read
+    log) — are sent together when it ends (ADR 0038)."""
+    with transaction.atomic(), held_writes(), enclosed():
+        yield
+
+
 def create_once(
     user: Any, key: str, digest: str, create: Callable[[], Dossier]
 ) -> tuple[Dossier, bool]:
@@ -52,7 +63,7 @@ def create_once(
     try:
         # The key's row is written with the creation's last writes (ADR 0038);
         # a twin's key taken is still an IntegrityError here.
-        with transaction.atomic(), held_writes(), enclosed():
+        with creating():
             dossier = create()
             insert_later(
                 IdempotentRequest(
