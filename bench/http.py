@@ -25,8 +25,9 @@ recorded line says which. Then:
    caller sees (officer of the busiest ward; province monitor),
    one dossier, public tracking (the slip's QR link ``/tra-cuu/qr/<token>/``,
    the HTML page: the typed look-up is a POST form with a second factor and a
-   per-address limit), Biểu 06 of the ward for 2025 (JSON), and create
-   (``POST /api/v1/dossiers/``, a new applicant and Idempotency-Key each);
+   per-address limit), Biểu 06 of the ward for 2025 (JSON), create
+   (``POST /api/v1/dossiers/``, a new applicant and Idempotency-Key each), and
+   the floor: ``/healthz/``, the least a request costs through the same stack;
 5. it reads the resident memory (VmRSS) of the gunicorn workers after each run,
    and runs ``pgbench`` (select-only ``-S`` and the default TPC-B-like script,
    16 clients, 10 s each, scale 10) on the same cluster, in its own database;
@@ -206,6 +207,10 @@ def scenarios(info: dict[str, Any], sample: int = 500) -> list[Scenario]:
             officer,
         ),
         Scenario("create", "create", bodies, officer),
+        # the least any request costs here: the whole middleware stack, one
+        # SELECT, a small JSON (the readiness check, ADR 0039) — the ceiling
+        # against which the pages' rates read
+        Scenario("floor: readiness check", "get", ["/healthz/"], "-"),
     ]
 
 

@@ -204,6 +204,19 @@ def smoke(url: str, cafile: str, seed_json: str, gunicorn_log: str) -> None:
     )
     check(headers.get("Content-Encoding") == "gzip", "static file pre-compressed (.gz)")
 
+    status, _, body = web.get("/healthz/")
+    ready = json.loads(body) if status == 200 else {}
+    check(
+        ready.get("status") == "ok"
+        and ready["checks"]["migrations"] == {"status": "ok"},
+        "readiness check 200: database and migrations ok",
+    )
+    access = Path(os.environ["PROD_CHECK_DIR"], "nginx", "access.log").read_text()
+    check(
+        "/static/motcua/motcua.css" in access and "/healthz/" not in access,
+        "readiness checks kept out of nginx's access log",
+    )
+
     status, _, _ = web.get("/internal-files/" + facts["stored"])
     check(status == 404, "internal files unreachable directly (404)")
     status, _, _ = web.get("/media/" + facts["stored"])

@@ -181,3 +181,42 @@ def test_configuration_kept_under_the_primarys_stamp_is_read_on_the_primary(
     finally:
         replica.resume_replay()
     replica.wait_replayed()
+
+
+@on_postgres
+@with_replica
+def test_the_readiness_check_reports_the_replica_without_depending_on_it(
+    replica: StreamingReplica, settings: Any
+) -> None:
+    """``/healthz/`` (ADR 0039): the replica's state and delay are reported;
+    late or down, the process stays ready — its reads go to the primary."""
+    from django.test import Client
+
+    from motcua.core import health
+
+    health.forget()
+    replica.wait_replayed()
+    body = Client().get("/healthz/").json()
+    assert body["status"] == "ok"
+    assert body["checks"]["replica"] == {"status": "ok", "lag_seconds": 0.0}
+    replica.pause_replay()
+    try:
+        _agency("R-06")  # received by the replica, not applied
+        replica.wait_received()
+        settings.MOTCUA_REPLICA_MAX_LAG_SECONDS = 0
+        response = Client().get("/healthz/")
+        assert response.status_code == 200
+        late = response.json()["checks"]["replica"]
+        assert late["status"] == "behind" and late["lag_seconds"] > 0
+    finally:
+        replica.resume_replay()
+    replica.wait_replayed()
+    replica.stop()
+    try:
+        response = Client().get("/healthz/")
+        assert response.status_code == 200
+        assert response.json()["checks"]["replica"] == {"status": "unavailable"}
+    finally:
+        replica.start()
+    replica.wait_replayed()
+    health.forget()

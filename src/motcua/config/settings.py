@@ -245,6 +245,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("MOTCUA_SSL_REDIRECT", True)
+    # a balancer probes each web machine directly over HTTP (ADR 0039)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", 31_536_000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MOTCUA_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("MOTCUA_HSTS_PRELOAD", False)

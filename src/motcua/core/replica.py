@@ -122,6 +122,11 @@ def replica_lag_seconds() -> float | None:
     return float(row[0]) if row and row[0] is not None else None
 
 
+def max_lag_seconds() -> float:
+    """How far behind the replica may be and still be read."""
+    return float(getattr(settings, "MOTCUA_REPLICA_MAX_LAG_SECONDS", 30))
+
+
 def replica_is_fresh() -> bool:
     """Reachable and no further behind than allowed; remembered for a while."""
     interval = float(getattr(settings, "MOTCUA_REPLICA_CHECK_SECONDS", 5))
@@ -129,8 +134,7 @@ def replica_is_fresh() -> bool:
         if time.monotonic() - float(_health["checked_at"]) < interval:
             return bool(_health["fresh"])
     lag = replica_lag_seconds()
-    max_lag = float(getattr(settings, "MOTCUA_REPLICA_MAX_LAG_SECONDS", 30))
-    fresh = lag is not None and lag <= max_lag
+    fresh = lag is not None and lag <= max_lag_seconds()
     with _lock:
         if bool(_health["fresh"]) != fresh:
             log.info("replica.state fresh=%s lag=%s", fresh, lag)

@@ -29,6 +29,7 @@ OPEN_PREFIXES = (
     "/phan-anh/",
     "/thanh-toan/",
     "/cong-dan/",
+    "/healthz/",  # the load balancer's readiness check: no data, no session
 )
 
 
