@@ -100,6 +100,13 @@ def first(city: City) -> str:
     return city.dossiers[1].code  # assigned and consulted: steps, consultations
 
 
+def returned(city: City) -> str:
+    """The slip's QR token of a returned, rated dossier: its whole story."""
+    from motcua.portal.qr import token_for
+
+    return token_for(city.dossiers[5])
+
+
 PAGES: dict[str, tuple[Callable[[City], Client], Callable[[City], str]]] = {
     # API
     "api list": (officer, lambda c: "/api/v1/dossiers/?limit=200"),
@@ -164,6 +171,8 @@ PAGES: dict[str, tuple[Callable[[City], Client], Callable[[City], str]]] = {
     "public evaluation": (anonymous, lambda c: "/danh-gia/cong-khai/"),
     # portal and citizens
     "portal tracking": (anonymous, lambda c: f"/tra-cuu/{first(c)}"),
+    "portal tracking by qr": (anonymous, lambda c: f"/tra-cuu/qr/{returned(c)}/"),
+    "readiness check": (anonymous, lambda c: "/healthz/"),
     "catalogue": (anonymous, lambda c: "/thu-tuc/"),
     "catalogue agency": (anonymous, lambda c: f"/thu-tuc/?agency={c.world.ward.code}"),
     "transparency": (anonymous, lambda c: f"/cong-khai/{c.world.ward.code}/"),
@@ -211,7 +220,8 @@ def test_a_page_over_several_agencies_costs_the_same_as_over_one(city):
     assert len(one) == len(two), _repeated(two)
 
 
-# The dossier API's own answers, pinned (issue 15 item 3): a list page reads its
+# The dossier API's own answers, and the public QR page and the readiness check
+# (the benchmark's), pinned (issue 15 item 3): a list page reads its
 # rows in one statement (on PostgreSQL the union of per-reason first ids before
 # it) and, for a monitor covering a subtree, the agency ids with the number of
 # agencies there are (on SQLite too: one who sees them all reads the list
@@ -224,6 +234,12 @@ PINNED = {
     "api list": {"sqlite": 5, "postgresql": 6},
     "api list monitor": {"sqlite": 6, "postgresql": 7},
     "api detail": {"sqlite": 11, "postgresql": 11},
+    # the slip's QR page: the dossier by its token, the code's guesses, the
+    # story, steps and citizen link (one pipeline on PostgreSQL), the signed
+    # results, the rating
+    "portal tracking by qr": {"sqlite": 7, "postgresql": 7},
+    # once the process has seen every migration applied: SELECT 1
+    "readiness check": {"sqlite": 1, "postgresql": 1},
 }
 
 
@@ -235,3 +251,29 @@ def test_the_dossier_api_costs_its_pinned_number_of_queries(city, name):
     assert len(sqls) == PINNED[name][connection.vendor], "\n".join(
         sql[:120] for sql in sqls
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL pipelines")
+def test_the_qr_page_reads_the_story_and_what_hangs_on_it_in_one_round_trip(city):
+    """ADR 0035: after the dossier (by its token) and the code's guesses, the
+    story, steps, citizen link, signed results and online rating of a
+    returned dossier travel in one pipeline."""
+    from typing import Any
+
+    city.grow(1)
+    client, url = PAGES["portal tracking by qr"]
+    client(city).get(url(city))  # warm
+    raw = connection.cursor().connection  # the psycopg connection
+    seen: list[tuple[str, bool]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, raw._pipeline is not None))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert client(city).get(url(city)).status_code == 200
+    tables = ["event", "step", "citizendossier", "dossierfile", "rating"]
+    piped = [sql for sql, in_pipeline in seen if in_pipeline]
+    assert len(seen) == 7 and len(piped) == 5, seen
+    for table, sql in zip(tables, piped, strict=True):
+        assert f'_{table}"' in sql.split(" FROM ")[1][:60], (table, sql[:200])

@@ -16,6 +16,7 @@ from django.urls import reverse
 from motcua.core import clock
 from motcua.core.dates import local
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.statements import Statement
 from motcua.dossiers.links import dossier_for_token, token_for
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
@@ -45,6 +46,25 @@ def dossier_to_rate(token: str) -> Dossier:
     if dossier is None:
         raise NotFound("rating.unknown_dossier", "Không tìm thấy hồ sơ.")
     return dossier
+
+
+# Whether a dossier has its online rating (ADR 0033: compiled once).
+_RATED_ONLINE: Statement[int] = Statement(
+    lambda dossier_id: Rating.objects.filter(
+        dossier_id=dossier_id, source=Rating.Source.ONLINE
+    ).values_list("pk", flat=True)[:1],
+    dossier_id=int,
+)
+
+
+def online_rated_read(dossier: Dossier) -> tuple[Statement[int], dict[str, int]] | None:
+    """The read that tells whether ``dossier`` has its online rating (rows:
+    one id or none), for a caller sending it with others
+    (``statements.together``) and giving ``rated=bool(rows)`` to
+    ``rating_link``; ``None`` when the answer does not matter (not returned)."""
+    if dossier.status not in RETURNED:
+        return None
+    return _RATED_ONLINE, {"dossier_id": dossier.pk}
 
 
 def online_rating_of(dossier: Dossier) -> Rating | None:

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import IO, Any
 
+from motcua.core.statements import Statement
 from motcua.dossiers import permissions
 from motcua.dossiers.files import open_file
 from motcua.dossiers.models import Dossier, DossierFile
@@ -39,17 +40,30 @@ def result_issued(dossier: Dossier) -> bool:
     return dossier.status in FINISHED and dossier.outcome == Dossier.Outcome.APPROVED
 
 
+# The signed result files of a dossier, newest first (ADR 0033: compiled once).
+SIGNED: Statement[DossierFile] = Statement(
+    lambda dossier_id: DossierFile.objects.filter(
+        dossier_id=dossier_id, kind=DossierFile.Kind.RESULT, signature__isnull=False
+    ).order_by("-uploaded_at", "-id"),
+    dossier_id=int,
+)
+
+
+def signed_results_read(
+    dossier: Dossier,
+) -> tuple[Statement[DossierFile], dict[str, int]] | None:
+    """The read that lists ``dossier``'s signed results, for a caller sending
+    it with others (``statements.together``); ``None`` when there is nothing
+    to read: no result issued (no draft, no refusal is ever offered)."""
+    if not result_issued(dossier):
+        return None
+    return SIGNED, {"dossier_id": dossier.pk}
+
+
 def signed_results(dossier: Dossier) -> list[DossierFile]:
     """The signed result files of an issued result, newest first (one query)."""
-    if not result_issued(dossier):
-        return []
-    return list(
-        DossierFile.objects.filter(
-            dossier=dossier,
-            kind=DossierFile.Kind.RESULT,
-            signature__isnull=False,
-        ).order_by("-uploaded_at", "-id")
-    )
+    read = signed_results_read(dossier)
+    return read[0].all(**read[1]) if read else []
 
 
 def listed(files: list[DossierFile]) -> tuple[ResultFile, ...]:

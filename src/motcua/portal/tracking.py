@@ -25,7 +25,7 @@ from motcua.core.statements import Statement, together
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, Step
 from motcua.dossiers.workflow import ENDED, PAUSED, Status
-from motcua.evaluation.online import rating_link
+from motcua.evaluation.online import online_rated_read, rating_link
 from motcua.payments.services import payable_refusal
 from motcua.payments.words import money
 from motcua.security import throttle
@@ -207,12 +207,20 @@ def public_status(dossier: Dossier, viewer: Any = None) -> TrackedDossier:
     """What anyone holding the slip (or code and factor) may read; the signed
     results too when ``viewer`` is the dossier's own citizen account."""
     timing = str(Dossier.Timing(dossier.timing).label) if dossier.timing else ""
-    # Three reads sent together: one round trip on PostgreSQL (ADR 0035).
+    # The reads sent together: one round trip on PostgreSQL (ADR 0035); the
+    # signed results and the online rating only when they can matter.
     ident = {"dossier_id": dossier.pk}
-    events, steps, linked = together(
-        (story.HISTORY, ident), (_STEPS, ident), (_LINKED, ident)
-    )
-    signed = result_files.signed_results(dossier)
+    files, rated = result_files.signed_results_read(dossier), online_rated_read(dossier)
+    calls: list[tuple[Statement[Any], dict[str, Any]]] = [
+        (story.HISTORY, ident),
+        (_STEPS, ident),
+        (_LINKED, ident),
+    ]
+    calls += [read for read in (files, rated) if read is not None]
+    found = together(*calls)
+    events, steps, linked = found[:3]
+    signed = found[3] if files else []
+    rated_online = bool(found[-1]) if rated else None
     is_applicant = permissions.is_applicant_of(viewer, dossier)
     status, next_step = status_words(dossier, steps)
     return TrackedDossier(
@@ -235,7 +243,7 @@ def public_status(dossier: Dossier, viewer: Any = None) -> TrackedDossier:
         is_applicant=is_applicant,
         results=result_files.listed(signed) if is_applicant else (),
         fee_due=_fee_due(dossier),
-        rating_path=rating_link(dossier) or "",
+        rating_path=rating_link(dossier, rated=rated_online) or "",
     )
 
 
