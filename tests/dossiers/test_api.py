@@ -16,6 +16,7 @@ from motcua.dossiers.history import verify_dossier
 from motcua.dossiers.models import Dossier, IdempotentRequest
 from motcua.dossiers.workflow import Action, Status
 from motcua.privacy.models import ReadLog
+from tests.pipelines import statements_seen
 
 from .builders import World, build_world, vn
 
@@ -184,15 +185,8 @@ def test_a_creation_ends_with_its_unread_writes_together_and_its_read_logged(key
     line are written at the end of the creation's transaction — on PostgreSQL
     in one pipeline — and the read is logged once, committed with it."""
     world = build_world()
-    seen: list[tuple[str, bool]] = []
-
-    def watch(execute: Any, sql: str, params: Any, many: bool, ctx: Any) -> Any:
-        raw = connection.connection
-        seen.append((sql, getattr(raw, "_pipeline", None) is not None))
-        return execute(sql, params, many, ctx)
-
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    with world.at(MON), connection.execute_wrapper(watch):
+    with world.at(MON), statements_seen() as seen:
         created = post(client_for(world.reception), URL, body(world), **headers)
     assert created.status_code == 201, created.content
     last = ["readlog", *(["idempotentrequest"] if key else [])]

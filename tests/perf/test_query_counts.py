@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.backoffice.conftest import client_for
 from tests.citizens.factories import citizen_client
 from tests.dossiers.builders import vn
+from tests.pipelines import statements_seen
 
 from .conftest import City
 
@@ -258,19 +259,10 @@ def test_the_qr_page_reads_the_story_and_what_hangs_on_it_in_one_round_trip(city
     """ADR 0035: after the dossier (by its token) and the code's guesses, the
     story, steps, citizen link, signed results and online rating of a
     returned dossier travel in one pipeline."""
-    from typing import Any
-
     city.grow(1)
     client, url = PAGES["portal tracking by qr"]
     client(city).get(url(city))  # warm
-    raw = connection.cursor().connection  # the psycopg connection
-    seen: list[tuple[str, bool]] = []
-
-    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        seen.append((sql, raw._pipeline is not None))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with statements_seen() as seen:
         assert client(city).get(url(city)).status_code == 200
     tables = ["event", "step", "citizendossier", "dossierfile", "rating"]
     piped = [sql for sql, in_pipeline in seen if in_pipeline]

@@ -21,6 +21,7 @@ from motcua.security import throttle, tokens
 from motcua.security.models import ApiToken
 from tests.backoffice.conftest import client_for, password_only_client
 from tests.dossiers.builders import World, build_world, make_user
+from tests.pipelines import statements_seen
 from tests.security.helpers import issue_token
 
 pytestmark = pytest.mark.django_db
@@ -103,14 +104,7 @@ def test_the_address_counter_and_the_key_are_read_in_one_round_trip(world):
     (the test above: the right key waits at a throttled address), and the
     user's memberships and the request's configuration stamp with them."""
     key = issue_token(world.reception)
-    raw = connection.cursor().connection  # the psycopg connection
-    seen: list[tuple[str, bool]] = []
-
-    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        seen.append((sql, raw._pipeline is not None))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with statements_seen() as seen:
         assert bearer(key).status_code == 200
     first = seen[:4]
     assert ["attemptcounter" in sql for sql, _ in first] == [True, False, False, False]
