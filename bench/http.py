@@ -32,8 +32,17 @@ recorded line says which. Then:
    and runs ``pgbench`` (select-only ``-S`` and the default TPC-B-like script,
    16 clients, 10 s each, scale 10) on the same cluster, in its own database;
 6. prints a table: requests/s, p50 and p99 latency, errors (non-2xx/3xx
-   statuses and socket errors), the largest worker RSS; ``--record`` appends it
-   to ``bench/RESULTS.md`` with date, commit, machine and load.
+   statuses and socket errors), the largest worker RSS, and the CPU time a
+   request of the gunicorn workers, of PostgreSQL (the postmaster and its
+   backends) and of wrk, from the kernel's counters over the measured run;
+   ``--record`` appends it to ``bench/RESULTS.md`` with date, commit, machine
+   and load.
+
+``--profile FOLDER`` also records each measured run's workers with py-spy
+(``pip install py-spy``; not a dependency of the project) and prints, per
+scenario, the share of the samples in each area (templates, DRF, the ORM's
+compiler, the driver, middleware …) and the 25 busiest innermost frames; the
+raw stacks stay in the folder for a flame graph.
 
 A/B (``--against ../other-checkout``, which has its own ``.venv`` and the same
 migrations): a second gunicorn serves that checkout over the same database, and
@@ -94,6 +103,9 @@ class Measure:
     errors: int
     requests: int
     rss_mb: float
+    # CPU time a request, in ms, of the gunicorn workers, of PostgreSQL and of
+    # wrk (the three share the machine's cores); None when not measured
+    cpu_ms: tuple[float, float, float] | None = None
 
 
 def in_postgres(argv: list[str]) -> None:
@@ -297,10 +309,164 @@ def measure(
     rows = []
     for connections in args.connections:
         wrk(url, scenario, file, connections, args.warmup)
+        spies = profile_start(args.profile, master, scenario, connections, args.seconds)
+        before = cpu_ticks(master, args.postmaster)
         r = wrk(url, scenario, file, connections, args.seconds)
-        rows.append(_measured(r, scenario.name, connections, workers_rss_mb(master)))
+        after = cpu_ticks(master, args.postmaster)
+        row = _measured(r, scenario.name, connections, workers_rss_mb(master))
+        row.cpu_ms = cpu_per_request(before, after, r["requests"])
+        rows.append(row)
         print(format_row(rows[-1]), file=sys.stderr)
+        profile_end(spies, args.profile, scenario, connections, row)
     return rows
+
+
+# ------------------------------------------------------------------ CPU
+def _ticks(pid: int) -> tuple[int, int]:
+    """CPU clock ticks of ``pid`` (user + system) and of its waited-for
+    children; (0, 0) when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0, 0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    # after the name: state ppid … utime(12) stime(13) cutime(14) cstime(15)
+    return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def _tree(root: int) -> int:
+    """Ticks of ``root`` and its children, living and ended."""
+    own, ended = _ticks(root)
+    return own + ended + sum(sum(_ticks(child)) for child in _children(root))
+
+
+def cpu_ticks(master: int, postmaster: int) -> tuple[int, int, int]:
+    """Ticks so far of gunicorn (master and workers), of PostgreSQL (the
+    postmaster and its backends) and of this process's ended children (wrk)."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_ticks = round((used.ru_utime + used.ru_stime) * os.sysconf("SC_CLK_TCK"))
+    return _tree(master), _tree(postmaster) if postmaster else 0, wrk_ticks
+
+
+def cpu_per_request(
+    before: tuple[int, int, int], after: tuple[int, int, int], requests: int
+) -> tuple[float, float, float]:
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    n = max(requests, 1)
+    app, pg, load = ((a - b) * tick_ms / n for a, b in zip(after, before, strict=True))
+    return app, pg, load
+
+
+def postmaster_pid() -> int:
+    """The PostgreSQL server's main process (its data folder's postmaster.pid)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        folder = cursor.fetchone()[0]
+    connection.close()
+    try:
+        return int(Path(folder, "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError):
+        return 0  # another machine, or not readable: PostgreSQL's CPU unknown
+
+
+# ------------------------------------------------------------------ profile
+def profile_start(
+    folder: Path | None, master: int, scenario: Scenario, connections: int, seconds: int
+) -> list[subprocess.Popen]:
+    """``py-spy record`` on each worker for the measured run (``--profile``)."""
+    if folder is None:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    spies = []
+    for n, worker in enumerate(sorted(_children(master))):
+        out = folder / f"{_slug(scenario.name)}-{connections}c-worker{n}.txt"
+        command = ["py-spy", "record", "--pid", str(worker), "--rate", "250"]
+        command += ["--duration", str(seconds), "--format", "raw", "--nonblocking"]
+        command += ["--output", str(out)]
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        spies.append(subprocess.Popen(command, **quiet))
+    return spies
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# Where a worker's CPU goes, by the frames on its stack (a sample counts for
+# every area one of its frames is in; "own code" = the innermost frame's file).
+AREAS = {
+    "templates (django.template)": "(django/template/",
+    "forms": "(django/forms/",
+    "DRF": "(rest_framework/",
+    "ORM: compiling SQL": "as_sql (django/db/models/sql/",
+    "ORM: model instances": "from_db (django/db/models/base",
+    "database driver (psycopg)": "(psycopg/",
+    "middleware (Django's and ours)": "middleware",
+    "translation (gettext)": "gettext",
+    "JSON": "(json/",
+    "gunicorn": "(gunicorn/",
+    "MotCua code": "(motcua/",
+}
+
+
+def profile_end(
+    spies: list[subprocess.Popen],
+    folder: Path | None,
+    scenario: Scenario,
+    connections: int,
+    row: Measure,
+) -> None:
+    """Wait for py-spy, then write and print where the workers' CPU went."""
+    if folder is None:
+        return
+    for spy in spies:
+        spy.wait(timeout=60)
+    stacks: dict[str, int] = {}
+    stem = f"{_slug(scenario.name)}-{connections}c"
+    for file in folder.glob(f"{stem}-worker*.txt"):
+        for line in file.read_text(errors="replace").splitlines():
+            stack, _, count = line.rpartition(" ")
+            if stack and count.isdigit():
+                stacks[stack] = stacks.get(stack, 0) + int(count)
+    total = sum(stacks.values()) or 1
+    own: dict[str, int] = {}
+    for stack, count in stacks.items():
+        leaf = stack.rsplit(";", 1)[-1]
+        own[leaf] = own.get(leaf, 0) + count
+    lines = [f"{scenario.name}, {connections} connections: {total} samples"]
+    if row.cpu_ms:
+        app, pg, load = row.cpu_ms
+        lines.append(
+            f"CPU a request: gunicorn {app:.2f} ms, PostgreSQL {pg:.2f} ms, "
+            f"wrk {load:.2f} ms"
+        )
+    lines.append("areas (share of the workers' samples with a frame there):")
+    for area, mark in AREAS.items():
+        share = sum(c for s, c in stacks.items() if mark in s) / total
+        lines.append(f"  {share:6.1%}  {area}")
+    lines.append("innermost frames (own time):")
+    for leaf, count in sorted(own.items(), key=lambda kv: -kv[1])[:25]:
+        lines.append(f"  {count / total:6.1%}  {leaf}")
+    text = "\n".join(lines) + "\n"
+    (folder / f"{stem}.summary.txt").write_text(text, encoding="utf-8")
+    print(text, file=sys.stderr)
 
 
 def _measured(
@@ -407,15 +573,17 @@ def pgbench(seconds: int) -> dict[str, float]:
 
 # ------------------------------------------------------------------ output
 def format_row(m: Measure) -> str:
+    cpu = " / ".join(f"{ms:.2f}" for ms in m.cpu_ms) if m.cpu_ms else "–"
     return (
         f"| {m.scenario} | {m.connections} | {m.rps:,.1f} | {m.p50_ms:.1f} "
-        f"| {m.p99_ms:.1f} | {m.errors} | {m.rss_mb:.0f} |"
+        f"| {m.p99_ms:.1f} | {m.errors} | {m.rss_mb:.0f} | {cpu} |"
     )
 
 
 HEADER = (
-    "| scenario | conns | req/s | p50 ms | p99 ms | errors | worker RSS MB |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| scenario | conns | req/s | p50 ms | p99 ms | errors | worker RSS MB "
+    "| CPU ms a request: gunicorn / PostgreSQL / wrk |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
 
 
@@ -552,6 +720,16 @@ def record(text: str) -> None:
     RESULTS.write_text(head + text + ("\n" + tail if tail else ""), encoding="utf-8")
 
 
+def _check_profile(args: Any) -> None:
+    if args.profile is None:
+        return
+    if args.against is not None:
+        sys.exit("bench/http.py: --profile measures one server, not an A/B")
+    if not shutil.which("py-spy"):
+        sys.exit("bench/http.py: --profile needs py-spy (pip install py-spy)")
+    args.profile = args.profile.resolve()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
@@ -570,7 +748,14 @@ def main() -> None:
         "alternates between the two in slices of --seconds",
     )
     parser.add_argument("--rounds", type=int, default=3, help="A/B slices per side")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="record each measured run's workers with py-spy (on PATH) into "
+        "this folder and print where their CPU went (not with --against)",
+    )
     args = parser.parse_args()
+    _check_profile(args)
     if args.against is not None:
         args.against = args.against.resolve()
     if not shutil.which("wrk"):
@@ -578,6 +763,7 @@ def main() -> None:
     in_postgres(sys.argv[1:])
     info = generate(args.dossiers, check=args.dossiers <= 20_000)
     setup_django()
+    args.postmaster = postmaster_pid()
     chosen = scenarios(info)
     if args.only:
         chosen = [s for s in chosen if any(s.name.startswith(o) for o in args.only)]
