@@ -273,16 +273,13 @@ def start_gunicorn(
 def workers_rss_mb(master: int) -> float:
     """The largest VmRSS of the master's children (the workers), in MB."""
     largest = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for worker in _children(master):
         try:
-            status = (entry / "status").read_text()
+            status = Path(f"/proc/{worker}/status").read_text()
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master):
-            largest = max(largest, int(fields.get("VmRSS", "0 kB").split()[0]))
+        largest = max(largest, int(fields.get("VmRSS", "0 kB").split()[0]))
     return largest / 1024
 
 

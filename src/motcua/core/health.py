@@ -21,7 +21,6 @@ name a server or a user): only states, a stable code and a Vietnamese message.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +36,7 @@ UNAVAILABLE = "unavailable"
 PENDING = "pending"
 BEHIND = "behind"
 
-_lock = threading.Lock()
-_migrated = {"all": False}  # this process has seen every migration applied
+_migrated = False  # this process has seen every migration applied
 
 
 @dataclass(frozen=True)
@@ -85,9 +83,9 @@ def pending_migrations() -> list[str]:
 
 
 def _migrations() -> dict[str, Any]:
-    with _lock:
-        if _migrated["all"]:
-            return {"status": OK}
+    global _migrated
+    if _migrated:
+        return {"status": OK}
     try:
         pending = pending_migrations()
     except DatabaseError as error:
@@ -95,8 +93,7 @@ def _migrations() -> dict[str, Any]:
         return {"status": UNAVAILABLE}
     if pending:
         return {"status": PENDING, "pending": len(pending)}
-    with _lock:
-        _migrated["all"] = True
+    _migrated = True
     return {"status": OK}
 
 
@@ -108,14 +105,18 @@ def _replica() -> dict[str, Any]:
     return {"status": state, "lag_seconds": round(lag, 3)}
 
 
+def _unreachable(checks: dict[str, dict[str, Any]]) -> Health:
+    return Health(
+        checks,
+        code="health.database_unavailable",
+        message=_("Không kết nối được cơ sở dữ liệu."),
+    )
+
+
 def health() -> Health:
     """Ask the database (and the replica, when there is one) now."""
     if not _database():
-        return Health(
-            {"database": {"status": UNAVAILABLE}},
-            code="health.database_unavailable",
-            message=_("Không kết nối được cơ sở dữ liệu."),
-        )
+        return _unreachable({"database": {"status": UNAVAILABLE}})
     checks: dict[str, dict[str, Any]] = {"database": {"status": OK}}
     checks["migrations"] = migrations = _migrations()
     if replica.replica_configured():
@@ -127,15 +128,11 @@ def health() -> Health:
             message=_("Cơ sở dữ liệu chưa được cập nhật cho phiên bản này (migrate)."),
         )
     if migrations["status"] != OK:
-        return Health(
-            checks,
-            code="health.database_unavailable",
-            message=_("Không kết nối được cơ sở dữ liệu."),
-        )
+        return _unreachable(checks)
     return Health(checks)
 
 
 def forget() -> None:
     """Ask for the migrations again (tests; after a rollback of the schema)."""
-    with _lock:
-        _migrated["all"] = False
+    global _migrated
+    _migrated = False

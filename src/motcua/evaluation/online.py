@@ -94,7 +94,7 @@ def rating_refusal(
             status=409,
         )
     if rated is None:
-        rated = online_rating_of(dossier) is not None
+        rated = bool(_RATED_ONLINE.all(dossier_id=dossier.pk))
     if rated:
         return DomainError(
             "rating.already_rated",
